@@ -1,0 +1,49 @@
+# Developer entry points. `make demo` runs the app, `make test` runs the tests (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint format check-deploy lock clean
+
+$(STAMP): requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ssrtracker needs Python 3.11 or newer; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	@touch $(STAMP)
+
+## demo: install, migrate, load the seed data, create demo users and serve on http://127.0.0.1:8000
+demo: $(STAMP)
+	DEBUG=1 $(PY) manage.py demo
+	@echo "Open http://$(HOST):$(PORT)/ and log in with a user above. Ctrl-C stops the server."
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: the whole test suite (SQLite by default; DATABASE_URL / CELERY_BROKER_URL for services)
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## lint: ruff (lint and format) and mypy, as CI runs them
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+## check-deploy: Django's deployment checklist with production-like variables
+check-deploy: $(STAMP)
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=ssrtracker.example.org \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+## lock: re-pin requirements/*.txt with hashes after changing pyproject.toml (needs uv)
+lock:
+	uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --no-header -o requirements/base.txt
+	uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes --no-header -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static var/celery

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MandatesConfig(AppConfig):
+    name = "mandates"
+    verbose_name = _("Mandates")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,94 @@
+"""Enumerations of the mandates domain. Labels are translatable; values are stable API values."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    RESOLUTION = "resolution", _("Resolution")
+    DRAFT_RESOLUTION = "draft_resolution", _("Draft resolution")
+    PRESIDENTIAL_STATEMENT = "presidential_statement", _("Presidential statement")
+    SG_REPORT = "sg_report", _("Secretary-General report")
+    OTHER = "other", _("Other")
+
+
+class DocumentBody(models.TextChoices):
+    SECURITY_COUNCIL = "security_council", _("Security Council")
+    GENERAL_ASSEMBLY = "general_assembly", _("General Assembly")
+    SECRETARIAT = "secretariat", _("Secretariat")
+
+
+class ParagraphKind(models.TextChoices):
+    PREAMBULAR = "preambular", _("Preambular")
+    OPERATIVE = "operative", _("Operative")
+
+
+class ThemeKind(models.TextChoices):
+    CROSS_CUTTING = "cross_cutting", _("Cross-cutting theme")
+    COMPONENT = "component", _("Security sector component")
+    GOVERNANCE = "governance", _("Sector-wide governance")
+
+
+class MissionKind(models.TextChoices):
+    PEACEKEEPING = "peacekeeping", _("Peacekeeping operation")
+    POLITICAL = "political", _("Special political mission")
+    COUNTRY_TEAM = "country_team", _("Country team presence")
+
+
+class UnitKind(models.TextChoices):
+    HQ = "hq", _("Headquarters unit")
+    MISSION_SECTION = "mission_section", _("Mission section")
+    AGENCY = "agency", _("Agency, fund or programme")
+    TASK_FORCE = "task_force", _("Task force")
+    PARTNER = "partner", _("Partner")
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    FOCAL_POINT = "focal_point", _("Focal point")
+
+
+class RequestStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ON_HOLD = "on_hold", _("On hold")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    SUPERSEDED = "superseded", _("Superseded")
+
+    @classmethod
+    def closed(cls) -> list[str]:
+        """Statuses that end the work on a request (it then has ``closed_at``)."""
+        return [cls.COMPLETED, cls.CANCELLED, cls.SUPERSEDED]
+
+    @classmethod
+    def open(cls) -> list[str]:
+        return [cls.NOT_STARTED, cls.IN_PROGRESS, cls.ON_HOLD]
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+
+
+class Recurrence(models.TextChoices):
+    NONE = "none", _("One-off")
+    INTERVAL = "interval", _("Every N months from a date")
+    MISSION_REPORTS = "mission_reports", _("With each regular report of the mission")
+
+
+class OwnershipElement(models.TextChoices):
+    """The four elements of national ownership (resolution 2151, preamble and OP3)."""
+
+    INCLUSIVE_VISION = "inclusive_vision", _("Inclusive national vision")
+    COORDINATION = "coordination", _("Coordination of implementation")
+    NATIONAL_RESOURCES = "national_resources", _("Dedication of national resources")
+    MONITORING_EVALUATION = "monitoring_evaluation", _("Monitoring and evaluation")
+
+
+class Rating(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    NOT_ASSESSED = "not_assessed", _("Not assessed")

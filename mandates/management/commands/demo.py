@@ -1,0 +1,87 @@
+"""Prepare a demonstration database: migrate, load the seed data, create one user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from mandates import roles
+from mandates.choices import MembershipRole
+from mandates.models import Unit, UnitMembership
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: str
+    unit: str | None
+    description: str
+    superuser: bool = False
+
+
+# Demonstration accounts only: this command refuses to run unless DEBUG is on.
+DEMO_USERS = [
+    DemoUser("admin", "demo-admin-2553", roles.ADMINISTRATORS, None, "administrator", True),
+    DemoUser("manager", "demo-manager-2553", roles.MANAGERS, None, "Chief of the SSR Unit"),
+    DemoUser("ssr.staff", "demo-staff-2553", roles.SSR_STAFF, "SSRU", "SSR Unit officer"),
+    DemoUser(
+        "minusca.focal", "demo-focal-2553", roles.SSR_STAFF, "MINUSCA-SSR", "MINUSCA focal point"
+    ),
+    DemoUser("api.client", "demo-api-2553", roles.API_CLIENTS, None, "reporting portal"),
+]
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the seed data and create demo users (development only, needs DEBUG=1)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="Skip migrate (the schema is current)."
+        )
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "The demo command creates users with published passwords and runs only with "
+                "DEBUG=1. For a real deployment run 'migrate', 'load_seed' and 'createsuperuser'."
+            )
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+            self.stdout.write("Database migrated.")
+        call_command("load_seed", verbosity=0)
+        self.stdout.write("Seed data loaded.")
+        with transaction.atomic():
+            for demo in DEMO_USERS:
+                self.create_user(demo)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo users (development only):"))
+        self.stdout.write(f"  {'username':<15} {'password':<19} {'role':<15} who")
+        for demo in DEMO_USERS:
+            self.stdout.write(
+                f"  {demo.username:<15} {demo.password:<19} {demo.role:<15} {demo.description}"
+            )
+
+    def create_user(self, demo: DemoUser) -> None:
+        User = get_user_model()
+        user, _ = User.objects.get_or_create(username=demo.username)
+        user.set_password(demo.password)
+        user.is_staff = demo.role != roles.API_CLIENTS
+        user.is_superuser = demo.superuser
+        user.email = f"{demo.username}@example.org"
+        user.first_name = demo.description
+        user.save()
+        user.groups.set([Group.objects.get(name=demo.role)])
+        if demo.unit:
+            unit = Unit.objects.filter(acronym=demo.unit).first()
+            if unit is None:
+                raise CommandError(f"Demo unit {demo.unit} is missing from the seed data.")
+            UnitMembership.objects.update_or_create(
+                unit=unit, user=user, defaults={"role": MembershipRole.FOCAL_POINT}
+            )

@@ -1,0 +1,19 @@
+"""The mandates domain: documents and paragraphs, missions and units, requests and benchmarks."""
+
+from mandates.models.benchmarks import Benchmark, BenchmarkAssessment
+from mandates.models.documents import Document, Paragraph, Theme
+from mandates.models.organisation import Mission, Unit, UnitMembership
+from mandates.models.requests import Request, StatusUpdate
+
+__all__ = [
+    "Benchmark",
+    "BenchmarkAssessment",
+    "Document",
+    "Mission",
+    "Paragraph",
+    "Request",
+    "StatusUpdate",
+    "Theme",
+    "Unit",
+    "UnitMembership",
+]

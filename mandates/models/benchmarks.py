@@ -1,0 +1,135 @@
+"""Country-specific benchmarks (resolution 2553 OP20(e)) and their assessments per period."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mandates.choices import OwnershipElement, Rating, ThemeKind
+from mandates.models.base import TimestampedModel, choices_check
+
+__all__ = ["Benchmark", "BenchmarkAssessment"]
+
+
+class Benchmark(TimestampedModel):
+    """A measure of the effectiveness of UN support to a mission's host country and of that
+    country's commitments, tied to a national-ownership element or a sector component."""
+
+    reference = models.SlugField(_("reference"), max_length=60, unique=True)
+    mission = models.ForeignKey(
+        "mandates.Mission",
+        verbose_name=_("mission"),
+        on_delete=models.PROTECT,
+        related_name="benchmarks",
+    )
+    paragraph = models.ForeignKey(
+        "mandates.Paragraph",
+        verbose_name=_("source paragraph"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="benchmarks",
+    )
+    ownership_element = models.CharField(
+        _("national-ownership element"),
+        max_length=30,
+        choices=OwnershipElement.choices,
+        blank=True,
+    )
+    component = models.ForeignKey(
+        "mandates.Theme",
+        verbose_name=_("sector component"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="benchmarks",
+        limit_choices_to={"kind__in": [ThemeKind.COMPONENT, ThemeKind.GOVERNANCE]},
+    )
+    indicator = models.TextField(_("indicator"))
+    baseline = models.CharField(_("baseline"), max_length=300, blank=True)
+    target = models.CharField(_("target"), max_length=300, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    responsible_unit = models.ForeignKey(
+        "mandates.Unit",
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="benchmarks",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mission", "reference"]
+        verbose_name = _("benchmark")
+        verbose_name_plural = _("benchmarks")
+        constraints = [
+            choices_check("ownership_element", OwnershipElement, blank=True),
+            models.CheckConstraint(
+                condition=~Q(ownership_element="") | Q(component__isnull=False),
+                name="%(app_label)s_%(class)s_has_element_or_component",
+                violation_error_message=_(
+                    "A benchmark needs a national-ownership element or a sector component."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        indicator = self.indicator if len(self.indicator) <= 60 else self.indicator[:59] + "…"
+        return f"{self.reference}: {indicator}"
+
+
+class BenchmarkAssessment(TimestampedModel):
+    """How a benchmark stood in one reporting period, and the report that said so."""
+
+    benchmark = models.ForeignKey(
+        Benchmark,
+        verbose_name=_("benchmark"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    rating = models.CharField(
+        _("rating"), max_length=20, choices=Rating.choices, default=Rating.NOT_ASSESSED
+    )
+    value = models.CharField(_("value"), max_length=300, blank=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    source_report = models.ForeignKey(
+        "mandates.Document",
+        verbose_name=_("source report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="benchmark_assessments",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["benchmark", "-period_start"]
+        verbose_name = _("benchmark assessment")
+        verbose_name_plural = _("benchmark assessments")
+        get_latest_by = "period_start"
+        constraints = [
+            choices_check("rating", Rating),
+            models.UniqueConstraint(
+                fields=["benchmark", "period_start"],
+                name="%(app_label)s_%(class)s_one_per_period",
+                violation_error_message=_("This benchmark is already assessed for this period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="%(app_label)s_%(class)s_period_ends_after_start",
+                violation_error_message=_("A reporting period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.benchmark.reference} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}: "
+            f"{self.get_rating_display()}"
+        )

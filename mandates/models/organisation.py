@@ -1,0 +1,152 @@
+"""Missions, units and the people who belong to units."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mandates.choices import MembershipRole, MissionKind, UnitKind
+from mandates.models.base import TimestampedModel, choices_check
+
+__all__ = ["Mission", "Unit", "UnitMembership"]
+
+
+class Mission(TimestampedModel):
+    """A peacekeeping operation, special political mission or country-team presence.
+
+    Closed missions stay in the database with their ``end_date`` so their history remains.
+    """
+
+    acronym = models.CharField(_("acronym"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=MissionKind.choices)
+    host_country = models.CharField(_("host country"), max_length=100)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    mandate_expiry = models.DateField(_("mandate expiry"), null=True, blank=True)
+    reporting_cycle_months = models.PositiveSmallIntegerField(
+        _("reporting cycle (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Months between the Secretary-General's regular reports on the mission."),
+    )
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        constraints = [
+            choices_check("kind", MissionKind),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message=_("A mission cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reporting_cycle_months__isnull=True)
+                | Q(reporting_cycle_months__gte=1, reporting_cycle_months__lte=24),
+                name="%(app_label)s_%(class)s_reporting_cycle_range",
+                violation_error_message=_("The reporting cycle is between 1 and 24 months."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.acronym} ({self.host_country})"
+
+    def is_active(self, *, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.end_date is None or self.end_date >= today
+
+
+class Unit(TimestampedModel):
+    """An organisational unit that can lead or support requests: a Headquarters unit, a mission
+    section, an agency, a task force or a partner."""
+
+    acronym = models.CharField(_("acronym"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    mission = models.ForeignKey(
+        Mission,
+        verbose_name=_("mission"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="UnitMembership",
+        verbose_name=_("members"),
+        related_name="units",
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            choices_check("kind", UnitKind),
+            models.CheckConstraint(
+                condition=~Q(kind=UnitKind.MISSION_SECTION) | Q(mission__isnull=False),
+                name="%(app_label)s_%(class)s_mission_section_has_mission",
+                violation_error_message=_("A mission section must belong to a mission."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="%(app_label)s_%(class)s_not_own_parent",
+                violation_error_message=_("A unit cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.acronym} – {self.name}"
+
+
+class UnitMembership(models.Model):
+    """A person's membership of a unit; focal points receive the unit's reminders."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="unit_memberships",
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+
+    class Meta:
+        ordering = ["unit", "user"]
+        verbose_name = _("unit membership")
+        verbose_name_plural = _("unit memberships")
+        constraints = [
+            choices_check("role", MembershipRole),
+            models.UniqueConstraint(
+                fields=["unit", "user"],
+                name="%(app_label)s_%(class)s_unique_member",
+                violation_error_message=_("This person is already a member of this unit."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit.acronym} ({self.get_role_display()})"

@@ -1,0 +1,511 @@
+"""Load the reviewed seed data in ``fixtures/`` into the database, idempotently.
+
+Reference data (themes, documents, paragraphs, missions, units) is brought in line with the files:
+created when missing, updated when it differs, left untouched when equal, so a second load writes
+nothing and records no history. Tracked work (requests with their status updates, benchmarks with
+their assessments) is only ever created: once a request exists, staff own it and a reload never
+overwrites what they recorded.
+
+Steps of :func:`load_seed`:
+1. read and check every file before writing anything (a missing or malformed file stops the load);
+2. in one transaction: themes, documents (then their draft/predecessor links), paragraphs,
+   missions, units (parents first), requests and their updates, benchmarks and assessments;
+3. return a :class:`SeedReport` with what was created, updated or left unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from mandates.choices import ParagraphKind
+from mandates.models import (
+    Benchmark,
+    BenchmarkAssessment,
+    Document,
+    Mission,
+    Paragraph,
+    Request,
+    StatusUpdate,
+    Theme,
+    Unit,
+)
+
+DEFAULT_FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+class SeedError(Exception):
+    """A seed file is missing, unreadable or inconsistent; nothing was written."""
+
+
+@dataclass
+class SeedReport:
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+    def lines(self) -> list[str]:
+        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        return [
+            f"{name:<22} {self.created[name]:>5} created {self.updated[name]:>5} updated "
+            f"{self.unchanged[name]:>5} unchanged"
+            for name in names
+        ]
+
+
+@dataclass
+class SeedData:
+    themes: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+    missions: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+    requests: list[dict[str, Any]]
+    benchmarks: list[dict[str, Any]]
+    sources: dict[str, str]
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SeedError(f"Seed file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeedError(f"Seed file {path} cannot be read: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SeedError(
+            f"Seed file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+        ) from None
+
+
+def _read_source(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SeedError(f"Source text not found: {path}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def read_seed(directory: Path = DEFAULT_FIXTURES_DIR) -> SeedData:
+    """Read every seed file; raise :class:`SeedError` naming the first problem."""
+    if not directory.is_dir():
+        raise SeedError(f"Seed directory not found: {directory}")
+    documents: list[dict[str, Any]] = []
+    doc_dir = directory / "documents"
+    doc_files = sorted(doc_dir.glob("*.json")) if doc_dir.is_dir() else []
+    if not doc_files:
+        raise SeedError(f"No document files found in {doc_dir}")
+    for path in doc_files:
+        content = _read_json(path)
+        documents.extend(content if isinstance(content, list) else [content])
+    sources = {
+        doc["source_file"]: _read_source(directory / "sources" / doc["source_file"])
+        for doc in documents
+        if doc.get("source_file")
+    }
+    data = SeedData(
+        themes=_read_json(directory / "themes.json"),
+        documents=documents,
+        missions=_read_json(directory / "missions.json"),
+        units=_read_json(directory / "units.json"),
+        requests=_read_json(directory / "requests.json"),
+        benchmarks=_read_json(directory / "benchmarks.json"),
+        sources=sources,
+    )
+    _check_references(data)
+    return data
+
+
+def _check_references(data: SeedData) -> None:
+    """Cross-file references must resolve before anything is written."""
+    symbols = {d["symbol"] for d in data.documents}
+    missions = {m["acronym"] for m in data.missions}
+    units = {u["acronym"] for u in data.units}
+    themes = {t["slug"] for t in data.themes}
+    refs = {f"{d['symbol']} {ref}" for d in data.documents for ref, _ in _walk_refs(d)}
+    problems: list[str] = []
+    for doc in data.documents:
+        for key in ("draft_of", "predecessor"):
+            if doc.get(key) and doc[key] not in symbols:
+                problems.append(f"document {doc['symbol']}: {key} {doc[key]!r} is not loaded")
+        for _, para in _walk_refs(doc):
+            problems += [
+                f"document {doc['symbol']}: unknown theme {slug!r}"
+                for slug in para.get("themes", [])
+                if slug not in themes
+            ]
+    for unit in data.units:
+        if unit.get("parent") and unit["parent"] not in units:
+            problems.append(f"unit {unit['acronym']}: unknown parent {unit['parent']!r}")
+        if unit.get("mission") and unit["mission"] not in missions:
+            problems.append(f"unit {unit['acronym']}: unknown mission {unit['mission']!r}")
+    for req in data.requests:
+        where = f"request {req.get('reference')}"
+        problems += [
+            f"{where}: unknown paragraph {p!r}" for p in req["paragraphs"] if p not in refs
+        ]
+        problems += [
+            f"{where}: unknown unit {u!r}"
+            for u in [req["lead_unit"], *req.get("supporting_units", [])]
+            if u not in units
+        ]
+        problems += [
+            f"{where}: unknown mission {m!r}" for m in req.get("missions", []) if m not in missions
+        ]
+    for bm in data.benchmarks:
+        where = f"benchmark {bm.get('reference')}"
+        if bm["mission"] not in missions:
+            problems.append(f"{where}: unknown mission {bm['mission']!r}")
+        if bm.get("paragraph") and bm["paragraph"] not in refs:
+            problems.append(f"{where}: unknown paragraph {bm['paragraph']!r}")
+        if bm.get("responsible_unit") and bm["responsible_unit"] not in units:
+            problems.append(f"{where}: unknown unit {bm['responsible_unit']!r}")
+        if bm.get("component") and bm["component"] not in themes:
+            problems.append(f"{where}: unknown component {bm['component']!r}")
+        for assessment in bm.get("assessments", []):
+            report = assessment.get("source_report")
+            if report and report not in symbols:
+                problems.append(f"{where}: unknown source report {report!r}")
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise SeedError(f"Seed data has unresolved references:\n  {shown}{more}")
+
+
+def _walk_refs(
+    doc: dict[str, Any],
+) -> Iterable[tuple[str, dict[str, Any]]]:
+    """Yield (ref, paragraph) in document order: "PP1", "20", "20(e)", "20(a)(i)"."""
+
+    def walk(items: list[dict[str, Any]], prefix: str) -> Iterable[tuple[str, dict[str, Any]]]:
+        for item in items:
+            ref = f"{prefix}({item['label']})"
+            yield ref, item
+            yield from walk(item.get("subparagraphs", []), ref)
+
+    for para in doc.get("paragraphs", []):
+        if para["kind"] == ParagraphKind.PREAMBULAR:
+            yield f"PP{para['number']}", para
+        else:
+            ref = str(para["number"])
+            yield ref, para
+            yield from walk(para.get("subparagraphs", []), ref)
+
+
+def _describe(exc: ValidationError) -> str:
+    """'status: Value 'x' is not a valid choice.' — field names make a seed error findable."""
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+            for field, messages in exc.message_dict.items()
+        )
+    return "; ".join(exc.messages)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    return _required_date(value)
+
+
+def _required_date(value: str) -> datetime.date:
+    parsed = parse_date(value)
+    if parsed is None:
+        raise SeedError(f"Not a date (YYYY-MM-DD): {value!r}")
+    return parsed
+
+
+def _datetime(value: str | None) -> datetime.datetime | None:
+    if not value:
+        return None
+    return _required_datetime(value)
+
+
+def _required_datetime(value: str) -> datetime.datetime:
+    parsed = parse_datetime(value)
+    if parsed is None or parsed.tzinfo is None:
+        raise SeedError(f"Not a date-time with a zone (ISO 8601): {value!r}")
+    return parsed
+
+
+class _Loader:
+    def __init__(self, data: SeedData, progress: Callable[[str], None]) -> None:
+        self.data = data
+        self.progress = progress
+        self.report = SeedReport()
+
+    def upsert(
+        self,
+        model: type[models.Model],
+        lookup: dict[str, Any],
+        values: dict[str, Any],
+        m2m: dict[str, list[Any]] | None = None,
+        *,
+        count: bool = True,
+    ) -> Any:
+        """Create or update one row so that it matches ``values``; save only on a difference.
+
+        ``count=False`` for a second pass over rows already counted (links between documents).
+        """
+        try:
+            return self._upsert(model, lookup, values, m2m, SeedReport() if not count else None)
+        except ValidationError as exc:
+            raise SeedError(f"{model.__name__} {lookup}: {_describe(exc)}") from None
+
+    def _upsert(
+        self,
+        model: type[models.Model],
+        lookup: dict[str, Any],
+        values: dict[str, Any],
+        m2m: dict[str, list[Any]] | None,
+        scratch: SeedReport | None,
+    ) -> Any:
+        report = scratch or self.report
+        name = str(model._meta.verbose_name_plural)
+        obj = model._default_manager.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj.full_clean(validate_unique=False)
+            obj.save()
+            report.created[name] += 1
+            for attr, items in (m2m or {}).items():
+                getattr(obj, attr).set(items)
+            return obj
+        changed = [attr for attr, value in values.items() if getattr(obj, attr) != value]
+        m2m_changed = [
+            attr
+            for attr, items in (m2m or {}).items()
+            if set(getattr(obj, attr).values_list("pk", flat=True)) != {i.pk for i in items}
+        ]
+        if changed:
+            for attr in changed:
+                setattr(obj, attr, values[attr])
+            obj.full_clean(validate_unique=False)
+            obj.save()
+        for attr in m2m_changed:
+            getattr(obj, attr).set((m2m or {})[attr])
+        if changed or m2m_changed:
+            report.updated[name] += 1
+        else:
+            report.unchanged[name] += 1
+        return obj
+
+    def run(self) -> SeedReport:
+        self.themes = {
+            t["slug"]: self.upsert(
+                Theme, {"slug": t["slug"]}, {"name": t["name"], "kind": t["kind"]}
+            )
+            for t in self.data.themes
+        }
+        self.progress(f"themes: {len(self.themes)}")
+        self.load_documents()
+        self.missions = {m["acronym"]: self.load_mission(m) for m in self.data.missions}
+        self.progress(f"missions: {len(self.missions)}")
+        self.units: dict[str, Unit] = {}
+        for unit in self.data.units:
+            self.units[unit["acronym"]] = self.load_unit(unit)
+        self.progress(f"units: {len(self.units)}")
+        for req in self.data.requests:
+            self.load_request(req)
+        self.progress(f"requests: {len(self.data.requests)}")
+        for bm in self.data.benchmarks:
+            self.load_benchmark(bm)
+        self.progress(f"benchmarks: {len(self.data.benchmarks)}")
+        return self.report
+
+    def load_documents(self) -> None:
+        self.documents: dict[str, Document] = {}
+        for doc in self.data.documents:
+            self.documents[doc["symbol"]] = self.upsert(
+                Document,
+                {"symbol": doc["symbol"]},
+                {
+                    "kind": doc["kind"],
+                    "citation_label": doc["citation_label"],
+                    "body": doc.get("body") or "security_council",
+                    "date": _date(doc.get("date")),
+                    "title": doc.get("title") or "",
+                    "source_text": self.data.sources.get(doc.get("source_file") or "", ""),
+                },
+            )
+        # Links second: a draft may come before the text it became.
+        for doc in self.data.documents:
+            self.upsert(
+                Document,
+                {"symbol": doc["symbol"]},
+                {
+                    "draft_of": self.documents.get(doc.get("draft_of") or ""),
+                    "predecessor": self.documents.get(doc.get("predecessor") or ""),
+                },
+                count=False,
+            )
+        self.paragraphs: dict[str, Paragraph] = {}
+        for doc in self.data.documents:
+            document = self.documents[doc["symbol"]]
+            self.load_paragraphs(document, doc)
+            self.progress(f"document {doc['symbol']}: {len(doc.get('paragraphs', []))} paragraphs")
+
+    def load_paragraphs(self, document: Document, doc: dict[str, Any]) -> None:
+        by_ref: dict[str, Paragraph] = {}
+        for order, (ref, para) in enumerate(_walk_refs(doc), start=1):
+            parent_ref, _, _ = ref.rpartition("(")
+            parent = by_ref.get(parent_ref) if "label" in para else None
+            kind = para.get("kind") or ParagraphKind.OPERATIVE
+            number = para.get("number") if parent is None else parent.number
+            obj = self.upsert(
+                Paragraph,
+                {"document": document, "ref": ref},
+                {
+                    "kind": kind,
+                    "number": number,
+                    "label": para.get("label", ""),
+                    "parent": parent,
+                    "order": order,
+                    "text": para["text"],
+                    "lead_verb": para.get("lead_verb") or "",
+                },
+                m2m={"themes": [self.themes[slug] for slug in para.get("themes", [])]},
+            )
+            by_ref[ref] = obj
+            self.paragraphs[f"{document.symbol} {ref}"] = obj
+
+    def load_mission(self, m: dict[str, Any]) -> Mission:
+        return self.upsert(
+            Mission,
+            {"acronym": m["acronym"]},
+            {
+                "name": m["name"],
+                "kind": m["kind"],
+                "host_country": m["host_country"],
+                "start_date": _date(m.get("start_date")),
+                "end_date": _date(m.get("end_date")),
+                "mandate_expiry": _date(m.get("mandate_expiry")),
+                "reporting_cycle_months": m.get("reporting_cycle_months"),
+            },
+        )
+
+    def load_unit(self, u: dict[str, Any]) -> Unit:
+        return self.upsert(
+            Unit,
+            {"acronym": u["acronym"]},
+            {
+                "name": u["name"],
+                "kind": u["kind"],
+                "parent": self.units.get(u.get("parent") or ""),
+                "mission": self.missions.get(u.get("mission") or ""),
+                "email": u.get("email") or "",
+            },
+        )
+
+    def load_request(self, r: dict[str, Any]) -> None:
+        try:
+            self._load_request(r)
+        except ValidationError as exc:
+            raise SeedError(f"request {r['reference']}: {_describe(exc)}") from None
+
+    def _load_request(self, r: dict[str, Any]) -> None:
+        name = str(Request._meta.verbose_name_plural)
+        if Request.objects.filter(reference=r["reference"]).exists():
+            self.report.unchanged[name] += 1
+            return
+        request = Request(
+            reference=r["reference"],
+            title=r["title"],
+            description=r.get("description", ""),
+            lead_unit=self.units[r["lead_unit"]],
+            status=r["status"],
+            priority=r.get("priority") or "normal",
+            due_date=_date(r.get("due_date")),
+            recurrence=r.get("recurrence") or "none",
+            recurrence_months=r.get("recurrence_months"),
+            recurrence_anchor=_date(r.get("recurrence_anchor")),
+            created_at=_required_datetime(r["created_at"]),
+            closed_at=_datetime(r.get("closed_at")),
+        )
+        request.full_clean(validate_unique=False)
+        request.save()
+        request.paragraphs.set([self.paragraphs[p] for p in r["paragraphs"]])
+        request.supporting_units.set([self.units[u] for u in r.get("supporting_units", [])])
+        request.missions.set([self.missions[m] for m in r.get("missions", [])])
+        self.report.created[name] += 1
+        for update in r.get("updates", []):
+            StatusUpdate.objects.create(
+                request=request,
+                author_name=update.get("author", ""),
+                created_at=_required_datetime(update["at"]),
+                status_from=update["status_from"],
+                status_to=update["status_to"],
+                note=update.get("note", ""),
+                evidence_url=update.get("evidence_url", ""),
+            )
+            self.report.created[str(StatusUpdate._meta.verbose_name_plural)] += 1
+
+    def load_benchmark(self, b: dict[str, Any]) -> None:
+        try:
+            self._load_benchmark(b)
+        except ValidationError as exc:
+            raise SeedError(f"benchmark {b['reference']}: {_describe(exc)}") from None
+
+    def _load_benchmark(self, b: dict[str, Any]) -> None:
+        name = str(Benchmark._meta.verbose_name_plural)
+        if Benchmark.objects.filter(reference=b["reference"]).exists():
+            self.report.unchanged[name] += 1
+            return
+        benchmark = Benchmark(
+            reference=b["reference"],
+            mission=self.missions[b["mission"]],
+            paragraph=self.paragraphs.get(b.get("paragraph") or ""),
+            ownership_element=b.get("ownership_element") or "",
+            component=self.themes.get(b.get("component") or ""),
+            indicator=b["indicator"],
+            baseline=b.get("baseline", ""),
+            target=b.get("target", ""),
+            target_date=_date(b.get("target_date")),
+            responsible_unit=self.units.get(b.get("responsible_unit") or ""),
+        )
+        benchmark.full_clean(validate_unique=False)
+        benchmark.save()
+        self.report.created[name] += 1
+        for a in b.get("assessments", []):
+            assessment = BenchmarkAssessment(
+                benchmark=benchmark,
+                period_start=_required_date(a["period_start"]),
+                period_end=_required_date(a["period_end"]),
+                rating=a["rating"],
+                value=a.get("value", ""),
+                narrative=a.get("narrative", ""),
+                source_report=self.documents.get(a.get("source_report") or ""),
+            )
+            assessment.full_clean(validate_unique=False)
+            assessment.save()
+            self.report.created[str(BenchmarkAssessment._meta.verbose_name_plural)] += 1
+
+
+def load_seed(
+    directory: Path = DEFAULT_FIXTURES_DIR,
+    *,
+    progress: Callable[[str], None] = lambda message: None,
+) -> SeedReport:
+    """Load the seed data from ``directory`` in one transaction and report what changed."""
+    data = read_seed(directory)
+    with transaction.atomic():
+        return _Loader(data, progress).run()

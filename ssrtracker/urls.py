@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+admin.site.site_header = _("ssrtracker – Security sector reform mandates")
+admin.site.site_title = _("ssrtracker")
+admin.site.index_title = _("Mandates, requests and benchmarks")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers and docker-compose."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

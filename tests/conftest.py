@@ -1,0 +1,92 @@
+"""Shared fixtures: one user per role, and the switch between skipping and requiring services.
+
+Tests marked ``postgres`` need the database to be PostgreSQL (``DATABASE_URL=postgres://...``)
+and tests marked ``redis`` need ``CELERY_BROKER_URL=redis://...``. Without them they are skipped
+with the reason shown in the summary; with ``REQUIRE_SERVICES=1`` (CI) they fail instead, so a CI
+run can never pass by skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from mandates import roles
+from mandates.choices import MembershipRole
+from tests.factories import UnitFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+
+
+def _service_problem(marker: str) -> str | None:
+    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        return "needs PostgreSQL: set DATABASE_URL=postgres://USER@HOST:PORT/NAME"
+    if marker == "redis" and not settings.CELERY_BROKER_URL.startswith("redis"):
+        return "needs Redis: set CELERY_BROKER_URL=redis://HOST:PORT/0"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker in ("postgres", "redis"):
+            if marker not in item.keywords:
+                continue
+            problem = _service_problem(marker)
+            if problem is None:
+                continue
+            if REQUIRE_SERVICES:
+                item.user_properties.append(("service_missing", problem))
+            else:
+                item.add_marker(pytest.mark.skip(reason=problem))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for name, problem in item.user_properties:
+        if name == "service_missing":
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {problem}", pytrace=False)
+
+
+def _member(unit_acronym: str, *, role: str) -> object:
+    user = UserFactory.create(is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    unit = UnitFactory.create(acronym=unit_acronym)
+    unit.memberships.create(user=user, role=MembershipRole.FOCAL_POINT)
+    return user
+
+
+@pytest.fixture
+def staff_a(db):
+    """SSR staff, focal point of unit UNIT-A."""
+    return _member("UNIT-A", role=roles.SSR_STAFF)
+
+
+@pytest.fixture
+def staff_b(db):
+    """SSR staff, focal point of unit UNIT-B."""
+    return _member("UNIT-B", role=roles.SSR_STAFF)
+
+
+@pytest.fixture
+def manager(db):
+    user = UserFactory.create(is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.MANAGERS))
+    return user
+
+
+@pytest.fixture
+def api_client_user(db):
+    user = UserFactory.create(is_staff=False)
+    user.groups.add(Group.objects.get(name=roles.API_CLIENTS))
+    return user
+
+
+@pytest.fixture
+def administrator(db):
+    user = UserFactory.create(is_staff=True, is_superuser=True)
+    user.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    return user

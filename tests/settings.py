@@ -1,0 +1,19 @@
+"""Test settings: the project's one settings module, with test-only defaults for its variables.
+
+Variables already set (DATABASE_URL, CELERY_BROKER_URL, ...) win, so CI points the same tests at
+PostgreSQL and Redis.
+"""
+
+import os
+
+# Tests always run with the production defaults, whatever the shell has.
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+from ssrtracker.settings import *  # noqa: F403
+
+# Hashing cost is not what the tests are about; a fast hasher keeps the suite quick.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
