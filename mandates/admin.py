@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import User
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -315,7 +315,7 @@ class RequestAdmin(SimpleHistoryAdmin):
         "priority",
         "due_date",
         "due_display",
-        "lead_unit",
+        "lead_unit_display",
         "mission_list",
     ]
     list_display_links = ["reference", "title"]
@@ -332,9 +332,18 @@ class RequestAdmin(SimpleHistoryAdmin):
     search_fields = ["reference", "title", "description", "paragraphs__citation"]
     date_hierarchy = "due_date"
     autocomplete_fields = ["paragraphs", "lead_unit", "supporting_units", "missions"]
-    readonly_fields = ["status_display", "created_at", "updated_at", "closed_at", "version"]
+    readonly_fields = [
+        "status_display",
+        "paragraph_texts",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "version",
+    ]
+    # Most pressing first: by due date, requests without one at the end.
+    ordering = [F("due_date").asc(nulls_last=True), "reference"]
     fieldsets = [
-        (None, {"fields": ["reference", "title", "description", "paragraphs"]}),
+        (None, {"fields": ["reference", "title", "description", "paragraphs", "paragraph_texts"]}),
         (_("Responsibility"), {"fields": ["lead_unit", "supporting_units", "missions"]}),
         (
             _("Schedule"),
@@ -379,6 +388,22 @@ class RequestAdmin(SimpleHistoryAdmin):
         if days <= 30:
             return format_html('<span class="ssr-due ssr-due--soon">{}</span>', _("due soon"))
         return ""
+
+    @admin.display(description=_("lead unit"), ordering="lead_unit__acronym")
+    def lead_unit_display(self, obj: Request) -> str:
+        return obj.lead_unit.acronym
+
+    @admin.display(description=_("what the Council asked"))
+    def paragraph_texts(self, obj: Request) -> str:
+        paragraphs = obj.paragraphs.order_by("document__date", "order") if obj.pk else []
+        return (
+            format_html_join(
+                "",
+                '<p class="ssr-paragraph"><strong>{}</strong> {}</p>',
+                ((p.citation, p.text) for p in paragraphs),
+            )
+            or "–"
+        )
 
     @admin.display(description=_("missions"))
     def mission_list(self, obj: Request) -> str:
