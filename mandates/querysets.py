@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
@@ -12,11 +13,18 @@ from mandates.choices import RequestStatus
 
 
 class RequestQuerySet(models.QuerySet):
+    def active(self) -> RequestQuerySet:
+        """Requests that are not archived (archiving is how a request is "deleted")."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> RequestQuerySet:
+        return self.filter(archived_at__isnull=False)
+
     def open(self) -> RequestQuerySet:
-        return self.filter(status__in=RequestStatus.open())
+        return self.active().filter(status__in=RequestStatus.open())
 
     def closed(self) -> RequestQuerySet:
-        return self.filter(status__in=RequestStatus.closed())
+        return self.active().filter(status__in=RequestStatus.closed())
 
     def overdue(self, *, today: datetime.date | None = None) -> RequestQuerySet:
         """Open requests whose due date has passed (overdue is computed, never stored)."""
@@ -36,3 +44,11 @@ class RequestQuerySet(models.QuerySet):
 
     def for_mission(self, mission_id: int) -> RequestQuerySet:
         return self.filter(missions__id=mission_id)
+
+    def for_units(self, unit_ids: Iterable[int]) -> RequestQuerySet:
+        """Requests led or supported by any of the units, each once."""
+        unit_ids = list(unit_ids)
+        supported = self.model.supporting_units.through.objects.filter(unit_id__in=unit_ids).values(
+            "request_id"
+        )
+        return self.filter(Q(lead_unit_id__in=unit_ids) | Q(pk__in=supported))

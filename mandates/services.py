@@ -1,15 +1,138 @@
-"""Writes that carry a rule. The admin, the API, imports and jobs all call these."""
+"""Writes that carry a rule. The admin, the API, imports and jobs all call these.
+
+The request workflow:
+
+    not started ──► in progress ──► completed
+        │   ▲           │  ▲            │
+        ▼   │           ▼  │            ▼ (reopen)
+      on hold ◄─────────┘  └──────── in progress
+    any open status ──► cancelled ──► in progress (reopen)
+    any open status ──► superseded   (only by carrying a request forward: final)
+
+A status update that keeps the status is a progress note. Every update is an append-only
+:class:`StatusUpdate`; a change of status also moves the request, keeps ``closed_at`` in step,
+records history (who, when, why) and emits ``request_status_changed`` after commit.
+"""
 
 from __future__ import annotations
 
 import datetime
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from mandates import permissions
 from mandates.choices import RequestStatus
+from mandates.events import emit_request_status_changed
 from mandates.models import Request, StatusUpdate
+
+S = RequestStatus
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NOT_STARTED: frozenset({S.IN_PROGRESS, S.ON_HOLD, S.CANCELLED}),
+    S.IN_PROGRESS: frozenset({S.COMPLETED, S.ON_HOLD, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.IN_PROGRESS, S.CANCELLED}),
+    S.COMPLETED: frozenset({S.IN_PROGRESS}),
+    S.CANCELLED: frozenset({S.IN_PROGRESS}),
+    S.SUPERSEDED: frozenset(),
+}
+
+
+class WorkflowError(Exception):
+    """A write refused by a workflow rule; the message is written for the person who tried."""
+
+
+class TransitionNotAllowed(WorkflowError):
+    pass
+
+
+class StaleVersion(WorkflowError):
+    """The request changed since the caller read it; ``changes`` says what changed meanwhile."""
+
+    def __init__(self, message: str, *, current_version: int, changes: list[str]) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+        self.changes = changes
+
+
+def allowed_next_statuses(status: str) -> list[str]:
+    """Statuses a person may move a request to from ``status`` (itself first: a progress note)."""
+    return [status, *sorted(ALLOWED_TRANSITIONS.get(status, frozenset()), key=S.values.index)]
+
+
+def check_transition(current: str, new: str) -> None:
+    if new not in S.values:
+        raise TransitionNotAllowed(_("“%(status)s” is not a status.") % {"status": new})
+    if new == current or new in ALLOWED_TRANSITIONS[current]:
+        return
+    if new == S.SUPERSEDED:
+        raise TransitionNotAllowed(
+            _("A request becomes superseded only when it is carried forward to a successor.")
+        )
+    allowed = ", ".join(str(S(s).label) for s in allowed_next_statuses(current)[1:])
+    raise TransitionNotAllowed(
+        _(
+            "A request cannot go from %(current)s to %(new)s. "
+            "From %(current)s it can go to: %(allowed)s."
+        )
+        % {
+            "current": S(current).label,
+            "new": S(new).label,
+            "allowed": allowed or _("nothing (final)"),
+        }
+    )
+
+
+def changes_since(request_id: int, version: int) -> list[str]:
+    """What changed on a request after ``version``: one line per changed field, with who and when.
+
+    Read from the request's history, so it covers every path that saved it.
+    """
+    records = list(
+        Request.history.filter(id=request_id, version__gte=version)
+        .select_related("history_user")
+        .order_by("version", "history_date")
+    )
+    lines: list[str] = []
+    for previous, record in itertools.pairwise(records):
+        who = record.history_user.get_username() if record.history_user else _("the system")
+        when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+        delta = record.diff_against(previous, excluded_fields=["version", "updated_at"])
+        for change in delta.changes:
+            label = Request._meta.get_field(change.field).verbose_name
+            lines.append(f"{label}: {change.old!s} → {change.new!s} ({who}, {when})")
+    return lines
+
+
+def _lock(request: Request, expected_version: int | None) -> Request:
+    locked = Request.objects.select_for_update().get(pk=request.pk)
+    if expected_version is not None and locked.version != expected_version:
+        changes = changes_since(locked.pk, expected_version)
+        raise StaleVersion(
+            _("This request was changed by someone else since you opened it."),
+            current_version=locked.version,
+            changes=changes,
+        )
+    return locked
+
+
+def request_check_version(*, request: Request, expected_version: int) -> None:
+    """Lock ``request`` for the rest of the transaction and refuse if it moved past the version
+    the caller read (optimistic locking for edits that are saved elsewhere, e.g. the admin)."""
+    _lock(request, expected_version)
+
+
+def _author_name(user: User | None) -> str:
+    if user is None or not user.is_authenticated:
+        return ""
+    return user.get_full_name() or user.get_username()
 
 
 @transaction.atomic
@@ -19,37 +142,169 @@ def request_update_status(
     status: str,
     note: str = "",
     evidence_url: str = "",
+    evidence_file: File | None = None,
     by: User | None = None,
     author_name: str = "",
+    expected_version: int | None = None,
     now: datetime.datetime | None = None,
 ) -> StatusUpdate:
-    """Record a status update on ``request`` and move it to ``status``.
+    """Record a status update on ``request`` (a progress note when ``status`` is unchanged).
 
-    Writes one append-only :class:`StatusUpdate` (also for a note without a status change),
-    keeps ``closed_at`` in step with the status and saves the request (which bumps its version).
+    ``by`` is the person acting: their unit rights are checked. Jobs and imports pass ``by=None``
+    and an ``author_name``. ``expected_version`` refuses the update if the request changed since
+    the caller read it. The caller's ``request`` object is refreshed.
     """
     now = now or timezone.now()
-    if status not in RequestStatus.values:
-        raise ValueError(f"Unknown status {status!r}.")
-    update = StatusUpdate.objects.create(
-        request=request,
-        author=by if by is not None and by.is_authenticated else None,
-        author_name=author_name or _display_name(by),
+    locked = _lock(request, expected_version)
+    if by is not None and not permissions.can_add_status_update(by, locked):
+        raise PermissionDenied(_("You can update only requests your units lead or support."))
+    if locked.archived_at is not None:
+        raise WorkflowError(_("This request is archived; restore it before updating it."))
+    check_transition(locked.status, status)
+    if status == locked.status and not (note.strip() or evidence_url or evidence_file):
+        raise WorkflowError(_("Choose a new status or write a note."))
+
+    update = StatusUpdate(
+        request=locked,
+        author=by,
+        author_name=author_name or _author_name(by),
         created_at=now,
-        status_from=request.status,
+        status_from=locked.status,
         status_to=status,
-        note=note,
+        note=note.strip(),
         evidence_url=evidence_url,
     )
-    if status != request.status:
-        request.status = status
-        request.closed_at = now if status in RequestStatus.closed() else None
-        request.save()
+    if evidence_file is not None:
+        update.evidence_file = evidence_file
+    update.full_clean()
+    update.save()
+
+    if status != locked.status:
+        locked.status = status
+        locked.closed_at = now if status in S.closed() else None
+        _save_with_history(locked, by=by, reason=note or str(S(status).label))
+        emit_request_status_changed(
+            request_id=locked.pk,
+            update_id=update.pk,
+            status_from=update.status_from,
+            status_to=status,
+            author_id=by.pk if by is not None else None,
+        )
+    _copy_state(locked, request)
     return update
 
 
-def _display_name(user: User | None) -> str:
-    if user is None or not user.is_authenticated:
-        return ""
-    full_name = getattr(user, "get_full_name", lambda: "")()
-    return full_name or user.get_username()
+@dataclass
+class BulkResult:
+    updated: list[Request] = field(default_factory=list)
+    refused: list[tuple[Request, str]] = field(default_factory=list)
+
+
+def request_bulk_update(
+    *,
+    requests: Iterable[Request],
+    status: str,
+    note: str,
+    evidence_url: str = "",
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> BulkResult:
+    """The same update on several requests. Each one stands alone: a request the person may not
+    change, or whose status cannot move that way, is refused with its reason and the others
+    go through."""
+    result = BulkResult()
+    for request in requests:
+        try:
+            request_update_status(
+                request=request,
+                status=status,
+                note=note,
+                evidence_url=evidence_url,
+                by=by,
+                now=now,
+            )
+        except (WorkflowError, PermissionDenied) as exc:
+            result.refused.append((request, str(exc)))
+        else:
+            result.updated.append(request)
+    return result
+
+
+@transaction.atomic
+def request_supersede(
+    *,
+    request: Request,
+    successor: Request | None,
+    by: User | None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> StatusUpdate:
+    """Close an open request as superseded because ``successor`` carries its work forward."""
+    now = now or timezone.now()
+    locked = _lock(request, None)
+    if by is not None and not permissions.can_add_status_update(by, locked):
+        raise PermissionDenied(_("You can update only requests your units lead or support."))
+    if locked.status not in S.open():
+        raise TransitionNotAllowed(_("Only an open request can be carried forward."))
+    text = note or (
+        _("Carried forward to %(successor)s.") % {"successor": successor} if successor else ""
+    )
+    update = StatusUpdate.objects.create(
+        request=locked,
+        author=by,
+        author_name=_author_name(by),
+        created_at=now,
+        status_from=locked.status,
+        status_to=S.SUPERSEDED,
+        note=text,
+    )
+    locked.status = S.SUPERSEDED
+    locked.closed_at = now
+    _save_with_history(locked, by=by, reason=text)
+    emit_request_status_changed(
+        request_id=locked.pk,
+        update_id=update.pk,
+        status_from=update.status_from,
+        status_to=S.SUPERSEDED,
+        author_id=by.pk if by is not None else None,
+    )
+    _copy_state(locked, request)
+    return update
+
+
+@transaction.atomic
+def request_archive(
+    *, request: Request, by: User | None, now: datetime.datetime | None = None
+) -> None:
+    """Archive a request instead of deleting it: it leaves lists and counts, its history stays."""
+    locked = _lock(request, None)
+    if by is not None and not permissions.can_change_request(by, locked):
+        raise PermissionDenied(_("You can archive only requests your units lead or support."))
+    if locked.archived_at is None:
+        locked.archived_at = now or timezone.now()
+        _save_with_history(locked, by=by, reason=_("Archived"))
+    _copy_state(locked, request)
+
+
+@transaction.atomic
+def request_restore(*, request: Request, by: User | None) -> None:
+    locked = _lock(request, None)
+    if by is not None and not permissions.can_change_request(by, locked):
+        raise PermissionDenied(_("You can restore only requests your units lead or support."))
+    if locked.archived_at is not None:
+        locked.archived_at = None
+        _save_with_history(locked, by=by, reason=_("Restored"))
+    _copy_state(locked, request)
+
+
+def _save_with_history(request: Request, *, by: User | None, reason: str) -> None:
+    request._history_user = by  # type: ignore[attr-defined]
+    request._change_reason = reason[:100]  # type: ignore[attr-defined]
+    request.save()
+
+
+def _copy_state(source: Request, target: Any) -> None:
+    if target is source:
+        return
+    for name in ("status", "closed_at", "archived_at", "version", "updated_at"):
+        setattr(target, name, getattr(source, name))

@@ -107,6 +107,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# --- History ---------------------------------------------------------------------------------
+# History is a record, not an undo button: nobody reverts or edits it through the app.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Uploads ---------------------------------------------------------------------------------
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from mandates.choices import Priority, Recurrence, RequestStatus
 from mandates.models.base import choices_check
 from mandates.querysets import RequestQuerySet
+from mandates.validators import MaxFileSize, evidence_extension
 
 __all__ = ["Request", "StatusUpdate"]
 
@@ -73,6 +74,13 @@ class Request(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(
+        _("archived"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Requests are archived, never deleted; archived ones leave lists and counts."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = RequestQuerySet.as_manager()
@@ -135,7 +143,7 @@ class Request(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in RequestStatus.open()
+        return self.status in RequestStatus.open() and self.archived_at is None
 
     def is_overdue(self, *, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -171,6 +179,14 @@ class StatusUpdate(models.Model):
     status_to = models.CharField(_("status after"), max_length=20, choices=RequestStatus.choices)
     note = models.TextField(_("note"), blank=True)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"),
+        upload_to="evidence/%Y/%m/",
+        max_length=300,
+        blank=True,
+        validators=[evidence_extension, MaxFileSize(20)],
+        help_text=_("PDF, office document, text or image; 20 MB at most."),
+    )
 
     class Meta:
         ordering = ["request", "created_at", "pk"]

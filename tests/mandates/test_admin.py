@@ -29,6 +29,24 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def change_form_data(client, request: Request, **changes: object) -> dict[str, object]:
+    """The POST data of the request's change form as the page renders it, with ``changes``."""
+    url = reverse("admin:mandates_request_change", args=[request.pk])
+    form = client.get(url).context["adminform"].form
+    data: dict[str, object] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        else:
+            data[name] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
+    data.update({"updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return data
+
+
 def make_requests(n: int) -> None:
     mission = MissionFactory.create()
     for _ in range(n):
@@ -149,26 +167,13 @@ def test_document_page_lists_its_paragraphs_inline(admin_client):
 def test_saving_a_new_status_records_an_update_with_author(admin_client, admin_user):
     request = RequestFactory.create(due_date=datetime.date(2027, 1, 31))
     url = reverse("admin:mandates_request_change", args=[request.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if value is not None and not isinstance(value, list)
-    }
-    data.update(
-        {
-            "reference": request.reference,
-            "title": request.title,
-            "lead_unit": request.lead_unit_id,
-            "priority": "high",
-            "due_date": "2027-01-31",
-            "recurrence": "none",
-            "new_status": RequestStatus.IN_PROGRESS,
-            "update_note": "Terms of reference drafted.",
-            "evidence_url": "https://example.org/tor",
-            "updates-TOTAL_FORMS": "0",
-            "updates-INITIAL_FORMS": "0",
-        }
+    data = change_form_data(
+        admin_client,
+        request,
+        priority="high",
+        new_status=RequestStatus.IN_PROGRESS,
+        update_note="Terms of reference drafted.",
+        evidence_url="https://example.org/tor",
     )
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -183,22 +188,12 @@ def test_saving_a_new_status_records_an_update_with_author(admin_client, admin_u
 
 
 def test_completing_a_request_sets_its_closing_time(admin_client):
-    request = RequestFactory.create()
+    request = RequestFactory.create(status=RequestStatus.IN_PROGRESS)
     url = reverse("admin:mandates_request_change", args=[request.pk])
-    admin_client.post(
-        url,
-        {
-            "reference": request.reference,
-            "title": request.title,
-            "lead_unit": request.lead_unit_id,
-            "priority": "normal",
-            "recurrence": "none",
-            "new_status": RequestStatus.COMPLETED,
-            "update_note": "Report issued.",
-            "updates-TOTAL_FORMS": "0",
-            "updates-INITIAL_FORMS": "0",
-        },
+    data = change_form_data(
+        admin_client, request, new_status=RequestStatus.COMPLETED, update_note="Report issued."
     )
+    assert admin_client.post(url, data).status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.COMPLETED
     assert request.closed_at is not None

@@ -1,0 +1,10 @@
+"""The Django admin: where SSR staff and focal points record their work.
+
+Every changelist loads what its columns show with ``list_select_related``, a prefetch or an
+annotation, so its query count does not grow with the number of rows (tests/mandates/test_admin.py).
+Row-level rules (who may change what) come from :mod:`mandates.permissions`.
+"""
+
+from mandates.admin import benchmarks, documents, organisation, requests
+
+__all__ = ["benchmarks", "documents", "organisation", "requests"]

@@ -1,0 +1,128 @@
+"""Admin for benchmarks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from mandates import permissions
+from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, shorten, status_badge
+from mandates.choices import Rating
+from mandates.models import (
+    Benchmark,
+    BenchmarkAssessment,
+    Unit,
+)
+
+
+class BenchmarkAssessmentInline(admin.TabularInline):
+    """Assessments, changed only by the benchmark's responsible unit (and administrators)."""
+
+    model = BenchmarkAssessment
+    fields = ["period_start", "period_end", "rating", "value", "narrative", "source_report"]
+    autocomplete_fields = ["source_report"]
+    ordering = ["-period_start"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return super().has_add_permission(request, obj)
+        return permissions.can_assess_benchmark(request.user, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request, obj)
+        return permissions.can_change_benchmark(request.user, obj) and (
+            request.user.has_perm("mandates.change_benchmarkassessment")
+        )
+
+    formfield_overrides = {
+        BenchmarkAssessment._meta.get_field("narrative").__class__: {
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})
+        }
+    }
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+    list_display = [
+        "reference",
+        "mission",
+        "ownership_element",
+        "component",
+        "short_indicator",
+        "target_date",
+        "latest_rating",
+    ]
+    list_filter = ["mission", "ownership_element", "component"]
+    list_select_related = ["mission", "component"]
+    search_fields = ["reference", "indicator", "mission__acronym"]
+    autocomplete_fields = ["mission", "paragraph", "component", "responsible_unit"]
+    inlines = [BenchmarkAssessmentInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Benchmark | None = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_change_benchmark(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "responsible_unit" and not permissions.is_administrator(request.user):
+            kwargs["queryset"] = Unit.objects.filter(pk__in=permissions.user_unit_ids(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Benchmark]:
+        latest = BenchmarkAssessment.objects.filter(benchmark=OuterRef("pk")).order_by(
+            "-period_start"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_latest_rating=Subquery(latest.values("rating")[:1]))
+        )
+
+    @admin.display(description=_("indicator"))
+    def short_indicator(self, obj: Benchmark) -> str:
+        return shorten(obj.indicator, 70)
+
+    @admin.display(description=_("latest rating"), ordering="_latest_rating")
+    def latest_rating(self, obj: Benchmark) -> str:
+        value = obj._latest_rating  # type: ignore[attr-defined]
+        if not value:
+            return "–"
+        return status_badge(value, Rating(value).label)
+
+
+@admin.register(BenchmarkAssessment)
+class BenchmarkAssessmentAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+    list_display = ["benchmark", "mission", "period_start", "period_end", "rating_display", "value"]
+    list_filter = ["rating", "benchmark__mission"]
+    list_select_related = ["benchmark__mission"]
+    search_fields = ["benchmark__reference", "benchmark__indicator", "narrative"]
+    date_hierarchy = "period_start"
+    autocomplete_fields = ["benchmark", "source_report"]
+
+    @admin.display(description=_("mission"), ordering="benchmark__mission__acronym")
+    def mission(self, obj: BenchmarkAssessment) -> str:
+        return obj.benchmark.mission.acronym
+
+    @admin.display(description=_("rating"), ordering="rating")
+    def rating_display(self, obj: BenchmarkAssessment) -> str:
+        return status_badge(obj.rating, obj.get_rating_display())
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: BenchmarkAssessment | None = None
+    ) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_change_assessment(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "benchmark":
+            kwargs["queryset"] = permissions.editable_benchmarks(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

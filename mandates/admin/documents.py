@@ -1,0 +1,104 @@
+"""Admin for documents, paragraphs, themes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, shorten
+from mandates.models import (
+    Document,
+    Paragraph,
+    Theme,
+)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "paragraph_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Theme]:
+        return super().get_queryset(request).annotate(_paragraphs=Count("paragraphs"))
+
+    @admin.display(description=_("paragraphs"), ordering="_paragraphs")
+    def paragraph_count(self, obj: Theme) -> int:
+        return obj._paragraphs  # type: ignore[attr-defined]
+
+
+class ParagraphInline(admin.TabularInline):
+    model = Paragraph
+    fk_name = "document"
+    fields = ["ref", "kind", "number", "label", "parent", "lead_verb", "text", "order"]
+    readonly_fields = ["ref", "parent"]
+    ordering = ["order"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    formfield_overrides = {
+        Paragraph._meta.get_field("text").__class__: {
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 80})
+        }
+    }
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Paragraph]:
+        return super().get_queryset(request).select_related("parent", "document")
+
+
+@admin.register(Document)
+class DocumentAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+    list_display = ["symbol", "kind", "date", "title", "paragraph_count", "official_text"]
+    list_filter = ["kind", "body"]
+    search_fields = ["symbol", "title", "citation_label"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["draft_of", "predecessor"]
+    readonly_fields = ["official_text", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["kind", "symbol", "citation_label", "body", "date", "title"]}),
+        (_("Links"), {"fields": ["official_text", "draft_of", "predecessor"]}),
+        (_("Source text"), {"classes": ["collapse"], "fields": ["source_text"]}),
+        (_("Record"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+    ]
+    inlines = [ParagraphInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
+        return super().get_queryset(request).annotate(_paragraphs=Count("paragraphs"))
+
+    @admin.display(description=_("paragraphs"), ordering="_paragraphs")
+    def paragraph_count(self, obj: Document) -> int:
+        return obj._paragraphs  # type: ignore[attr-defined]
+
+    @admin.display(description=_("official text"))
+    def official_text(self, obj: Document) -> str:
+        if not obj.url:
+            return "–"
+        return format_html('<a href="{}" rel="noopener" target="_blank">{}</a>', obj.url, obj.url)
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+    list_display = ["citation", "kind", "lead_verb", "short_text", "theme_list"]
+    list_display_links = ["citation"]
+    list_filter = ["kind", "document", "themes"]
+    list_select_related = ["document"]
+    search_fields = ["citation", "text", "lead_verb"]
+    autocomplete_fields = ["document", "parent", "themes"]
+    readonly_fields = ["ref", "citation", "created_at", "updated_at"]
+    ordering = ["document", "order"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Paragraph]:
+        return super().get_queryset(request).prefetch_related("themes")
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj: Paragraph) -> str:
+        return shorten(obj.text)
+
+    @admin.display(description=_("themes"))
+    def theme_list(self, obj: Paragraph) -> str:
+        return ", ".join(theme.name for theme in obj.themes.all())

@@ -1,0 +1,102 @@
+"""Admin for missions and units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mandates.admin.common import NoDeleteMixin
+from mandates.choices import RequestStatus
+from mandates.models import (
+    Mission,
+    Unit,
+    UnitMembership,
+)
+
+
+class ActiveMissionFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("active", _("Active")), ("closed", _("Closed"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Mission]) -> QuerySet[Mission]:
+        today = timezone.localdate()
+        if self.value() == "active":
+            return queryset.exclude(end_date__lt=today)
+        if self.value() == "closed":
+            return queryset.filter(end_date__lt=today)
+        return queryset
+
+
+@admin.register(Mission)
+class MissionAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = [
+        "acronym",
+        "name",
+        "kind",
+        "host_country",
+        "start_date",
+        "end_date",
+        "mandate_expiry",
+        "reporting_cycle_months",
+        "open_requests",
+    ]
+    list_filter = [ActiveMissionFilter, "kind"]
+    search_fields = ["acronym", "name", "host_country"]
+    date_hierarchy = "start_date"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _open=Count(
+                    "requests",
+                    filter=Q(requests__status__in=RequestStatus.open()),
+                    distinct=True,
+                )
+            )
+        )
+
+    @admin.display(description=_("open requests"), ordering="_open")
+    def open_requests(self, obj: Mission) -> int:
+        return obj._open  # type: ignore[attr-defined]
+
+
+class UnitMembershipInline(admin.TabularInline):
+    model = UnitMembership
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["acronym", "name", "kind", "parent", "mission", "member_count"]
+    list_filter = ["kind", "mission"]
+    list_select_related = ["parent", "mission"]
+    search_fields = ["acronym", "name"]
+    autocomplete_fields = ["parent", "mission"]
+    inlines = [UnitMembershipInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
+        return super().get_queryset(request).annotate(_members=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="_members")
+    def member_count(self, obj: Unit) -> int:
+        return obj._members  # type: ignore[attr-defined]
+
+
+@admin.register(UnitMembership)
+class UnitMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role"]
+    list_filter = ["role", "unit"]
+    list_select_related = ["user", "unit"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__acronym"]
+    autocomplete_fields = ["user", "unit"]

@@ -1,0 +1,523 @@
+"""Admin for requests and status updates: the screen SSR staff use every week.
+
+One page per request: what the Council asked, who is responsible, the schedule, and a status
+update (new status, note, evidence link or file) saved with the rest in one click. Every write
+goes through :mod:`mandates.services`; who may change what comes from
+:mod:`mandates.permissions`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from mandates import permissions
+from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, status_badge
+from mandates.choices import RequestStatus
+from mandates.models import Request, StatusUpdate
+from mandates.services import (
+    StaleVersion,
+    WorkflowError,
+    allowed_next_statuses,
+    check_transition,
+    request_archive,
+    request_bulk_update,
+    request_check_version,
+    request_restore,
+    request_update_status,
+)
+
+
+def _person(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("overdue", _("Overdue")),
+            ("30", _("Due in the next 30 days")),
+            ("90", _("Due in the next 90 days")),
+            ("none", _("No due date")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Request]) -> QuerySet[Request]:
+        value = self.value()
+        if value == "overdue":
+            return queryset.overdue()  # type: ignore[attr-defined]
+        if value in {"30", "90"}:
+            return queryset.due_within(int(value))  # type: ignore[attr-defined]
+        if value == "none":
+            return queryset.filter(due_date__isnull=True)
+        return queryset
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    """Archived requests are hidden unless asked for."""
+
+    title = _("archive")
+    parameter_name = "archived"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Archived")), ("all", _("All, archived included"))]
+
+    def choices(self, changelist: Any) -> Any:
+        # "Current" (not archived) is the default rather than "All".
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Current"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Request]) -> QuerySet[Request]:
+        if self.value() == "yes":
+            return queryset.archived()  # type: ignore[attr-defined]
+        if self.value() == "all":
+            return queryset
+        return queryset.active()  # type: ignore[attr-defined]
+
+
+class MyUnitsFilter(admin.SimpleListFilter):
+    title = _("responsibility")
+    parameter_name = "mine"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("My units' requests"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Request]) -> QuerySet[Request]:
+        if self.value() == "yes":
+            return queryset.for_units(permissions.user_unit_ids(request.user))  # type: ignore[attr-defined]
+        return queryset
+
+
+class StatusUpdateInline(admin.TabularInline):
+    """The request's timeline, newest first, read-only: updates are added with the form above."""
+
+    model = StatusUpdate
+    fields = ["created_at", "display_author", "transition", "note", "evidence"]
+    readonly_fields = ["created_at", "display_author", "transition", "note", "evidence"]
+    ordering = ["-created_at", "-pk"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("Timeline")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StatusUpdate]:
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description=_("author"))
+    def display_author(self, obj: StatusUpdate) -> str:
+        return obj.display_author
+
+    @admin.display(description=_("status"))
+    def transition(self, obj: StatusUpdate) -> str:
+        if obj.status_from == obj.status_to:
+            return status_badge(obj.status_to, obj.get_status_to_display())
+        return format_html(
+            "{} → {}",
+            status_badge(obj.status_from, obj.get_status_from_display()),
+            status_badge(obj.status_to, obj.get_status_to_display()),
+        )
+
+    @admin.display(description=_("evidence"))
+    def evidence(self, obj: StatusUpdate) -> str:
+        return evidence_links(obj)
+
+
+def evidence_links(obj: StatusUpdate) -> str:
+    links = []
+    if obj.evidence_url:
+        links.append(
+            format_html(
+                '<a href="{}" rel="noopener noreferrer">{}</a>', obj.evidence_url, _("link")
+            )
+        )
+    if obj.evidence_file:
+        url = reverse("mandates:evidence", args=[obj.pk])
+        links.append(format_html('<a href="{}">{}</a>', url, _("file")))
+    return format_html_join(" · ", "{}", ((link,) for link in links)) or "–"
+
+
+class RequestAdminForm(forms.ModelForm):
+    """The request's fields, and the fields of a new status update, saved together."""
+
+    new_status = forms.ChoiceField(label=_("Status"), choices=RequestStatus.choices)
+    update_note = forms.CharField(
+        label=_("Update note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("What was done or decided. Saved with your name and the time."),
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence link"), required=False, assume_scheme="https", max_length=500
+    )
+    evidence_file = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("PDF, office document, text or image; 20 MB at most."),
+    )
+    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Request
+        fields = [
+            "reference",
+            "title",
+            "description",
+            "paragraphs",
+            "lead_unit",
+            "supporting_units",
+            "missions",
+            "priority",
+            "due_date",
+            "recurrence",
+            "recurrence_months",
+            "recurrence_anchor",
+        ]
+
+    # Set by RequestAdmin.get_form: the person editing.
+    user: User | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.status
+        self.fields["new_status"].choices = [
+            (status, RequestStatus(status).label) for status in allowed_next_statuses(current)
+        ]
+        self.fields["new_status"].initial = current
+        self.fields["version_seen"].initial = self.instance.version
+
+    def clean_evidence_file(self) -> Any:
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            for validator in StatusUpdate._meta.get_field("evidence_file").validators:
+                validator(upload)
+        return upload
+
+    def clean_lead_unit(self) -> Any:
+        unit = self.cleaned_data.get("lead_unit")
+        user = self.user
+        if (
+            unit is not None
+            and user is not None
+            and not permissions.is_administrator(user)
+            and unit.pk not in permissions.user_unit_ids(user)
+            and (self.instance.pk is None or unit.pk != self.instance.lead_unit_id)
+        ):
+            raise ValidationError(_("You can make only your own units lead a request."))
+        return unit
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        try:
+            check_transition(
+                self.instance.status, cleaned.get("new_status") or self.instance.status
+            )
+        except WorkflowError as exc:
+            self.add_error("new_status", str(exc))
+        if self.instance.pk is not None and cleaned.get("version_seen") is not None:
+            try:
+                # Locks the row until the admin's transaction ends: two saves cannot interleave.
+                request_check_version(
+                    request=self.instance, expected_version=cleaned["version_seen"]
+                )
+            except StaleVersion as exc:
+                lines = "; ".join(exc.changes) or _("(details unavailable)")
+                raise ValidationError(
+                    _(
+                        "%(message)s Changed meanwhile: %(changes)s. Your changes were not "
+                        "saved: reload the page, check them and save again."
+                    ),
+                    params={"message": str(exc), "changes": lines},
+                    code="stale",
+                ) from None
+        return cleaned
+
+
+@admin.register(Request)
+class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+    form = RequestAdminForm
+    list_display = [
+        "reference",
+        "title",
+        "status_display",
+        "priority",
+        "due_date",
+        "due_display",
+        "lead_unit_display",
+        "mission_list",
+    ]
+    list_display_links = ["reference", "title"]
+    list_filter = [
+        ArchivedFilter,
+        MyUnitsFilter,
+        "status",
+        DueFilter,
+        "priority",
+        "recurrence",
+        "lead_unit",
+        "missions",
+        "paragraphs__document",
+    ]
+    list_select_related = ["lead_unit"]
+    search_fields = ["reference", "title", "description", "paragraphs__citation"]
+    date_hierarchy = "due_date"
+    autocomplete_fields = ["paragraphs", "lead_unit", "supporting_units", "missions"]
+    readonly_fields = [
+        "status_display",
+        "paragraph_texts",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "archived_at",
+        "version",
+    ]
+    # Most pressing first: by due date, requests without one at the end.
+    ordering = [F("due_date").asc(nulls_last=True), "reference"]
+    actions = ["bulk_status_update", "archive_requests", "restore_requests"]
+    inlines = [StatusUpdateInline]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Request | None = None) -> Any:
+        update_fields = ["status_display", "new_status", "update_note", "evidence_url"]
+        update_fields += ["evidence_file", "version_seen"]
+        if obj is not None and not self.has_change_permission(request, obj):
+            update_fields = ["status_display"]
+        return [
+            (_("Status update"), {"fields": update_fields}),
+            (
+                None,
+                {"fields": ["reference", "title", "description", "paragraphs", "paragraph_texts"]},
+            ),
+            (_("Responsibility"), {"fields": ["lead_unit", "supporting_units", "missions"]}),
+            (
+                _("Schedule"),
+                {
+                    "fields": [
+                        "priority",
+                        "due_date",
+                        "recurrence",
+                        "recurrence_months",
+                        "recurrence_anchor",
+                    ]
+                },
+            ),
+            (
+                _("Record"),
+                {
+                    "classes": ["collapse"],
+                    "fields": ["created_at", "updated_at", "closed_at", "archived_at", "version"],
+                },
+            ),
+        ]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = _person(request)  # type: ignore[attr-defined]
+        return form
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Request]:
+        return super().get_queryset(request).prefetch_related("missions")
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not request.user.has_perm("mandates.change_request"):
+            for name in ("bulk_status_update", "archive_requests", "restore_requests"):
+                actions.pop(name, None)
+        return actions
+
+    # --- permissions: read everything, change your units' requests -----------------------
+
+    def has_change_permission(self, request: HttpRequest, obj: Request | None = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_change_request(request.user, obj)
+
+    # --- columns -------------------------------------------------------------------------
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, obj: Request) -> str:
+        badge = status_badge(obj.status, obj.get_status_display())
+        if obj.archived_at:
+            return format_html("{} <em>({})</em>", badge, _("archived"))
+        return badge
+
+    @admin.display(description=_("due"))
+    def due_display(self, obj: Request) -> str:
+        days = obj.days_until_due()
+        if days is None or not obj.is_open:
+            return ""
+        if days < 0:
+            return format_html('<span class="ssr-due ssr-due--overdue">{}</span>', _("overdue"))
+        if days <= 30:
+            return format_html('<span class="ssr-due ssr-due--soon">{}</span>', _("due soon"))
+        return ""
+
+    @admin.display(description=_("lead unit"), ordering="lead_unit__acronym")
+    def lead_unit_display(self, obj: Request) -> str:
+        return obj.lead_unit.acronym
+
+    @admin.display(description=_("what the Council asked"))
+    def paragraph_texts(self, obj: Request) -> str:
+        paragraphs = obj.paragraphs.order_by("document__date", "order") if obj.pk else []
+        return (
+            format_html_join(
+                "",
+                '<p class="ssr-paragraph"><strong>{}</strong> {}</p>',
+                ((p.citation, p.text) for p in paragraphs),
+            )
+            or "–"
+        )
+
+    @admin.display(description=_("missions"))
+    def mission_list(self, obj: Request) -> str:
+        return format_html_join(", ", "{}", ((m.acronym,) for m in obj.missions.all()))
+
+    # --- saving: the fields, then the status update, in the admin's one transaction ----------
+
+    def save_model(self, request: HttpRequest, obj: Request, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        new_status = data.get("new_status") or obj.status
+        note = data.get("update_note", "")
+        if (
+            new_status != obj.status
+            or note
+            or data.get("evidence_url")
+            or data.get("evidence_file")
+        ):
+            request_update_status(
+                request=obj,
+                status=new_status,
+                note=note,
+                evidence_url=data.get("evidence_url", ""),
+                evidence_file=data.get("evidence_file"),
+                by=_person(request),
+            )
+
+    # --- actions -------------------------------------------------------------------------
+
+    @admin.action(description=_("Record the same status update on the selected requests"))
+    def bulk_status_update(
+        self, request: HttpRequest, queryset: QuerySet[Request]
+    ) -> HttpResponse | None:
+        form = BulkUpdateForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            with transaction.atomic():
+                result = request_bulk_update(
+                    requests=queryset.select_related("lead_unit"),
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                    evidence_url=form.cleaned_data["evidence_url"],
+                    by=_person(request),
+                )
+            if result.updated:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Updated %(count)d request.",
+                        "Updated %(count)d requests.",
+                        len(result.updated),
+                    )
+                    % {"count": len(result.updated)},
+                    messages.SUCCESS,
+                )
+            for refused, reason in result.refused:
+                self.message_user(request, f"{refused.reference}: {reason}", messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record a status update on %(count)d requests")
+            % {"count": queryset.count()},
+            "opts": self.model._meta,
+            "form": form,
+            "requests": queryset.select_related("lead_unit"),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "action": "bulk_status_update",
+        }
+        return TemplateResponse(request, "admin/mandates/request/bulk_update.html", context)
+
+    @admin.action(description=_("Archive the selected requests"))
+    def archive_requests(self, request: HttpRequest, queryset: QuerySet[Request]) -> None:
+        self._each(request, queryset, request_archive, _("Archived %(count)d request(s)."))
+
+    @admin.action(description=_("Restore the selected requests from the archive"))
+    def restore_requests(self, request: HttpRequest, queryset: QuerySet[Request]) -> None:
+        self._each(request, queryset, request_restore, _("Restored %(count)d request(s)."))
+
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet[Request], service: Any, done: Any
+    ) -> None:
+        count = 0
+        for obj in queryset:
+            try:
+                service(request=obj, by=_person(request))
+            except PermissionDenied as exc:
+                self.message_user(request, f"{obj.reference}: {exc}", messages.WARNING)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+
+class BulkUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[(s, label) for s, label in RequestStatus.choices if s != RequestStatus.SUPERSEDED],
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), required=True
+    )
+    evidence_url = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Status updates are append-only: listed and read here, added from their request."""
+
+    list_display = ["created_at", "request", "status_from", "status_to", "display_author"]
+    list_filter = ["status_to", "request__lead_unit"]
+    list_select_related = ["request", "author"]
+    search_fields = ["request__reference", "request__title", "note", "author_name"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["evidence"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("author"))
+    def display_author(self, obj: StatusUpdate) -> str:
+        return obj.display_author
+
+    @admin.display(description=_("evidence"))
+    def evidence(self, obj: StatusUpdate) -> str:
+        return evidence_links(obj)
