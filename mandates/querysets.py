@@ -48,7 +48,6 @@ class RequestQuerySet(models.QuerySet):
     def for_units(self, unit_ids: Iterable[int]) -> RequestQuerySet:
         """Requests led or supported by any of the units, each once."""
         unit_ids = list(unit_ids)
-        supported = self.model.supporting_units.through.objects.filter(unit_id__in=unit_ids).values(
-            "request_id"
-        )
+        through = self.model._meta.get_field("supporting_units").remote_field.through  # type: ignore[union-attr]
+        supported = through.objects.filter(unit_id__in=unit_ids).values("request_id")
         return self.filter(Q(lead_unit_id__in=unit_ids) | Q(pk__in=supported))

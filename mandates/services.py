@@ -106,8 +106,13 @@ def changes_since(request_id: int, version: int) -> list[str]:
         when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
         delta = record.diff_against(previous, excluded_fields=["version", "updated_at"])
         for change in delta.changes:
-            label = Request._meta.get_field(change.field).verbose_name
-            lines.append(f"{label}: {change.old!s} → {change.new!s} ({who}, {when})")
+            model_field = Request._meta.get_field(change.field)
+            shown = dict(getattr(model_field, "choices", None) or [])
+            old, new = (
+                shown.get(v, v) if v not in (None, "") else "–" for v in (change.old, change.new)
+            )
+            label = getattr(model_field, "verbose_name", change.field)
+            lines.append(f"{label}: {old} → {new} ({who}, {when})")
     return lines
 
 

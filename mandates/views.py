@@ -25,5 +25,5 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(
-        handle, as_attachment=True, filename=PurePath(update.evidence_file.name).name
+        handle, as_attachment=True, filename=PurePath(update.evidence_file.name or "evidence").name
     )

@@ -130,7 +130,8 @@ class StatusUpdateInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StatusUpdate]:
-        return super().get_queryset(request).select_related("author")
+        # The row title is str(update), which names the request: load it with the rows.
+        return super().get_queryset(request).select_related("author", "request")
 
     @admin.display(description=_("author"))
     def display_author(self, obj: StatusUpdate) -> str:
@@ -168,7 +169,11 @@ def evidence_links(obj: StatusUpdate) -> str:
 class RequestAdminForm(forms.ModelForm):
     """The request's fields, and the fields of a new status update, saved together."""
 
-    new_status = forms.ChoiceField(label=_("Status"), choices=RequestStatus.choices)
+    new_status = forms.ChoiceField(
+        label=_("New status"),
+        choices=RequestStatus.choices,
+        help_text=_("Keep the current status to record a progress note."),
+    )
     update_note = forms.CharField(
         label=_("Update note"),
         required=False,
@@ -208,7 +213,7 @@ class RequestAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.status
-        self.fields["new_status"].choices = [
+        self.fields["new_status"].choices = [  # type: ignore[attr-defined]
             (status, RequestStatus(status).label) for status in allowed_next_statuses(current)
         ]
         self.fields["new_status"].initial = current
@@ -235,7 +240,7 @@ class RequestAdminForm(forms.ModelForm):
         return unit
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         try:
             check_transition(
                 self.instance.status, cleaned.get("new_status") or self.instance.status
@@ -291,7 +296,7 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
     date_hierarchy = "due_date"
     autocomplete_fields = ["paragraphs", "lead_unit", "supporting_units", "missions"]
     readonly_fields = [
-        "status_display",
+        "current_status",
         "paragraph_texts",
         "created_at",
         "updated_at",
@@ -303,12 +308,13 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
     ordering = [F("due_date").asc(nulls_last=True), "reference"]
     actions = ["bulk_status_update", "archive_requests", "restore_requests"]
     inlines = [StatusUpdateInline]
+    save_on_top = True
 
     def get_fieldsets(self, request: HttpRequest, obj: Request | None = None) -> Any:
-        update_fields = ["status_display", "new_status", "update_note", "evidence_url"]
+        update_fields = ["current_status", "new_status", "update_note", "evidence_url"]
         update_fields += ["evidence_file", "version_seen"]
         if obj is not None and not self.has_change_permission(request, obj):
-            update_fields = ["status_display"]
+            update_fields = ["current_status"]
         return [
             (_("Status update"), {"fields": update_fields}),
             (
@@ -339,7 +345,7 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = _person(request)  # type: ignore[attr-defined]
+        form.user = _person(request)
         return form
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Request]:
@@ -367,6 +373,10 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
         if obj.archived_at:
             return format_html("{} <em>({})</em>", badge, _("archived"))
         return badge
+
+    @admin.display(description=_("current status"))
+    def current_status(self, obj: Request) -> str:
+        return self.status_display(obj)
 
     @admin.display(description=_("due"))
     def due_display(self, obj: Request) -> str:
