@@ -9,7 +9,8 @@ overwrites what they recorded.
 Steps of :func:`load_seed`:
 1. read and check every file before writing anything (a missing or malformed file stops the load);
 2. in one transaction: themes, documents (then their draft/predecessor links), paragraphs,
-   missions, units (parents first), requests and their updates, benchmarks and assessments;
+   missions, units (parents first), addressee routes, requests and their updates, benchmarks
+   and assessments;
 3. return a :class:`SeedReport` with what was created, updated or left unchanged.
 """
 
@@ -30,6 +31,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from mandates.choices import ParagraphKind
 from mandates.models import (
+    AddresseeRoute,
     Benchmark,
     BenchmarkAssessment,
     Document,
@@ -74,6 +76,7 @@ class SeedData:
     documents: list[dict[str, Any]]
     missions: list[dict[str, Any]]
     units: list[dict[str, Any]]
+    routes: list[dict[str, Any]]
     requests: list[dict[str, Any]]
     benchmarks: list[dict[str, Any]]
     sources: dict[str, str]
@@ -127,6 +130,7 @@ def read_seed(directory: Path = DEFAULT_FIXTURES_DIR) -> SeedData:
         documents=documents,
         missions=_read_json(directory / "missions.json"),
         units=_read_json(directory / "units.json"),
+        routes=_read_json(directory / "routes.json"),
         requests=_read_json(directory / "requests.json"),
         benchmarks=_read_json(directory / "benchmarks.json"),
         sources=sources,
@@ -158,6 +162,12 @@ def _check_references(data: SeedData) -> None:
             problems.append(f"unit {unit['acronym']}: unknown parent {unit['parent']!r}")
         if unit.get("mission") and unit["mission"] not in missions:
             problems.append(f"unit {unit['acronym']}: unknown mission {unit['mission']!r}")
+    for route in data.routes:
+        problems += [
+            f"route {route['addressee']}: unknown unit {u!r}"
+            for u in [route["lead_unit"], *route.get("supporting_units", [])]
+            if u not in units
+        ]
     for req in data.requests:
         where = f"request {req.get('reference')}"
         problems += [
@@ -324,6 +334,15 @@ class _Loader:
         for unit in self.data.units:
             self.units[unit["acronym"]] = self.load_unit(unit)
         self.progress(f"units: {len(self.units)}")
+        for route in self.data.routes:
+            self.upsert(
+                AddresseeRoute,
+                {"addressee": route["addressee"]},
+                {"lead_unit": self.units[route["lead_unit"]]},
+                m2m={
+                    "supporting_units": [self.units[u] for u in route.get("supporting_units", [])]
+                },
+            )
         for req in self.data.requests:
             self.load_request(req)
         self.progress(f"requests: {len(self.data.requests)}")

@@ -32,7 +32,8 @@ from django.utils.translation import gettext as _
 from mandates import permissions
 from mandates.choices import RequestStatus
 from mandates.events import emit_request_status_changed
-from mandates.models import Request, StatusUpdate
+from mandates.models import Paragraph, Request, StatusUpdate
+from mandates.references import request_reference
 
 S = RequestStatus
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -313,3 +314,80 @@ def _copy_state(source: Request, target: Any) -> None:
         return
     for name in ("status", "closed_at", "archived_at", "version", "updated_at"):
         setattr(target, name, getattr(source, name))
+
+
+@transaction.atomic
+def request_carry_forward(
+    *,
+    request: Request,
+    paragraph: Paragraph,
+    by: User | None,
+    reference: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Request:
+    """Carry an open request forward to ``paragraph`` of a successor document, in one step.
+
+    A new request is created on the successor paragraph with the same work (title, units,
+    missions, schedule) and status, linked to the old one as its predecessor; the old request is
+    closed as superseded. Both timelines stay: the old one whole, the new one starting with a
+    note pointing back.
+    """
+    now = now or timezone.now()
+    locked = _lock(request, None)
+    if by is not None and not permissions.can_change_request(by, locked):
+        raise PermissionDenied(_("You can carry forward only requests your units lead or support."))
+    if locked.status not in S.open() or locked.archived_at is not None:
+        raise TransitionNotAllowed(_("Only an open request can be carried forward."))
+    reference = reference or _successor_reference(locked, paragraph)
+    successor = Request(
+        reference=reference,
+        title=locked.title,
+        description=locked.description,
+        lead_unit=locked.lead_unit,
+        status=locked.status,
+        priority=locked.priority,
+        due_date=locked.due_date,
+        recurrence=locked.recurrence,
+        recurrence_months=locked.recurrence_months,
+        recurrence_anchor=locked.recurrence_anchor,
+        predecessor=locked,
+        created_at=now,
+    )
+    successor._history_user = by  # type: ignore[attr-defined]
+    successor._change_reason = f"Carried forward from {locked.reference}"  # type: ignore[attr-defined]
+    successor.save()
+    successor.paragraphs.set([paragraph])
+    successor.supporting_units.set(locked.supporting_units.all())
+    successor.missions.set(locked.missions.all())
+    StatusUpdate.objects.create(
+        request=successor,
+        author=by,
+        author_name=_author_name(by) or _("the system"),
+        created_at=now,
+        status_from=S.NOT_STARTED,
+        status_to=locked.status,
+        note=_("Carried forward from %(old)s (%(citations)s).")
+        % {
+            "old": locked.reference,
+            "citations": ", ".join(p.citation for p in locked.paragraphs.all()),
+        },
+    )
+    request_supersede(
+        request=locked,
+        successor=successor,
+        by=by,
+        note=_("Carried forward to %(new)s (%(citation)s).")
+        % {"new": successor.reference, "citation": paragraph.citation},
+        now=now,
+    )
+    _copy_state(locked, request)
+    return successor
+
+
+def _successor_reference(request: Request, paragraph: Paragraph) -> str:
+    base = request_reference(paragraph.document.symbol, paragraph.ref)
+    candidate, n = base, 1
+    while Request.objects.filter(reference=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

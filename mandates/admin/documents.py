@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, shorten
+from mandates.admin.document_tools import DocumentToolsMixin
 from mandates.models import (
     Document,
     Paragraph,
@@ -52,7 +53,7 @@ class ParagraphInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+class DocumentAdmin(DocumentToolsMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["symbol", "kind", "date", "title", "paragraph_count", "official_text"]
     list_filter = ["kind", "body"]
     search_fields = ["symbol", "title", "citation_label"]

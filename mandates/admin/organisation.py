@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mandates.admin.common import NoDeleteMixin
 from mandates.choices import RequestStatus
 from mandates.models import (
+    AddresseeRoute,
     Mission,
     Unit,
     UnitMembership,
@@ -100,3 +101,20 @@ class UnitMembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "unit"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__acronym"]
     autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(AddresseeRoute)
+class AddresseeRouteAdmin(admin.ModelAdmin):
+    """Which unit leads the requests an import finds for each addressee."""
+
+    list_display = ["addressee", "lead_unit", "supporting"]
+    list_select_related = ["lead_unit"]
+    search_fields = ["addressee", "lead_unit__acronym"]
+    autocomplete_fields = ["lead_unit", "supporting_units"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AddresseeRoute]:
+        return super().get_queryset(request).prefetch_related("supporting_units")
+
+    @admin.display(description=_("supporting units"))
+    def supporting(self, obj: AddresseeRoute) -> str:
+        return ", ".join(unit.acronym for unit in obj.supporting_units.all())

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -298,6 +299,8 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
     readonly_fields = [
         "current_status",
         "paragraph_texts",
+        "lineage",
+        "source_document",
         "created_at",
         "updated_at",
         "closed_at",
@@ -319,7 +322,16 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
             (_("Status update"), {"fields": update_fields}),
             (
                 None,
-                {"fields": ["reference", "title", "description", "paragraphs", "paragraph_texts"]},
+                {
+                    "fields": [
+                        "reference",
+                        "title",
+                        "description",
+                        "paragraphs",
+                        "paragraph_texts",
+                        "lineage",
+                    ]
+                },
             ),
             (_("Responsibility"), {"fields": ["lead_unit", "supporting_units", "missions"]}),
             (
@@ -338,7 +350,14 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
                 _("Record"),
                 {
                     "classes": ["collapse"],
-                    "fields": ["created_at", "updated_at", "closed_at", "archived_at", "version"],
+                    "fields": [
+                        "created_at",
+                        "updated_at",
+                        "closed_at",
+                        "archived_at",
+                        "source_document",
+                        "version",
+                    ],
                 },
             ),
         ]
@@ -404,6 +423,18 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
             )
             or "–"
         )
+
+    @admin.display(description=_("carried forward"))
+    def lineage(self, obj: Request) -> str:
+        """Links to the request this one continues, and to those that continue it."""
+        links = []
+        if obj.predecessor_id:
+            url = reverse("admin:mandates_request_change", args=[obj.predecessor_id])
+            links.append(format_html('{} <a href="{}">{}</a>', _("from"), url, obj.predecessor))
+        for successor in obj.successors.all() if obj.pk else []:
+            url = reverse("admin:mandates_request_change", args=[successor.pk])
+            links.append(format_html('{} <a href="{}">{}</a>', _("to"), url, successor))
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "–"
 
     @admin.display(description=_("missions"))
     def mission_list(self, obj: Request) -> str:

@@ -2,10 +2,11 @@
 
 from mandates.models.benchmarks import Benchmark, BenchmarkAssessment
 from mandates.models.documents import Document, Paragraph, Theme
-from mandates.models.organisation import Mission, Unit, UnitMembership
+from mandates.models.organisation import AddresseeRoute, Mission, Unit, UnitMembership
 from mandates.models.requests import Request, StatusUpdate
 
 __all__ = [
+    "AddresseeRoute",
     "Benchmark",
     "BenchmarkAssessment",
     "Document",

@@ -88,6 +88,10 @@ class Document(TimestampedModel):
         ordering = ["-date", "symbol"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        permissions = [
+            ("import_document", _("Can import documents from their text")),
+            ("carry_forward_requests", _("Can carry requests forward to a successor document")),
+        ]
         constraints = [
             choices_check("kind", DocumentKind),
             choices_check("body", DocumentBody),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mandates.choices import MembershipRole, MissionKind, UnitKind
 from mandates.models.base import TimestampedModel, choices_check
 
-__all__ = ["Mission", "Unit", "UnitMembership"]
+__all__ = ["AddresseeRoute", "Mission", "Unit", "UnitMembership"]
 
 
 class Mission(TimestampedModel):
@@ -150,3 +150,33 @@ class UnitMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.unit.acronym} ({self.get_role_display()})"
+
+
+class AddresseeRoute(models.Model):
+    """Who leads the requests an import finds for an addressee ("Secretary-General" → SSR Unit).
+
+    Addressees are the parser's canonical names ("Secretary-General", "missions", a mission
+    acronym...). An import proposes requests only for addressees that have a route, and for a
+    mission acronym whose mission has an SSR section. Administrators edit the table.
+    """
+
+    addressee = models.CharField(
+        _("addressee"),
+        max_length=100,
+        unique=True,
+        help_text=_('As the parser names it, e.g. "Secretary-General" or "missions".'),
+    )
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="routes_led"
+    )
+    supporting_units = models.ManyToManyField(
+        Unit, verbose_name=_("supporting units"), blank=True, related_name="routes_supported"
+    )
+
+    class Meta:
+        ordering = ["addressee"]
+        verbose_name = _("addressee route")
+        verbose_name_plural = _("addressee routes")
+
+    def __str__(self) -> str:
+        return f"{self.addressee} → {self.lead_unit.acronym}"

@@ -82,6 +82,34 @@ class Request(models.Model):
         help_text=_("Requests are archived, never deleted; archived ones leave lists and counts."),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("carried forward from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        editable=False,
+    )
+    source_document = models.ForeignKey(
+        "mandates.Document",
+        verbose_name=_("imported from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imported_requests",
+        editable=False,
+    )
+    imported_values = models.JSONField(
+        _("values set by the last import"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What the importer last wrote; a re-import changes a field only while it still holds "
+            "this value, so nothing staff edited is overwritten."
+        ),
+    )
 
     objects = RequestQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[paragraphs, supporting_units, missions])

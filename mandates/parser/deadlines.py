@@ -1,0 +1,328 @@
+"""Deadlines in operative paragraphs: one-off due dates and recurrences.
+
+One-off deadlines (``due``):
+
+* "in September 2021", "by March 2022" -> the last day of that month;
+* "by 31 March 2022", "no later than 30 June 2024", "on or before 1 May 2020" -> that day;
+* "before 1 January 2025", "prior to 1 January 2025" -> the day before;
+* "by the end of 2022" -> 31 December 2022; "by the end of March 2022" -> 31 March 2022;
+* "within 90 days of the adoption of this resolution", "within three months" -> the adoption
+  date plus that period (``due`` is null when the adoption date is unknown, or when the period
+  runs from something else, "within 30 days of receiving the report");
+* "by 31 March" without a year -> the next 31 March on or after the adoption date (or after the
+  reference date given to the parser when the document has no date).
+
+Not deadlines: dates that refer to something ("resolution 2282 (2016)", "its statement of 21
+February 2007"), any date in the preamble, a one-off date before the adoption date (an event
+already past), "in <month> <year>" in a paragraph that asks nothing (strength "none", e.g.
+"Welcomes the elections held in June 2013"), and mandate ends ("until 31 December 2025",
+"for a period of twelve months"): these describe how long a mandate lasts, not when a task is
+due.
+
+Recurrences (``recurrence``, ISO 8601 durations): "every three months" -> P3M, "every 120 days"
+-> P120D, "monthly"/"on a monthly basis" -> P1M, "quarterly" -> P3M, "every six months"/
+"semi-annually"/"twice a year" -> P6M, "annually"/"every year" -> P1Y, "every two years" ->
+P2Y; they count only in a clause about reporting, briefing or reviewing. "in his regular
+reports" -> ``regular_reports``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+
+from .model import Deadline
+from .verbs import NONE
+
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH = "(?:" + "|".join(m.capitalize() for m in _MONTH_NAMES) + ")"
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "eighteen": 18,
+    "twenty": 20,
+    "thirty": 30,
+    "forty-five": 45,
+    "forty five": 45,
+    "sixty": 60,
+    "ninety": 90,
+    "one hundred and twenty": 120,
+    "one hundred twenty": 120,
+    "one hundred and eighty": 180,
+    "one hundred eighty": 180,
+}
+_COUNT = (
+    r"(\d{1,3}|" + "|".join(sorted((re.escape(k) for k in _NUMBER_WORDS), key=len, reverse=True))
+) + r")"
+_UNIT = r"(days?|weeks?|months?|years?)"
+
+_FULL_DATE = rf"(?P<fday>\d{{1,2}})\s+(?P<fmonth>{_MONTH})\s*,?\s+(?P<fyear>\d{{4}})"
+# Case-sensitive (months are capitalised, triggers mid-sentence): far faster than IGNORECASE.
+_ONE_OFF = re.compile(
+    rf"""\b(?P<trigger>[Bb]y|[Nn]o\s+later\s+than|[Nn]ot\s+later\s+than|[Oo]n\s+or\s+before|
+            [Bb]efore|[Pp]rior\s+to|[Ii]n|[Dd]uring)\s+
+        (?:(?P<end>the\s+end\s+of)\s+)?
+        (?:{_FULL_DATE}
+          |(?P<month>{_MONTH})\s+(?P<myear>\d{{4}})
+          |(?P<year>\d{{4}})\b(?!\s*\)))""",
+    re.VERBOSE,
+)
+_YEARLESS = re.compile(
+    rf"\b(?P<trigger>[Bb]y|[Nn]o\s+later\s+than|[Nn]ot\s+later\s+than|[Bb]efore)\s+(\d{{1,2}})\s+"
+    rf"(?P<month>{_MONTH})\b(?!\s*,?\s*\d{{4}})",
+)
+_WITHIN = re.compile(
+    rf"\b[Ww]ithin\s+(?:the\s+next\s+|a\s+period\s+of\s+)?{_COUNT}\s+{_UNIT}"
+    r"(?P<anchor>\s+(?:of|after|from|following)\s+(?P<what>[^,;.:]{1,80}?)"
+    r"(?=\s*(?:[,;.:]|$|\s(?:to|in\s+order|on|with|and|by)\b)))?",
+)
+_EVERY = re.compile(rf"\b(?:at\s+least\s+)?[Ee]very\s+(?:{_COUNT}\s+)?{_UNIT}")
+_ADVERBIAL = re.compile(
+    r"\b(?:on\s+an?\s+)?(?P<word>monthly|quarterly|semi-?annual(?:ly)?|bi-?annual(?:ly)?|"
+    r"annual(?:ly)?|yearly|weekly|biennial(?:ly)?)(?:\s+basis)?\b"
+    r"|\b(?P<twice>twice\s+(?:a|per|each)\s+year|twice\s+yearly|once\s+(?:a|per|each)\s+year)\b",
+)
+_REGULAR_REPORTS = re.compile(
+    r"\b(?:in\s+(?:his|her|its|their|the(?:\s+Secretary[-\s]?General[’']s)?)\s+)?"
+    r"regular\s+reports\b",
+)
+_REPORTING = re.compile(
+    r"\b(?:report|reports|reporting|brief|briefing|briefings|briefs|inform|update|updates|"
+    r"submit|review|reviews|assess|assessment|consult|meet|meetings|convene|present)\b",
+)
+_ADVERBIAL_PERIOD = {
+    "monthly": "P1M",
+    "quarterly": "P3M",
+    "semiannual": "P6M",
+    "semiannually": "P6M",
+    "biannual": "P6M",
+    "biannually": "P6M",
+    "annual": "P1Y",
+    "annually": "P1Y",
+    "yearly": "P1Y",
+    "weekly": "P1W",
+    "biennial": "P2Y",
+    "biennially": "P2Y",
+}
+_CLAUSE_END = re.compile(r"[;.](?:\s|$)")
+_HAS_YEAR = re.compile(r"\d{4}")
+_HAS_MONTH = re.compile(_MONTH)
+_ADVERBIAL_CUES = (
+    "monthly",
+    "quarterly",
+    "annual",
+    "yearly",
+    "weekly",
+    "biennial",
+    "twice",
+    "once a",
+)
+
+
+def _month_number(name: str) -> int:
+    return _MONTH_NAMES.index(name.lower()) + 1
+
+
+def _end_of_month(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_period(start: datetime.date, count: int, unit: str) -> datetime.date:
+    """``start`` plus ``count`` days, weeks, months or years (month ends are clamped)."""
+    unit = unit.lower().rstrip("s")
+    if unit == "day":
+        return start + datetime.timedelta(days=count)
+    if unit == "week":
+        return start + datetime.timedelta(weeks=count)
+    months = count * 12 if unit == "year" else count
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day)
+
+
+def _count(word: str | None) -> int:
+    if not word:
+        return 1
+    word = word.lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(" ".join(word.split()), 1)
+
+
+def _duration(count: int, unit: str) -> str:
+    """An ISO 8601 duration: (3, "months") -> "P3M"; whole years of months -> "P1Y"."""
+    unit = unit.lower().rstrip("s")
+    if unit == "month" and count % 12 == 0:
+        count, unit = count // 12, "year"
+    letter = {"day": "D", "week": "W", "month": "M", "year": "Y"}[unit]
+    return f"P{count}{letter}"
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The clause (between semicolons or full stops) that contains text[start:end]."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right_match = _CLAUSE_END.search(text, end)
+    right = right_match.start() if right_match else len(text)
+    return text[left:right]
+
+
+def _safe_date(year: int, month: int, day: int) -> datetime.date | None:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_deadlines(
+    text: str,
+    *,
+    adopted: datetime.date | None,
+    strength: str,
+    reference: datetime.date | None = None,
+) -> list[Deadline]:
+    """Deadlines in an operative paragraph (or sub-paragraph), in order of appearance.
+
+    ``adopted`` is the adoption date (for "within 90 days" and to drop past events);
+    ``reference`` replaces it for yearless dates when the document has no date.
+    """
+    found: list[tuple[int, Deadline]] = []
+    lowered = text.lower()
+    has_month = bool(_HAS_MONTH.search(text))
+    if (has_month or "end of" in lowered or "by " in lowered or "before" in lowered) and (
+        _HAS_YEAR.search(text)
+    ):
+        _one_off(text, adopted, strength, found)
+    if has_month:
+        _yearless(text, adopted or reference, found)
+    if "within" in lowered:
+        _within(text, adopted, found)
+    _recurrences(text, lowered, found)
+    found.sort(key=lambda item: item[0])
+    result: list[Deadline] = []
+    for _, deadline in found:
+        if deadline not in result:
+            result.append(deadline)
+    return result
+
+
+def _one_off(
+    text: str,
+    adopted: datetime.date | None,
+    strength: str,
+    found: list[tuple[int, Deadline]],
+) -> None:
+    for match in _ONE_OFF.finditer(text):
+        trigger = " ".join(match.group("trigger").lower().split())
+        at_end = bool(match.group("end"))
+        due: datetime.date | None
+        if match.group("fday"):
+            due = _safe_date(
+                int(match.group("fyear")),
+                _month_number(match.group("fmonth")),
+                int(match.group("fday")),
+            )
+        elif match.group("month"):
+            due = _end_of_month(int(match.group("myear")), _month_number(match.group("month")))
+        else:
+            if not at_end and trigger not in ("by", "before", "no later than", "not later than"):
+                continue  # "in 2021" is too vague to be a due date
+            year = int(match.group("year"))
+            due = _safe_date(year, 12, 31) if at_end or trigger != "before" else None
+            if trigger == "before" and not at_end:
+                due = _safe_date(year, 1, 1)
+        if due is None:
+            continue
+        if trigger in ("in", "during") and (match.group("fday") or strength == NONE):
+            continue  # "in 3 May" is not a phrase; "held in June 2013" asks nothing
+        if trigger in ("before", "prior to") and not at_end:
+            due -= datetime.timedelta(days=1)
+        if adopted and due < adopted:
+            continue
+        found.append((match.start(), Deadline(text=_phrase(text, match), due=due)))
+
+
+def _phrase(text: str, match: re.Match[str]) -> str:
+    return " ".join(text[match.start() : match.end()].split())
+
+
+def _yearless(
+    text: str, reference: datetime.date | None, found: list[tuple[int, Deadline]]
+) -> None:
+    for match in _YEARLESS.finditer(text):
+        day, month = int(match.group(2)), _month_number(match.group("month"))
+        due: datetime.date | None = None
+        if reference:
+            for year in (reference.year, reference.year + 1):
+                candidate = _safe_date(year, month, day)
+                if candidate and candidate >= reference:
+                    due = candidate
+                    break
+            if due and match.group("trigger").lower() == "before":
+                due -= datetime.timedelta(days=1)
+        found.append((match.start(), Deadline(text=_phrase(text, match), due=due)))
+
+
+def _within(text: str, adopted: datetime.date | None, found: list[tuple[int, Deadline]]) -> None:
+    for match in _WITHIN.finditer(text):
+        count = _count(match.group(1))
+        unit = match.group(2)
+        what = (match.group("what") or "").lower()
+        from_adoption = not what or "adoption" in what or what.endswith("resolution")
+        due = add_period(adopted, count, unit) if adopted and from_adoption else None
+        found.append((match.start(), Deadline(text=_phrase(text, match), due=due)))
+
+
+def _recurrences(text: str, lowered: str, found: list[tuple[int, Deadline]]) -> None:
+    if "regular reports" in lowered:
+        for match in _REGULAR_REPORTS.finditer(text):
+            deadline = Deadline(text=_phrase(text, match), recurrence="regular_reports")
+            found.append((match.start(), deadline))
+    if "every" in lowered:
+        _every(text, found)
+    if any(map(lowered.__contains__, _ADVERBIAL_CUES)):
+        _adverbial(text, found)
+
+
+def _every(text: str, found: list[tuple[int, Deadline]]) -> None:
+    for match in _EVERY.finditer(text):
+        if not _REPORTING.search(_clause_around(text, match.start(), match.end()).lower()):
+            continue
+        recurrence = _duration(_count(match.group(1)), match.group(2))
+        found.append((match.start(), Deadline(text=_phrase(text, match), recurrence=recurrence)))
+
+
+def _adverbial(text: str, found: list[tuple[int, Deadline]]) -> None:
+    for match in _ADVERBIAL.finditer(text):
+        if not _REPORTING.search(_clause_around(text, match.start(), match.end()).lower()):
+            continue
+        if match.group("twice"):
+            recurrence = "P1Y" if match.group("twice").lower().startswith("once") else "P6M"
+        else:
+            recurrence = _ADVERBIAL_PERIOD[match.group("word").lower().replace("-", "")]
+        found.append((match.start(), Deadline(text=_phrase(text, match), recurrence=recurrence)))
