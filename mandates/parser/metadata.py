@@ -84,6 +84,8 @@ _NOT_TITLE = re.compile(
 
 @dataclass
 class Metadata:
+    """What the header says about the document."""
+
     symbol: str | None
     date: datetime.date | None
     title: str | None
@@ -116,6 +118,7 @@ def read_metadata(text: str) -> Metadata:
 
 
 def _symbol(head: str, text: str) -> tuple[str | None, int | None]:
+    """The symbol and, for a resolution, its year (to pick the right adoption date)."""
     top = "\n".join(head.split("\n")[:_TOP_LINES])
     for pattern, source in (
         (_RES_SYMBOL, top),
@@ -127,9 +130,8 @@ def _symbol(head: str, text: str) -> tuple[str | None, int | None]:
         if match:
             groups = [g for g in match.groups() if g and not g.isalpha()]
             return f"S/RES/{int(groups[0])} ({groups[-1]})", int(groups[-1])
-    lines = [m for m in _DOC_SYMBOL_LINE.finditer(text)]
-    if lines:
-        first = lines[0]
+    first = _DOC_SYMBOL_LINE.search(text)
+    if first:
         symbol = first.group(1)
         following = text[first.end() :].lstrip("\n ")
         second = _DOC_SYMBOL_LINE.match(following.split("\n", 1)[0])
@@ -140,6 +142,7 @@ def _symbol(head: str, text: str) -> tuple[str | None, int | None]:
 
 
 def _adoption_date(head: str, year: int | None) -> datetime.date | None:
+    """The adoption date (preferring one in the symbol's year), else the document date."""
     candidates: list[datetime.date] = []
     for pattern in (_ADOPTED, _RESOLUTION_OF):
         for match in pattern.finditer(head):

@@ -14,7 +14,12 @@ SOURCES = Path(__file__).resolve().parents[3] / "fixtures" / "sources"
 SEED_LINES = {
     path.name: path.read_text(encoding="utf-8").splitlines() for path in sorted(SOURCES.iterdir())
 }
-FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=200,
+    deadline=None,
+    database=None,  # nothing to replay between runs; keeps the checkout clean
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # Text made of the pieces the parser reacts to, so that its branches are reached.
 FRAGMENTS = st.sampled_from(
