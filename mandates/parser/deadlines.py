@@ -33,23 +33,10 @@ import datetime
 import re
 
 from .model import Deadline
+from .months import MONTH_ALTERNATION, month_number
 from .verbs import NONE
 
-_MONTH_NAMES = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTH = "(?:" + "|".join(m.capitalize() for m in _MONTH_NAMES) + ")"
+_MONTH = f"(?:{MONTH_ALTERNATION})"
 _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
@@ -147,7 +134,7 @@ _ADVERBIAL_CUES = (
 
 
 def _month_number(name: str) -> int:
-    return _MONTH_NAMES.index(name.lower()) + 1
+    return month_number(name)
 
 
 def _end_of_month(year: int, month: int) -> datetime.date:

@@ -18,21 +18,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+from .months import MONTH_ALTERNATION, month_number
+
+_MONTH = f"({MONTH_ALTERNATION})"
 _DATE = rf"(\d{{1,2}})\s+{_MONTH}\s*,?\s+(\d{{4}})"
 _HEADER_LINES = 60
 
@@ -93,7 +81,7 @@ class Metadata:
 
 def _date(day: str, month: str, year: str) -> datetime.date | None:
     try:
-        return datetime.date(int(year), _MONTHS.index(month.lower()) + 1, int(day))
+        return datetime.date(int(year), month_number(month), int(day))
     except ValueError:
         return None
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .lexicon import WORD_SET as _WORD_SET
 from .lexicon import compound_for, is_fragment, is_word
 from .model import ParseError
+from .months import MONTH_ALTERNATION
 
 # --------------------------------------------------------------------------------------------
 # Decoding
@@ -136,8 +137,7 @@ class Line:
     text: str = ""
 
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = rf"\d{{1,2}}\s+(?:{_MONTHS})\s*,?\s+\d{{4}}"
+_DATE = rf"\d{{1,2}}\s+(?:{MONTH_ALTERNATION})\s*,?\s+\d{{4}}"
 
 _FURNITURE = re.compile(
     r"""^(?:

@@ -187,49 +187,44 @@ def test_bulk_update_applies_where_allowed_and_explains_the_rest(staff_a):
         assert request.history.latest().history_user == staff_a
 
 
-def test_status_change_emits_one_event_after_commit(django_capture_on_commit_callbacks):
-    received: list[dict] = []
+@pytest.fixture
+def received():
+    """The ``request_status_changed`` events sent during the test."""
+    events: list[dict] = []
 
     def receiver(sender, **kwargs):
-        received.append(kwargs)
+        events.append(kwargs)
 
     request_status_changed.connect(receiver)
-    try:
-        request = make(S.NOT_STARTED)
-        with django_capture_on_commit_callbacks(execute=True):
-            update = request_update_status(request=request, status=S.IN_PROGRESS, note="go")
-            request_update_status(request=request, status=S.IN_PROGRESS, note="note only")
-        assert received == [
-            {
-                "signal": request_status_changed,
-                "request_id": request.pk,
-                "update_id": update.pk,
-                "status_from": S.NOT_STARTED,
-                "status_to": S.IN_PROGRESS,
-                "author_id": None,
-            }
-        ]
-    finally:
-        request_status_changed.disconnect(receiver)
+    yield events
+    request_status_changed.disconnect(receiver)
 
 
-def test_no_event_when_the_change_rolls_back(django_capture_on_commit_callbacks):
-    received: list[dict] = []
+def test_status_change_emits_one_event_after_commit(received, django_capture_on_commit_callbacks):
+    request = make(S.NOT_STARTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        update = request_update_status(request=request, status=S.IN_PROGRESS, note="go")
+        request_update_status(request=request, status=S.IN_PROGRESS, note="note only")
+    assert received == [
+        {
+            "signal": request_status_changed,
+            "request_id": request.pk,
+            "update_id": update.pk,
+            "status_from": S.NOT_STARTED,
+            "status_to": S.IN_PROGRESS,
+            "author_id": None,
+        }
+    ]
 
-    def receiver(sender, **kwargs):
-        received.append(kwargs)
 
-    request_status_changed.connect(receiver)
-    try:
-        request = make(S.NOT_STARTED)
-        with django_capture_on_commit_callbacks(execute=True):
-            try:
-                with transaction.atomic():
-                    request_update_status(request=request, status=S.IN_PROGRESS, note="go")
-                    raise RuntimeError("boom")
-            except RuntimeError:
-                pass
-        assert received == []
-        assert Request.objects.get(pk=request.pk).status == S.NOT_STARTED
-    finally:
-        request_status_changed.disconnect(receiver)
+def test_no_event_when_the_change_rolls_back(received, django_capture_on_commit_callbacks):
+    request = make(S.NOT_STARTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                request_update_status(request=request, status=S.IN_PROGRESS, note="go")
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+    assert received == []
+    assert Request.objects.get(pk=request.pk).status == S.NOT_STARTED
