@@ -228,3 +228,22 @@ def test_no_event_when_the_change_rolls_back(received, django_capture_on_commit_
             pass
     assert received == []
     assert Request.objects.get(pk=request.pk).status == S.NOT_STARTED
+
+
+def test_editable_querysets_follow_the_same_rules(staff_a, staff_b, manager, administrator):
+    """What the API will list as changeable, per role."""
+    from mandates.permissions import editable_benchmarks, editable_requests
+    from tests.factories import BenchmarkFactory
+
+    unit_a = UnitFactory.create(acronym="UNIT-A")
+    led = make(S.NOT_STARTED, lead_unit=unit_a)
+    supported = make(S.NOT_STARTED, supporting_units=[unit_a])
+    other = make(S.NOT_STARTED)
+    benchmark = BenchmarkFactory.create(responsible_unit=unit_a)
+    BenchmarkFactory.create()
+    assert set(editable_requests(staff_a)) == {led, supported}
+    assert set(editable_requests(staff_b)) == set()
+    assert set(editable_requests(manager)) == set()
+    assert set(editable_requests(administrator)) == {led, supported, other}
+    assert list(editable_benchmarks(staff_a)) == [benchmark]
+    assert list(editable_benchmarks(manager)) == []
