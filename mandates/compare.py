@@ -53,7 +53,8 @@ def _words(text: str) -> list[str]:
 
 
 def _norm(words: list[str]) -> list[str]:
-    return [w.lower().strip(".,;:()“”\"'’") for w in words]
+    # Typographic and straight apostrophes and quotes differ between drafts and adopted texts.
+    return [w.lower().replace("’", "'").strip(".,;:()“”\"'") for w in words]
 
 
 def similarity(a: list[str], b: list[str]) -> float:
