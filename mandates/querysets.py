@@ -40,7 +40,7 @@ class RequestQuerySet(models.QuerySet):
 
     def for_unit(self, unit_id: int) -> RequestQuerySet:
         """Requests the unit leads or supports."""
-        return self.filter(Q(lead_unit_id=unit_id) | Q(supporting_units__id=unit_id)).distinct()
+        return self.for_units([unit_id])
 
     def for_mission(self, mission_id: int) -> RequestQuerySet:
         return self.filter(missions__id=mission_id)

@@ -55,7 +55,6 @@ class SeedReport:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mandates.choices import MembershipRole, MissionKind, UnitKind
@@ -59,10 +56,6 @@ class Mission(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.acronym} ({self.host_country})"
-
-    def is_active(self, *, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.end_date is None or self.end_date >= today
 
 
 class Unit(TimestampedModel):
