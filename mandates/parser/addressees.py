@@ -131,14 +131,19 @@ _CUES: dict[str, tuple[str, ...]] = {
                  "monetary"),
 }  # fmt: skip
 
+_CUED_PATTERNS = [(name, pattern, _CUES[name]) for name, pattern in _PATTERNS]
+
 _ACRONYM = re.compile(r"\b[A-Z][A-Z-]{2,}[A-Z]\b")
 _MISSION_LIKE = re.compile(r"^(?:UN|MINU|MONU|ONU|BINU)[A-Z]{2,}$")
 
 # Where the object phrase of a directive verb ends: the infinitive, a that-clause subject
 # boundary, a colon or semicolon, or the end of the sentence.
+# (The lookahead for the first characters of the alternatives gives the same matches, faster:
+# most positions are ruled out at once.)
 _OBJECT_END = re.compile(
+    r"(?=[t;:.wi])(?:"
     r"\bto\s+(?!the\b|all\b|a\b|an\b|its\b|their\b|this\b|that\b|these\b|those\b|each\b)[a-z]"
-    r"|[;:.](?:\s|$)|\bwith\s+a\s+view\b|\bin\s+order\b",
+    r"|[;:.](?:\s|$)|\bwith\s+a\s+view\b|\bin\s+order\b)",
 )
 # Parenthetical clauses inside an object phrase that do not name addressees.
 _ASIDE = re.compile(
@@ -171,8 +176,12 @@ def names_in(phrase: str) -> list[str]:
     """Canonical addressees named in ``phrase``, in order of appearance."""
     found: list[tuple[int, str]] = []
     lowered = phrase.lower()
-    for name, pattern in _PATTERNS:
-        if not any(map(lowered.__contains__, _CUES[name])):
+    for name, pattern, cues in _CUED_PATTERNS:
+        # A plain loop: cheaper than any(map(...)) for the one or two cues most names have.
+        for cue in cues:
+            if cue in lowered:
+                break
+        else:
             continue
         match = pattern.search(phrase)
         if match:

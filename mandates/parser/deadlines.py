@@ -72,8 +72,10 @@ _UNIT = r"(days?|weeks?|months?|years?)"
 
 _FULL_DATE = rf"(?P<fday>\d{{1,2}})\s+(?P<fmonth>{_MONTH})\s*,?\s+(?P<fyear>\d{{4}})"
 # Case-sensitive (months are capitalised, triggers mid-sentence): far faster than IGNORECASE.
+# Each pattern that opens with "\b" and a trigger first looks ahead for the trigger's first
+# letter: the same matches, but most positions are ruled out at once (much faster).
 _ONE_OFF = re.compile(
-    rf"""\b(?P<trigger>[Bb]y|[Nn]o\s+later\s+than|[Nn]ot\s+later\s+than|[Oo]n\s+or\s+before|
+    rf"""(?=[BbNnOoPpIiDd])\b(?P<trigger>[Bb]y|[Nn]o\s+later\s+than|[Nn]ot\s+later\s+than|[Oo]n\s+or\s+before|
             [Bb]efore|[Pp]rior\s+to|[Ii]n|[Dd]uring)\s+
         (?:(?P<end>the\s+end\s+of)\s+)?
         (?:{_FULL_DATE}
@@ -82,7 +84,8 @@ _ONE_OFF = re.compile(
     re.VERBOSE,
 )
 _YEARLESS = re.compile(
-    rf"\b(?P<trigger>[Bb]y|[Nn]o\s+later\s+than|[Nn]ot\s+later\s+than|[Bb]efore)\s+(\d{{1,2}})\s+"
+    r"(?=[BbNn])\b"
+    rf"(?P<trigger>[Bb]y|[Nn]o\s+later\s+than|[Nn]ot\s+later\s+than|[Bb]efore)\s+(\d{{1,2}})\s+"
     rf"(?P<month>{_MONTH})\b(?!\s*,?\s*\d{{4}})",
 )
 _WITHIN = re.compile(
@@ -119,7 +122,9 @@ _ADVERBIAL_PERIOD = {
     "biennially": "P2Y",
 }
 _CLAUSE_END = re.compile(r"[;.](?:\s|$)")
-_HAS_YEAR = re.compile(r"\d{4}")
+# "\d\d\d\d" rather than "\d{4}": a pattern that opens with a single character class lets the
+# regex engine skip quickly to candidate positions (a repeat does not), same matches.
+_HAS_YEAR = re.compile(r"\d\d\d\d")
 _HAS_MONTH = re.compile(_MONTH)
 _ADVERBIAL_CUES = (
     "monthly",

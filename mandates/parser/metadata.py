@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .months import MONTH_ALTERNATION, month_number
@@ -88,7 +89,7 @@ def _date(day: str, month: str, year: str) -> datetime.date | None:
 
 def _header(text: str) -> str:
     """The first ``_HEADER_LINES`` non-blank lines."""
-    lines = text.split("\n")
+    lines = text.split("\n", _HEADER_LINES * 3)  # only the first lines are looked at
     head: list[str] = []
     for line in lines[: _HEADER_LINES * 3]:
         if line.strip():
@@ -107,14 +108,16 @@ def read_metadata(text: str) -> Metadata:
 
 def _symbol(head: str, text: str) -> tuple[str | None, int | None]:
     """The symbol and, for a resolution, its year (to pick the right adoption date)."""
-    top = "\n".join(head.split("\n")[:_TOP_LINES])
-    for pattern, source in (
-        (_RES_SYMBOL, top),
-        (_RES_SYMBOL_LINE, head),
-        (_RES_HEADING, head),
-        (_PRESS_SYMBOL, head),
+    top = "\n".join(head.split("\n", _TOP_LINES)[:_TOP_LINES])
+    has_symbol = "S/RES/" in head  # cheap tests of words the patterns need
+    has_heading = "Resolution" in head or "RESOLUTION" in head
+    for pattern, source, possible in (
+        (_RES_SYMBOL, top, has_symbol),
+        (_RES_SYMBOL_LINE, head, has_symbol),
+        (_RES_HEADING, head, has_heading),
+        (_PRESS_SYMBOL, head, True),
     ):
-        match = pattern.search(source)
+        match = pattern.search(source) if possible else None
         if match:
             groups = [g for g in match.groups() if g and not g.isalpha()]
             return f"S/RES/{int(groups[0])} ({groups[-1]})", int(groups[-1])
@@ -129,11 +132,29 @@ def _symbol(head: str, text: str) -> tuple[str | None, int | None]:
     return None, None
 
 
+def _adopted_matches(head: str) -> Iterator[re.Match[str]]:
+    """``_ADOPTED.finditer(head)``, faster: a match can only start where "adopted" is written
+    (in any case), so only those offsets are tried, instead of scanning with IGNORECASE."""
+    lowered = head.lower()
+    if len(lowered) != len(head):  # offsets in ``lowered`` would not be those of ``head``
+        yield from _ADOPTED.finditer(head)
+        return
+    end = 0  # like finditer, matches do not overlap
+    start = lowered.find("adopted")
+    while start >= 0:
+        if start >= end:
+            match = _ADOPTED.match(head, start)
+            if match:
+                yield match
+                end = match.end()
+        start = lowered.find("adopted", start + 1)
+
+
 def _adoption_date(head: str, year: int | None) -> datetime.date | None:
     """The adoption date (preferring one in the symbol's year), else the document date."""
     candidates: list[datetime.date] = []
-    for pattern in (_ADOPTED, _RESOLUTION_OF):
-        for match in pattern.finditer(head):
+    for matches in (_adopted_matches(head), _RESOLUTION_OF.finditer(head)):
+        for match in matches:
             found = _date(*match.groups()[-3:])
             if found:
                 candidates.append(found)

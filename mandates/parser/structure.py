@@ -66,6 +66,7 @@ _LONG_LINE = 300
 _HEADING_CUE = re.compile(r"\d\.\s+[A-Z]")
 _HEADING_PREFIX = re.compile(r"^(\D{1,80}?)\s+(?=\d{1,3}\.\s+[A-Z])")
 _BULLET = re.compile(r"^[-–—•·▪◦*]\s+(?=\S)")
+_BULLETS = frozenset("-–—•·▪◦*")  # to test the first character before the pattern
 _TERMINATED = re.compile(r"[,;:.!?][\"”’)\]*]*$|[,;:.][\"”’]?\s*\d{1,2}$")
 _END_OF_UNIT = re.compile(r"[;:.!?][\"”’)\]*]*$")
 _ACTING_UNDER = re.compile(r"^Acting\s+under\b")
@@ -112,6 +113,8 @@ def _numbered(text: str) -> tuple[int, str, bool] | None:
     Loose numbers (no full stop; the letter l misread for 1) only count when they open with an
     operative verb and are the next number (:func:`segment` checks the latter).
     """
+    if not (text[:1].isdigit() or text[:1] == "l"):
+        return None  # both patterns open with a number (or "l"): most text is settled here
     match = _NUMBERED.match(text)
     if match:
         rest = text[match.end() :]
@@ -139,7 +142,12 @@ def _classify(text: str) -> Segment:
     if numbered:
         number, rest, loose = numbered
         return Segment("number", rest, number=number, loose=loose)
-    label = _LABEL_PAREN.match(text) or _LABEL_DOT.match(text)
+    first = text[:1]  # "(a)" or "a."/"iv)": test the first character before the patterns
+    label = None
+    if first == "(":
+        label = _LABEL_PAREN.match(text)
+    elif "a" <= first <= "z":
+        label = _LABEL_DOT.match(text)
     if label:
         return Segment("label", text[label.end() :], label=label.group(1))
     return Segment("text", text)
@@ -226,13 +234,14 @@ def segments(lines: list[Line]) -> list[Segment]:
     result: list[Segment] = []
     for line in lines:
         if line.kind == "text":
-            for piece in (p for h in _split_heading(line.text) for p in _split_inline(h)):
-                classified = _classify(piece)
-                if classified.kind == "council" and classified.text:
-                    # "The Security Council  Resolves that ..." on one line
-                    result.append(Segment("council"))
-                    classified = _classify(classified.text)
-                result.append(classified)
+            for heading_or_text in _split_heading(line.text):
+                for piece in _split_inline(heading_or_text):
+                    classified = _classify(piece)
+                    if classified.kind == "council" and classified.text:
+                        # "The Security Council  Resolves that ..." on one line
+                        result.append(Segment("council"))
+                        classified = _classify(classified.text)
+                    result.append(classified)
         elif line.kind == "number":
             result.append(Segment("alone", number=int(line.text)))
         elif line.kind in ("part", "end"):
@@ -529,7 +538,7 @@ def _text(state: _State, text: str, *, numbered: bool, per_line: bool, alone: bo
     ``numbered``: the document has numbered paragraphs; ``per_line``: its layout is one
     paragraph per line; ``alone``: its paragraph numbers stand alone on their lines.
     """
-    bullet = _BULLET.match(text)
+    bullet = _BULLET.match(text) if text[:1] in _BULLETS else None
     if bullet:
         text = text[bullet.end() :]
     if state.pending_number is not None:
@@ -558,8 +567,11 @@ def _starts_paragraph(
     state: _State, text: str, *, numbered: bool, per_line: bool, alone: bool
 ) -> bool:
     """Open a new paragraph for ``text`` if it opens one here; report whether it did."""
-    preambular = is_preambular_opener(text) or bool(_IT_IS_RESOLVED.match(text))
-    operative = is_operative_opener(text) or bool(_IT_IS_RESOLVED.match(text))
+    # Each test once: they are pure functions of ``text``.
+    preambular_opener = is_preambular_opener(text)
+    resolved = bool(_IT_IS_RESOLVED.match(text))
+    preambular = preambular_opener or resolved
+    operative = is_operative_opener(text) or resolved
     if state.mode in ("front", "preamble"):
         if preambular or operative:
             state.open(PENDING)
@@ -568,7 +580,7 @@ def _starts_paragraph(
             return True
         return False
     # operative part
-    if _ACTING_UNDER.match(text) or (is_preambular_opener(text) and (state.part_break or per_line)):
+    if _ACTING_UNDER.match(text) or (preambular_opener and (state.part_break or per_line)):
         state.open(PREAMBULAR).parts.append(text)
         return True
     if operative and (not numbered or alone):

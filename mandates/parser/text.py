@@ -68,10 +68,25 @@ _SOFT_HYPHEN_LINE_END = re.compile(r"(?<=\w)\u00ad(?=[ ]*\n)")
 _MD_STAR = re.compile(r"\*\*?[^\W\d_][^*\n]{0,200}\*")
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _MD_FOOTNOTE = re.compile(r"\[\^[^\]\n]*\]")
-_MD_EMPHASIS = re.compile(r"([*_]{1,3})(?=[^\s*_\d])([^*_\n]+?)(?<=\S)\1(?![\w*])")
+# Written for speed, with the matches of r"([*_]{1,3})(?=[^\s*_\d])([^*_\n]+?)(?<=\S)\1(?![\w*])":
+# "[*_][*_]?[*_]?" (for "[*_]{1,3}") lets the engine skip ahead to the next "*" or "_", and as
+# the text of the emphasis cannot hold a marker, only its longest run can be followed by the
+# closing marker, so a possessive "++" gives the same matches as the lazy "+?" without trying
+# every shorter length.
+_MD_EMPHASIS = re.compile(r"([*_][*_]?[*_]?)(?=[^\s*_\d])([^*_\n]++)(?<=\S)\1(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!'\"])")
 _MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+", re.MULTILINE)
 _MD_QUOTE = re.compile(r"^[ ]{0,3}>[ ]?", re.MULTILINE)
+
+
+# Every byte except those of _CONTROL: deleting them leaves the control characters. In UTF-8,
+# characters beyond ASCII are encoded with bytes >= 0x80 only, so no other byte is one of these.
+_NOT_CONTROL_UTF8 = bytes(b for b in range(256) if not (b < 128 and _CONTROL.match(chr(b))))
+
+
+def _has_control(text: str) -> bool:
+    """``_CONTROL.search(text)``, faster: bytes.translate beats scanning with a regex."""
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL_UTF8))
 
 
 def normalize(text: str) -> str:
@@ -84,7 +99,7 @@ def normalize(text: str) -> str:
             text = _EXOTIC_SPACES.sub(" ", text)
             text = _INVISIBLE.sub("", text)
             text = _LINE_SEPARATORS.sub("\n", text)
-    if _CONTROL.search(text):
+    if _has_control(text):
         text = _CONTROL.sub(" ", text)
     if "\f" in text:
         text = text.replace("\f", "\n\f\n")
@@ -167,6 +182,9 @@ _FURNITURE = re.compile(
 )
 _DATE_LINE = re.compile(rf"^(?:on\s+)?{_DATE}\.?$")
 _URL_LINE = re.compile(r"^(?:<?https?://|www\.)\S*>?$")
+# The first characters of what _FURNITURE matches (besides digits) and of links.
+_FURNITURE_FIRST = frozenset("ACDEFGOPRSUs*-/`[")
+_URL_FIRST = frozenset("<hw")
 _CITE_START = re.compile(r"^UN Security Council, ")
 _HEADER_PREFIX = re.compile(
     rf"""^(?:
@@ -195,6 +213,11 @@ _FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡])\s{1,}\S|^NB:|^\[\d{1,3}\]\
 _FOOTNOTE_END = re.compile(r"[.)]\s*$")
 _PART_LETTER = re.compile(r"^[A-H]\.?$|^(?:PART|Part)\s+[A-H1-9IVX]+\.?$")
 _TRAILING_PART = re.compile(r"(?<=[;:.])\s{2,}([A-H])$")
+_PART_LETTERS = frozenset("ABCDEFGH")
+# First characters of the lines these patterns can match (page numbers: a digit).
+_END_LINE_FIRST = frozenset("FNAE")
+_PART_LETTER_FIRST = frozenset("ABCDEFGHP")
+_HEADER_FIRST = frozenset("RSA")  # _HEADER_PREFIX (also a digit) and _ADOPTED
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _NUMBER_ALONE = re.compile(r"^(\d{1,3})\.$")
 
@@ -213,9 +236,15 @@ def _is_refworld(stripped: str) -> bool:
 
 def _is_furniture(stripped: str) -> bool:
     """Is this line page furniture (headers, footers, catalogue fields, a date, a link)?"""
-    return len(stripped) < _LONGEST_FURNITURE and bool(
-        _FURNITURE.match(stripped) or _DATE_LINE.match(stripped) or _URL_LINE.match(stripped)
-    )
+    if len(stripped) >= _LONGEST_FURNITURE:
+        return False
+    first = stripped[:1]  # test the first character before each pattern
+    if (first in _FURNITURE_FIRST or first.isdigit()) and _FURNITURE.match(stripped):
+        return True
+    # a date line opens with a digit or "on", a link with "<", "h" or "w"
+    if (first.isdigit() or first == "o") and _DATE_LINE.match(stripped):
+        return True
+    return first in _URL_FIRST and bool(_URL_LINE.match(stripped))
 
 
 def _skip_footnotes(lines: list[str], start: int) -> int:
@@ -297,7 +326,8 @@ def clean_lines(text: str, symbol: str | None = None) -> list[Line]:
             dropped_near.add(i)
             i += 1
             continue
-        if _CITE_START.match(stripped):
+        first = stripped[0]  # most patterns below open with a literal: test it first, cheaply
+        if first == "U" and _CITE_START.match(stripped):
             in_citation = not _is_refworld(stripped)
             dropped_near.add(i)
             i += 1
@@ -306,22 +336,25 @@ def clean_lines(text: str, symbol: str | None = None) -> list[Line]:
             dropped_near.add(i)
             i += 1
             continue
-        if _FOOTNOTE_RULE.match(stripped):
+        if first == "_" and _FOOTNOTE_RULE.match(stripped):
             dropped_near.add(i)
             i = _skip_footnotes(raw, i + 1)
             continue
-        if _END_LINE.match(stripped) and started:
+        if started and first in _END_LINE_FIRST and _END_LINE.match(stripped):
             out.append(Line("end"))
             break
-        if _ADOPTED_TRAILER.match(stripped) and started:
+        if started and first in "Aa" and _ADOPTED_TRAILER.match(stripped):
             out.append(Line("end"))
             break
-        stripped = _strip_header_prefixes(stripped)
-        if not stripped:
-            dropped_near.add(i)
-            i += 1
-            continue
-        if _PAGE_NUMBER.match(stripped):
+        if first in _HEADER_FIRST or first.isdigit():  # (str.isdigit() accepts all of \d)
+            stripped = _strip_header_prefixes(stripped)
+            if not stripped:
+                dropped_near.add(i)
+                i += 1
+                continue
+            first = stripped[0]
+        digit = first.isdigit()
+        if digit and _PAGE_NUMBER.match(stripped):
             if _near(dropped_near, raw, i) or _followed_by_break(raw, i):
                 dropped_near.add(i)
                 i += 1
@@ -329,11 +362,11 @@ def clean_lines(text: str, symbol: str | None = None) -> list[Line]:
             out.append(Line("text", stripped))
             i += 1
             continue
-        if _PART_LETTER.match(stripped):
+        if first in _PART_LETTER_FIRST and _PART_LETTER.match(stripped):
             out.append(Line("part", stripped))
             i += 1
             continue
-        number = _NUMBER_ALONE.match(stripped)
+        number = _NUMBER_ALONE.match(stripped) if digit else None
         if number:
             out.append(Line("number", number.group(1)))
             i += 1
@@ -343,7 +376,8 @@ def clean_lines(text: str, symbol: str | None = None) -> list[Line]:
             if not stripped:
                 i += 1
                 continue
-        part = _TRAILING_PART.search(stripped)
+        # The regex scans the whole line; it can only match when the line ends with A-H.
+        part = _TRAILING_PART.search(stripped) if stripped[-1] in _PART_LETTERS else None
         if part:  # "... in the future;  B": the next part's letter ended up on this line
             out.append(Line("text", stripped[: part.start()]))
             out.append(Line("part", part.group(1)))
@@ -426,7 +460,9 @@ def join_lines(left: str, right: str) -> str:
     return f"{left} {right}"
 
 
-_ALPHA = re.compile(r"[a-z\u00df-\u024f]+")  # letters of lower-cased Latin-script text
+# Letters of lower-cased Latin-script text: "[...][...]*" is "[...]+" written so that the regex
+# engine can skip quickly to the next letter (it cannot when a pattern opens with a repeat).
+_ALPHA = re.compile(r"[a-z\u00df-\u024f][a-z\u00df-\u024f]*")
 _PREVIOUS_WORD = re.compile(r"(?:^|[^\w'’-])([^\W\d_]+) $")
 _SHORT_PIECE = 3
 _NEXT_WORD = re.compile(r" ([^\W\d_]+)(?![\w'’-])")
@@ -457,7 +493,7 @@ def _repair_once(text: str) -> tuple[str, bool]:
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters change length in lower case
         return text, False
-    unknown = set(_ALPHA.findall(lowered)) - _WORD_SET
+    unknown = _tokens(lowered) - _WORD_SET
     edits: dict[int, str] = {}  # offset -> "" (drop the space there) or "-" (insert a hyphen)
     for word in unknown:
         compound = compound_for(word)
@@ -484,6 +520,18 @@ def _repair_once(text: str) -> tuple[str, bool]:
             position = offset + 1  # drop the space
     pieces.append(text[position:])
     return "".join(pieces), "" in edits.values()
+
+
+# For ASCII text, _ALPHA's tokens are the runs of a-z: blanking every other character with
+# str.translate (fast for ASCII) and splitting is much quicker than the regex.
+_NOT_ASCII_LETTER = str.maketrans({c: " " for c in range(128) if not 97 <= c <= 122})
+
+
+def _tokens(lowered: str) -> set[str]:
+    """The set of tokens of lower-cased text that :data:`_ALPHA` finds."""
+    if lowered.isascii():
+        return set(lowered.translate(_NOT_ASCII_LETTER).split())
+    return set(_ALPHA.findall(lowered))
 
 
 def _occurrences(lowered: str, word: str) -> list[int]:
@@ -530,17 +578,20 @@ def _joinable_space(text: str, start: int, end: int) -> int | None:
 
 # Spaces before punctuation ("(2014) ,"), after an opening bracket ("( S/PRST/2014/5)"), and
 # footnote numbers glued to punctuation by extraction ("growth.1 Existing", "Poor,3 has").
-_SPACE_BEFORE_PUNCT = re.compile(r" +(?=[,;:.)\]](?:\s|$))")
+_SPACE_BEFORE_PUNCT = re.compile(r" [ ]*(?=[,;:.)\]](?:\s|$))")  # " [ ]*": " +", but faster
 _SPACE_AFTER_OPEN = re.compile(r"([(\[]) +")
 _FOOTNOTE_MARK = re.compile(r"([.,;:])(?<=[a-z)][.,;:])\d{1,2}(?=\s|$)")
 _FOOTNOTE_CUE = re.compile(r"[.,;:]\d")
+# The cue for _SPACE_BEFORE_PUNCT: one regex scan (for a literal space) is faster than five
+# `in` tests (" ," or " ;" or " :" or " ." or " )").
+_SPACE_PUNCT_CUE = re.compile(r" [,;:.)]")
 
 
 def tidy_punctuation(text: str) -> str:
     """Remove spaces before punctuation and after opening brackets, and glued footnote numbers
     ("(2014) ," -> "(2014),", "( S/PRST" -> "(S/PRST", "growth.1 Existing" -> "growth.
     Existing"). Line breaks are kept."""
-    if " ," in text or " ;" in text or " :" in text or " ." in text or " )" in text:
+    if _SPACE_PUNCT_CUE.search(text):
         text = _SPACE_BEFORE_PUNCT.sub("", text)
     if "( " in text or "[ " in text:
         text = _SPACE_AFTER_OPEN.sub(r"\1", text)
@@ -551,6 +602,11 @@ def tidy_punctuation(text: str) -> str:
 
 def tidy(text: str) -> str:
     """Collapse whitespace (paragraph text, after :func:`repair_lines` and :func:`join_lines`)."""
+    # Most text is tidy already: in printable text the only whitespace is " " (the other
+    # whitespace characters are not printable), so without "  " or a space at either end
+    # there is nothing to collapse, and checking is much cheaper than splitting and joining.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 

@@ -305,8 +305,12 @@ def verb_strength(verb: str, text: str = "") -> str:
     if key == "calls upon":
         key = "calls on"
     strength = _STRENGTH.get(key, NONE)
-    if strength != NONE and text and _REMAIN_SEIZED.match(_COUNCIL_SUBJECT.sub("", text, 1)):
-        return NONE
+    if strength != NONE and text:
+        # Drop a leading "The Security Council," (as _COUNCIL_SUBJECT.sub("", text, 1) would:
+        # the pattern is anchored and never empty) without a regex substitution.
+        subject = _COUNCIL_SUBJECT.match(text)
+        if _REMAIN_SEIZED.match(text[subject.end() :] if subject else text):
+            return NONE
     return strength
 
 
