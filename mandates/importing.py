@@ -143,7 +143,7 @@ def import_document(
         )
     if kind is not None and kind not in DocumentKind.values:
         raise ImportFailed(f"Unknown kind {kind!r}; use one of: {', '.join(DocumentKind.values)}.")
-    text = data if isinstance(data, str) else _decode(data)
+    text = data if isinstance(data, str) else decode_text(data)
     report = ImportReport(
         symbol=symbol,
         title=parsed.title or "",
@@ -181,7 +181,8 @@ def symbol_from_filename(stem: str) -> str | None:
     return f"S/RES/{int(match['number'])} ({match['year']})" if match else None
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """UTF-8, else Windows-1252 (a superset of Latin-1): the encodings resolutions come in."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+
+def acting_user(request: HttpRequest) -> User | None:
+    """The person behind an admin request, for services that record who acted."""
+    return request.user if isinstance(request.user, User) else None
 
 
 def shorten(text: str, length: int = 90) -> str:

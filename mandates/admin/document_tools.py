@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,8 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from mandates.admin.common import acting_user
 from mandates.choices import DocumentKind
-from mandates.importing import ImportFailed, import_document
+from mandates.importing import ImportFailed, decode_text, import_document
 from mandates.models import Document, Paragraph, Request
 from mandates.selectors import compare_documents
 from mandates.services import WorkflowError, request_carry_forward
@@ -50,10 +50,6 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
-
-
-def _person(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
 
 
 class DocumentToolsMixin:
@@ -92,16 +88,13 @@ class DocumentToolsMixin:
             options = {"kind": form.cleaned_data["kind"] or None}
             options["symbol"] = form.cleaned_data["symbol"] or None
             try:
-                report = import_document(data=data, dry_run=True, by=_person(request), **options)
+                report = import_document(
+                    data=data, dry_run=True, by=acting_user(request), **options
+                )
             except ImportFailed as exc:
                 form.add_error("file", str(exc))
             else:
-                request.session[_SESSION_KEY] = {
-                    "text": data.decode("utf-8", errors="replace")
-                    if _is_utf8(data)
-                    else data.decode("cp1252", errors="replace"),
-                    **options,
-                }
+                request.session[_SESSION_KEY] = {"text": decode_text(data), **options}
         context = self._context(
             request, title=_("Import a document from its text"), form=form, report=report
         )
@@ -117,7 +110,7 @@ class DocumentToolsMixin:
                 data=pending["text"],
                 kind=pending.get("kind"),
                 symbol=pending.get("symbol"),
-                by=_person(request),
+                by=acting_user(request),
             )
         except ImportFailed as exc:
             messages.error(request, str(exc))
@@ -189,7 +182,7 @@ class DocumentToolsMixin:
                     continue
                 try:
                     successor = request_carry_forward(
-                        request=source, paragraph=target, by=_person(request)
+                        request=source, paragraph=target, by=acting_user(request)
                     )
                 except (WorkflowError, PermissionDenied) as exc:
                     messages.warning(request, f"{source.reference}: {exc}")
@@ -197,11 +190,3 @@ class DocumentToolsMixin:
                     done.append(f"{source.reference} → {successor.reference}")
         if done:
             messages.success(request, _("Carried forward: %s") % "; ".join(done))
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mandates import permissions
-from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, status_badge
+from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, acting_user, status_badge
 from mandates.choices import RequestStatus
 from mandates.models import Request, StatusUpdate
 from mandates.services import (
@@ -40,10 +40,6 @@ from mandates.services import (
     request_restore,
     request_update_status,
 )
-
-
-def _person(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -364,7 +360,7 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = _person(request)
+        form.user = acting_user(request)
         return form
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Request]:
@@ -459,7 +455,7 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
                 note=note,
                 evidence_url=data.get("evidence_url", ""),
                 evidence_file=data.get("evidence_file"),
-                by=_person(request),
+                by=acting_user(request),
             )
 
     # --- actions -------------------------------------------------------------------------
@@ -476,7 +472,7 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                     evidence_url=form.cleaned_data["evidence_url"],
-                    by=_person(request),
+                    by=acting_user(request),
                 )
             if result.updated:
                 self.message_user(
@@ -518,7 +514,7 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
         count = 0
         for obj in queryset:
             try:
-                service(request=obj, by=_person(request))
+                service(request=obj, by=acting_user(request))
             except PermissionDenied as exc:
                 self.message_user(request, f"{obj.reference}: {exc}", messages.WARNING)
             else:
