@@ -6,3 +6,9 @@ class MandatesConfig(AppConfig):
     name = "mandates"
     verbose_name = _("Mandates")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from mandates import events, webhooks
+
+        events.connect()
+        webhooks.connect()

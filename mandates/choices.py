@@ -92,3 +92,26 @@ class Rating(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
     NOT_ASSESSED = "not_assessed", _("Not assessed")
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class CalendarScope(models.TextChoices):
+    USER = "user", _("My units")
+    UNIT = "unit", _("A unit")
+    MISSION = "mission", _("A mission")
+
+
+class WebhookEvent(models.TextChoices):
+    REQUEST_CREATED = "request.created", _("Request created")
+    REQUEST_STATUS_CHANGED = "request.status_changed", _("Request status changed")
+    REQUEST_OVERDUE = "request.overdue", _("Request overdue")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -28,3 +28,31 @@ def emit_request_status_changed(
         )
 
     transaction.on_commit(send)
+
+
+#: Sent once after requests were created (by any path: admin, import, carrying forward, jobs).
+#: Keyword argument: ``request_ids`` (a list).
+requests_created = Signal()
+
+
+def emit_requests_created(request_ids: list[int]) -> None:
+    if not request_ids:
+        return
+    ids = list(request_ids)
+    transaction.on_commit(lambda: requests_created.send(sender="mandates.Request", request_ids=ids))
+
+
+def _request_saved(
+    sender: object, instance: object, created: bool, raw: bool, **kwargs: object
+) -> None:
+    if created and not raw:
+        emit_requests_created([instance.pk])  # type: ignore[attr-defined]
+
+
+def connect() -> None:
+    """Turn single saves into ``requests_created`` (bulk inserts call the emitter themselves)."""
+    from django.db.models.signals import post_save
+
+    from mandates.models import Request
+
+    post_save.connect(_request_saved, sender=Request, dispatch_uid="mandates.requests_created")

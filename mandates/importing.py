@@ -27,6 +27,7 @@ from django.db.models import F
 from simple_history.utils import bulk_create_with_history
 
 from mandates.choices import DocumentBody, DocumentKind, ParagraphKind, Priority, Recurrence
+from mandates.events import emit_requests_created
 from mandates.models import AddresseeRoute, Document, Mission, Paragraph, Request, Unit
 from mandates.parser import ParsedDocument, ParsedParagraph, ParseError, parse_bytes, parse_text
 from mandates.references import citation_label, request_reference
@@ -533,6 +534,7 @@ def _create_requests(
     Request.paragraphs.through.objects.bulk_create(paragraph_links)
     Request.supporting_units.through.objects.bulk_create(unit_links)
     Request.missions.through.objects.bulk_create(mission_links)
+    emit_requests_created(list(ids.values()))
 
 
 def _snapshot(values: dict[str, Any]) -> dict[str, Any]:

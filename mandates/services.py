@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from mandates import permissions
 from mandates.choices import RequestStatus
 from mandates.events import emit_request_status_changed
-from mandates.models import Paragraph, Request, StatusUpdate
+from mandates.models import Benchmark, BenchmarkAssessment, Paragraph, Request, StatusUpdate
 from mandates.references import request_reference
 
 S = RequestStatus
@@ -109,12 +109,19 @@ def changes_since(request_id: int, version: int) -> list[str]:
         for change in delta.changes:
             model_field = Request._meta.get_field(change.field)
             shown = dict(getattr(model_field, "choices", None) or [])
-            old, new = (
-                shown.get(v, v) if v not in (None, "") else "–" for v in (change.old, change.new)
-            )
+            old, new = (_shown_value(v, shown) for v in (change.old, change.new))
             label = getattr(model_field, "verbose_name", change.field)
             lines.append(f"{label}: {old} → {new} ({who}, {when})")
     return lines
+
+
+def _shown_value(value: Any, choices: dict[Any, Any]) -> Any:
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, list):
+        # A many-to-many change: the history holds the link rows; name how many there are.
+        return _("%d linked") % len(value)
+    return choices.get(value, value)
 
 
 def _lock(request: Request, expected_version: int | None) -> Request:
@@ -303,6 +310,58 @@ def request_restore(*, request: Request, by: User | None) -> None:
     _copy_state(locked, request)
 
 
+#: Fields of a request that ``request_edit`` changes (status goes through its own rule).
+EDITABLE_FIELDS = ("due_date", "priority", "lead_unit")
+EDITABLE_M2M = ("supporting_units", "missions")
+
+
+@transaction.atomic
+def request_edit(
+    *,
+    request: Request,
+    by: User | None,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Request:
+    """Change a request's planning fields and, with ``changes["status"]``, its status, in one
+    transaction under one version check. ``note`` explains a status change (or the edit).
+
+    Fields other than :data:`EDITABLE_FIELDS`, :data:`EDITABLE_M2M` and ``status`` are refused.
+    Returns the locked, updated request (the caller's object is refreshed too).
+    """
+    unknown = set(changes) - {*EDITABLE_FIELDS, *EDITABLE_M2M, "status"}
+    if unknown:
+        raise WorkflowError(_("These fields cannot be changed: %s.") % ", ".join(sorted(unknown)))
+    locked = _lock(request, expected_version)
+    if by is not None and not permissions.can_change_request(by, locked):
+        raise PermissionDenied(_("You can change only requests your units lead or support."))
+    if locked.archived_at is not None:
+        raise WorkflowError(_("This request is archived; restore it before changing it."))
+
+    status = changes.get("status")
+    if status is not None and status != locked.status:
+        request_update_status(request=locked, status=status, note=note, by=by, now=now)
+
+    fields = {name: changes[name] for name in EDITABLE_FIELDS if name in changes}
+    relations = {name: list(changes[name]) for name in EDITABLE_M2M if name in changes}
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    for name in changed:
+        setattr(locked, name, fields[name])
+    for name, values in relations.items():
+        current = set(getattr(locked, name).values_list("pk", flat=True))
+        wanted = {getattr(value, "pk", value) for value in values}
+        if current != wanted:
+            getattr(locked, name).set(wanted)
+            changed.append(name)
+    if changed:
+        locked.full_clean(exclude=["paragraphs", "supporting_units", "missions"])
+        _save_with_history(locked, by=by, reason=note or _("Edited: %s") % ", ".join(changed))
+    _copy_state(locked, request)
+    return locked
+
+
 def _save_with_history(request: Request, *, by: User | None, reason: str) -> None:
     request._history_user = by  # type: ignore[attr-defined]
     request._change_reason = reason[:100]  # type: ignore[attr-defined]
@@ -391,3 +450,57 @@ def _successor_reference(request: Request, paragraph: Paragraph) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+ASSESSMENT_FIELDS = ("period_start", "period_end", "rating", "value", "narrative", "source_report")
+
+
+@transaction.atomic
+def assessment_create(
+    *, benchmark: Benchmark, by: User | None, fields: dict[str, Any]
+) -> BenchmarkAssessment:
+    """Record how ``benchmark`` stood in one reporting period (once per period)."""
+    if by is not None and not permissions.can_assess_benchmark(by, benchmark):
+        raise PermissionDenied(_("You can assess only the benchmarks of your units."))
+    unknown = set(fields) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise WorkflowError(_("These fields cannot be set: %s.") % ", ".join(sorted(unknown)))
+    assessment = BenchmarkAssessment(benchmark=benchmark, **fields)
+    assessment.full_clean()
+    assessment._history_user = by  # type: ignore[attr-defined]
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_update(
+    *,
+    assessment: BenchmarkAssessment,
+    by: User | None,
+    changes: dict[str, Any],
+    expected_updated_at: datetime.datetime | None = None,
+) -> BenchmarkAssessment:
+    """Change an assessment. ``expected_updated_at`` refuses the change if someone saved it
+    after the caller read it (raises :class:`StaleVersion`)."""
+    locked = (
+        BenchmarkAssessment.objects.select_for_update()
+        .select_related("benchmark")
+        .get(pk=assessment.pk)
+    )
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
+        raise StaleVersion(
+            _("This assessment was changed by someone else since you opened it."),
+            current_version=0,
+            changes=[],
+        )
+    if by is not None and not permissions.can_change_assessment(by, locked):
+        raise PermissionDenied(_("You can change only the assessments of your units' benchmarks."))
+    unknown = set(changes) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise WorkflowError(_("These fields cannot be changed: %s.") % ", ".join(sorted(unknown)))
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked.save()
+    return locked

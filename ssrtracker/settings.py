@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
     "mandates",
@@ -158,6 +159,9 @@ if env_bool("USE_X_FORWARDED_PROTO", default=False):
     # Only behind a proxy that sets this header itself (docker-compose: none; nginx/traefik: yes).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The address people and systems reach the app at; links in e-mails, webhooks and calendars.
+SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"
@@ -195,13 +199,56 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
-# --- REST framework --------------------------------------------------------------------------
+# --- REST framework and the API schema -------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its authenticate_header makes a request without credentials a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mandates.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "mandates.api.permissions.TokenScopePermission",
+        "mandates.api.permissions.RolePermission",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "mandates.api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["mandates.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_THROTTLE_RATE") or "1200/min"},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "EXCEPTION_HANDLER": "mandates.api.errors.exception_handler",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ssrtracker API",
+    "DESCRIPTION": (
+        "Requests of the Security Council on security sector reform, their progress, missions, "
+        "units and benchmarks. Authenticate with `Authorization: Bearer <token>` (tokens are "
+        "issued by administrators) or, in a browser, with your session. Every detail response "
+        "has an `ETag`; PATCH and PUT need it back in `If-Match`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "mandates.choices.RequestStatus",
+        "DocumentKindEnum": "mandates.choices.DocumentKind",
+        "ParagraphKindEnum": "mandates.choices.ParagraphKind",
+        "ThemeKindEnum": "mandates.choices.ThemeKind",
+        "MissionKindEnum": "mandates.choices.MissionKind",
+        "UnitKindEnum": "mandates.choices.UnitKind",
+        "CalendarScopeEnum": "mandates.choices.CalendarScope",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mandates.api.schema.add_error_responses",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from mandates.api.calendar import calendar_feed
+
 admin.site.site_header = _("ssrtracker – Security sector reform mandates")
 admin.site.site_title = _("ssrtracker")
 admin.site.index_title = _("Mandates, requests and benchmarks")
@@ -22,4 +24,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("mandates/", include("mandates.urls")),
+    path("api/v1/", include("mandates.api.urls")),
+    path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
 ]

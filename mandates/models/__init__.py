@@ -2,13 +2,22 @@
 
 from mandates.models.benchmarks import Benchmark, BenchmarkAssessment
 from mandates.models.documents import Document, Paragraph, Theme
+from mandates.models.integration import (
+    ApiToken,
+    CalendarFeed,
+    WebhookDelivery,
+    WebhookEndpoint,
+    hash_secret,
+)
 from mandates.models.organisation import AddresseeRoute, Mission, Unit, UnitMembership
 from mandates.models.requests import Request, StatusUpdate
 
 __all__ = [
     "AddresseeRoute",
+    "ApiToken",
     "Benchmark",
     "BenchmarkAssessment",
+    "CalendarFeed",
     "Document",
     "Mission",
     "Paragraph",
@@ -17,4 +26,7 @@ __all__ = [
     "Theme",
     "Unit",
     "UnitMembership",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "hash_secret",
 ]

@@ -1,0 +1,77 @@
+"""iCalendar feeds of deadlines at a secret address, for Outlook and Google Calendar."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from icalendar import Calendar, Event
+
+from mandates.choices import CalendarScope
+from mandates.models import CalendarFeed, Request, UnitMembership, hash_secret
+
+# Calendar programs poll every few hours; a feed older than this is refetched.
+REFRESH = "PT4H"
+
+
+def feed_requests(feed: CalendarFeed) -> QuerySet[Request]:
+    """The open requests with a due date that the feed lists."""
+    queryset = Request.objects.open().filter(due_date__isnull=False)
+    if feed.scope == CalendarScope.UNIT:
+        return queryset.for_units([feed.unit_id])  # type: ignore[list-item]
+    if feed.scope == CalendarScope.MISSION:
+        return queryset.for_mission(feed.mission_id)  # type: ignore[arg-type]
+    units = UnitMembership.objects.filter(user_id=feed.owner_id).values_list("unit_id", flat=True)
+    return queryset.for_units(list(units))
+
+
+def build_calendar(feed: CalendarFeed, requests: QuerySet[Request], *, base_url: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//ssrtracker//deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"ssrtracker: {feed}")
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    stamp = timezone.now()
+    rows = requests.select_related("lead_unit").order_by("due_date", "pk")
+    for request in rows.iterator(chunk_size=2000):
+        event = Event()
+        event.add("uid", f"request-{request.pk}@ssrtracker")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", request.due_date)
+        event.add("dtend", request.due_date + datetime.timedelta(days=1))  # type: ignore[operator]
+        event.add("summary", f"Due: {request.reference} – {request.title}")
+        event.add(
+            "description",
+            f"{request.title}\nLead: {request.lead_unit.acronym}\n"
+            f"Status: {request.get_status_display()}",
+        )
+        event.add("url", base_url + reverse("admin:mandates_request_change", args=[request.pk]))
+        event.add("sequence", request.version)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
+    feed = (
+        CalendarFeed.objects.select_related("owner")
+        .filter(digest=hash_secret(secret), revoked_at__isnull=True, owner__is_active=True)
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    now = timezone.now()
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    body = build_calendar(
+        feed, feed_requests(feed), base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="ssrtracker-deadlines.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -1,0 +1,44 @@
+"""One error format: DRF's (``{"field": ["message"]}`` or ``{"detail": "message"}``), also for
+the domain's exceptions, so a client never sees a stack trace or a 500 for bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from mandates.services import StaleVersion, TransitionNotAllowed, WorkflowError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, StaleVersion):
+        return Response(
+            {"detail": str(exc), "changes": exc.changes},
+            status=status.HTTP_412_PRECONDITION_FAILED,
+        )
+    if isinstance(exc, TransitionNotAllowed):
+        return Response({"status": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, WorkflowError):
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoValidationError):
+        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(_rename_all(body), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, IntegrityError):
+        return Response(
+            {"detail": "This would break a data rule (a duplicate or a missing link)."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return drf_exception_handler(exc, context)
+
+
+def _rename_all(body: dict[str, Any]) -> dict[str, Any]:
+    # Django's model validation names whole-object errors "__all__"; DRF calls them
+    # "non_field_errors".
+    if "__all__" in body:
+        body = {**body}
+        body["non_field_errors"] = body.pop("__all__")
+    return body

@@ -1,0 +1,333 @@
+"""The filters of every API list (and of the exports). Only what is declared here filters: no
+query parameter ever reaches the ORM as a keyword. An invalid value is a 400 naming the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as df
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mandates.choices import (
+    DocumentBody,
+    DocumentKind,
+    MissionKind,
+    OwnershipElement,
+    ParagraphKind,
+    Priority,
+    Rating,
+    Recurrence,
+    RequestStatus,
+    ThemeKind,
+    UnitKind,
+)
+from mandates.models import (
+    Benchmark,
+    BenchmarkAssessment,
+    Document,
+    Mission,
+    Paragraph,
+    Request,
+    StatusUpdate,
+    Theme,
+    Unit,
+)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or 1/0); anything else is an error rather than silently ignored."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text in ("true", "1", "yes"):
+            return True
+        if text in ("false", "0", "no"):
+            return False
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
+class BooleanFilter(df.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class StableOrderingFilter(df.OrderingFilter):
+    """``ordering`` with a final tie-break on the id, so pages never overlap or skip rows."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        qs = super().filter(qs, value)
+        if value:
+            descending = str(value[-1]).startswith("-")
+            qs = qs.order_by(*qs.query.order_by, "-pk" if descending else "pk")
+        return qs
+
+
+def ordering(*fields: str) -> StableOrderingFilter:
+    return StableOrderingFilter(
+        fields=fields, help_text=_("Sort by these fields; prefix with - for descending.")
+    )
+
+
+def text_search(qs: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
+    query = Q()
+    for name in fields:
+        query |= Q(**{f"{name}__icontains": value})
+    return qs.filter(query)
+
+
+class UpdatedSinceMixin(df.FilterSet):
+    updated_since = df.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text=_(
+            "Only rows changed at or after this time (ISO 8601), for incremental sync: keep the "
+            "largest updated_at you received and ask from it next time."
+        ),
+    )
+
+
+class ThemeFilter(df.FilterSet):
+    kind = df.ChoiceFilter(choices=ThemeKind.choices)
+    q = df.CharFilter(method="search", help_text=_("Text in the slug or name."))
+    ordering = ordering("name", "slug", "kind")
+
+    class Meta:
+        model = Theme
+        fields = ["kind"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("slug", "name"), value)
+
+
+class MissionFilter(UpdatedSinceMixin):
+    kind = df.ChoiceFilter(choices=MissionKind.choices)
+    active = BooleanFilter(
+        method="filter_active", help_text=_("true: missions without an end date in the past.")
+    )
+    q = df.CharFilter(method="search", help_text=_("Text in the acronym, name or host country."))
+    ordering = ordering("acronym", "name", "mandate_expiry", "updated_at")
+
+    class Meta:
+        model = Mission
+        fields = ["kind"]
+
+    def filter_active(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        ended = Q(end_date__lt=timezone.localdate())
+        return qs.exclude(ended) if value else qs.filter(ended)
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("acronym", "name", "host_country"), value)
+
+
+class UnitFilter(UpdatedSinceMixin):
+    kind = df.ChoiceFilter(choices=UnitKind.choices)
+    mission = df.ModelChoiceFilter(queryset=Mission.objects.all())
+    q = df.CharFilter(method="search", help_text=_("Text in the acronym or name."))
+    ordering = ordering("acronym", "name", "updated_at")
+
+    class Meta:
+        model = Unit
+        fields = ["kind", "mission"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("acronym", "name"), value)
+
+
+class DocumentFilter(UpdatedSinceMixin):
+    kind = df.ChoiceFilter(choices=DocumentKind.choices)
+    body = df.ChoiceFilter(choices=DocumentBody.choices)
+    symbol = df.CharFilter(help_text=_('Exact symbol, e.g. "S/RES/2553 (2020)".'))
+    date = df.DateFromToRangeFilter(help_text=_("date_after / date_before (YYYY-MM-DD)."))
+    q = df.CharFilter(method="search", help_text=_("Text in the symbol or title."))
+    ordering = ordering("date", "symbol", "updated_at")
+
+    class Meta:
+        model = Document
+        fields = ["kind", "body", "symbol"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("symbol", "title"), value)
+
+
+class ParagraphFilter(UpdatedSinceMixin):
+    document = df.ModelChoiceFilter(queryset=Document.objects.all())
+    document_symbol = df.CharFilter(field_name="document__symbol")
+    kind = df.ChoiceFilter(choices=ParagraphKind.choices)
+    citation = df.CharFilter(
+        lookup_expr="istartswith",
+        help_text=_('Start of the citation: "2553 (2020) OP20" matches OP20 and OP20(a)–(f).'),
+    )
+    theme = df.CharFilter(
+        field_name="themes__slug", method="filter_theme", help_text=_("Theme slug.")
+    )
+    q = df.CharFilter(method="search", help_text=_("Text in the paragraph."))
+    ordering = ordering("order", "citation", "updated_at")
+
+    class Meta:
+        model = Paragraph
+        fields = ["document", "kind"]
+
+    def filter_theme(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        through = Paragraph.themes.through.objects.filter(theme__slug=value)
+        return qs.filter(pk__in=through.values("paragraph_id"))
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("text",), value)
+
+
+class RequestFilter(UpdatedSinceMixin):
+    status = df.MultipleChoiceFilter(
+        choices=RequestStatus.choices, help_text=_("One or more statuses (repeat the parameter).")
+    )
+    open = BooleanFilter(
+        method="filter_open", help_text=_("true: not started, in progress or on hold.")
+    )
+    priority = df.MultipleChoiceFilter(choices=Priority.choices)
+    recurrence = df.ChoiceFilter(choices=Recurrence.choices)
+    mission = df.ModelChoiceFilter(
+        queryset=Mission.objects.all(), method="filter_mission", help_text=_("Mission id.")
+    )
+    unit = df.ModelChoiceFilter(
+        queryset=Unit.objects.all(),
+        method="filter_unit",
+        help_text=_("Unit id: requests it leads or supports."),
+    )
+    lead_unit = df.ModelChoiceFilter(queryset=Unit.objects.all())
+    document = df.ModelChoiceFilter(
+        queryset=Document.objects.all(),
+        method="filter_document",
+        help_text=_("Document id: requests resting on its paragraphs."),
+    )
+    citation = df.CharFilter(
+        method="filter_citation",
+        help_text=_('Start of a source paragraph\'s citation, e.g. "2553 (2020) OP20".'),
+    )
+    theme = df.CharFilter(method="filter_theme", help_text=_("Theme slug of a source paragraph."))
+    due_date = df.DateFromToRangeFilter(
+        help_text=_("due_date_after / due_date_before (YYYY-MM-DD, inclusive).")
+    )
+    overdue = BooleanFilter(
+        method="filter_overdue", help_text=_("true: open and due before today.")
+    )
+    archived = BooleanFilter(
+        method="filter_archived",
+        help_text=_("Archived requests are left out unless archived=true (only them)."),
+    )
+    q = df.CharFilter(method="search", help_text=_("Text in the reference, title or description."))
+    ordering = ordering("due_date", "reference", "priority", "status", "updated_at", "created_at")
+
+    class Meta:
+        model = Request
+        fields = ["lead_unit", "recurrence"]
+
+    @property
+    def qs(self) -> QuerySet:
+        queryset = super().qs
+        if "archived" not in self.data:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+    def filter_open(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        query = Q(status__in=RequestStatus.open())
+        return qs.filter(query) if value else qs.exclude(query)
+
+    def filter_mission(self, qs: QuerySet, name: str, value: Mission) -> QuerySet:
+        through = Request.missions.through.objects.filter(mission=value)
+        return qs.filter(pk__in=through.values("request_id"))
+
+    def filter_unit(self, qs: QuerySet, name: str, value: Unit) -> QuerySet:
+        return qs.for_units([value.pk])  # type: ignore[attr-defined]
+
+    def filter_document(self, qs: QuerySet, name: str, value: Document) -> QuerySet:
+        through = Request.paragraphs.through.objects.filter(paragraph__document=value)
+        return qs.filter(pk__in=through.values("request_id"))
+
+    def filter_citation(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        through = Request.paragraphs.through.objects.filter(paragraph__citation__istartswith=value)
+        return qs.filter(pk__in=through.values("request_id"))
+
+    def filter_theme(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        through = Request.paragraphs.through.objects.filter(paragraph__themes__slug=value)
+        return qs.filter(pk__in=through.values("request_id"))
+
+    def filter_overdue(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        query = Q(status__in=RequestStatus.open(), due_date__lt=timezone.localdate())
+        return qs.filter(query) if value else qs.exclude(query)
+
+    def filter_archived(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        return qs.filter(archived_at__isnull=not value)
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("reference", "title", "description"), value)
+
+
+class StatusUpdateFilter(df.FilterSet):
+    request = df.ModelChoiceFilter(queryset=Request.objects.all())
+    status_to = df.MultipleChoiceFilter(choices=RequestStatus.choices)
+    mission = df.ModelChoiceFilter(
+        queryset=Mission.objects.all(), method="filter_mission", help_text=_("Mission id.")
+    )
+    unit = df.ModelChoiceFilter(
+        queryset=Unit.objects.all(),
+        method="filter_unit",
+        help_text=_("Unit id: updates on requests it leads or supports."),
+    )
+    created_since = df.IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="gte",
+        help_text=_("Only updates recorded at or after this time (updates never change)."),
+    )
+    q = df.CharFilter(field_name="note", lookup_expr="icontains", help_text=_("Text in the note."))
+    ordering = ordering("created_at")
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["request"]
+
+    def filter_mission(self, qs: QuerySet, name: str, value: Mission) -> QuerySet:
+        through = Request.missions.through.objects.filter(mission=value)
+        return qs.filter(request_id__in=through.values("request_id"))
+
+    def filter_unit(self, qs: QuerySet, name: str, value: Unit) -> QuerySet:
+        requests = Request.objects.for_units([value.pk]).values("pk")
+        return qs.filter(request_id__in=requests)
+
+
+class BenchmarkFilter(UpdatedSinceMixin):
+    mission = df.ModelChoiceFilter(queryset=Mission.objects.all())
+    responsible_unit = df.ModelChoiceFilter(queryset=Unit.objects.all())
+    paragraph = df.ModelChoiceFilter(queryset=Paragraph.objects.all())
+    ownership_element = df.ChoiceFilter(choices=OwnershipElement.choices)
+    theme = df.CharFilter(field_name="component__slug", help_text=_("Component theme slug."))
+    q = df.CharFilter(method="search", help_text=_("Text in the reference or indicator."))
+    ordering = ordering("reference", "target_date", "updated_at")
+
+    class Meta:
+        model = Benchmark
+        fields = ["mission", "responsible_unit", "paragraph", "ownership_element"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("reference", "indicator"), value)
+
+
+class AssessmentFilter(UpdatedSinceMixin):
+    benchmark = df.ModelChoiceFilter(queryset=Benchmark.objects.all())
+    mission = df.ModelChoiceFilter(queryset=Mission.objects.all(), field_name="benchmark__mission")
+    rating = df.MultipleChoiceFilter(choices=Rating.choices)
+    period_start = df.DateFromToRangeFilter(
+        help_text=_("period_start_after / period_start_before (YYYY-MM-DD).")
+    )
+    ordering = ordering("period_start", "updated_at")
+
+    class Meta:
+        model = BenchmarkAssessment
+        fields = ["benchmark", "rating"]

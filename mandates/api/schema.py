@@ -1,0 +1,51 @@
+"""OpenAPI additions: the error responses every operation can give, described once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        'Either {"detail": "message"} or one list of messages per invalid field, '
+        'e.g. {"due_date": ["Enter a valid date."]}.'
+    ),
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+
+ERRORS = {
+    "400": "Invalid input: a message per field.",
+    "401": "No or invalid credentials.",
+    "403": "Your role, your units or your token's scope do not allow this.",
+    "404": "No such object (or page).",
+    "409": "The change conflicts with existing data.",
+    "412": "If-Match does not match: the object changed since you read it.",
+    "428": "If-Match is required for this change.",
+    "429": "Too many requests; retry after the number of seconds in Retry-After.",
+}
+READ_ERRORS = ("400", "401", "403", "404", "429")
+WRITE_ERRORS = ("400", "401", "403", "404", "409", "429")
+PRECONDITION_ERRORS = ("412", "428")
+
+
+def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            codes: tuple[str, ...] = READ_ERRORS
+            if method in ("post", "put", "patch", "delete"):
+                codes = WRITE_ERRORS
+            if method in ("put", "patch"):
+                codes += PRECONDITION_ERRORS
+            if method == "post" and any(
+                p.get("name") == "If-Match" for p in operation.get("parameters", [])
+            ):
+                codes += ("412",)
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, {"description": ERRORS[code], "content": ref})
+    return result

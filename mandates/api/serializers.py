@@ -1,0 +1,404 @@
+"""API representations. Related objects are compact on read and plain ids on write; writes go
+through ``mandates.services`` so the API keeps exactly the admin's rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse as django_reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers
+
+from mandates import services
+from mandates.api.fields import CompactRelatedField
+from mandates.models import (
+    Benchmark,
+    BenchmarkAssessment,
+    CalendarFeed,
+    Document,
+    Mission,
+    Paragraph,
+    Request,
+    StatusUpdate,
+    Theme,
+    Unit,
+)
+
+
+def _acronym(obj: Any) -> str:
+    return str(obj.acronym)
+
+
+def _symbol(obj: Any) -> str:
+    return str(obj.symbol)
+
+
+def _citation(obj: Any) -> str:
+    return str(obj.citation)
+
+
+def _reference(obj: Any) -> str:
+    return str(obj.reference)
+
+
+def compact(view: str, display: Any = str, **kwargs: Any) -> CompactRelatedField:
+    return CompactRelatedField(view_name=f"api:{view}-detail", display=display, **kwargs)
+
+
+class ThemeSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:theme-detail")
+
+    class Meta:
+        model = Theme
+        fields = ["id", "url", "slug", "name", "kind"]
+
+
+class MissionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:mission-detail")
+
+    class Meta:
+        model = Mission
+        fields = [
+            "id",
+            "url",
+            "acronym",
+            "name",
+            "kind",
+            "host_country",
+            "start_date",
+            "end_date",
+            "mandate_expiry",
+            "reporting_cycle_months",
+            "updated_at",
+        ]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:unit-detail")
+    parent = compact("unit", _acronym, read_only=True)
+    mission = compact("mission", _acronym, read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "url",
+            "acronym",
+            "name",
+            "kind",
+            "parent",
+            "mission",
+            "email",
+            "updated_at",
+        ]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:document-detail")
+    official_url = serializers.CharField(
+        source="url", read_only=True, help_text=_("The official text in the UN document system.")
+    )
+    draft_of = compact("document", _symbol, read_only=True)
+    predecessor = compact("document", _symbol, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "url",
+            "symbol",
+            "kind",
+            "body",
+            "citation_label",
+            "date",
+            "title",
+            "official_url",
+            "draft_of",
+            "predecessor",
+            "updated_at",
+        ]
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "source_text"]
+
+
+class ParagraphSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:paragraph-detail")
+    document = compact("document", _symbol, read_only=True)
+    parent = compact("paragraph", _citation, read_only=True)
+    themes = compact("theme", many=True, read_only=True)
+
+    class Meta:
+        model = Paragraph
+        fields = [
+            "id",
+            "url",
+            "document",
+            "kind",
+            "ref",
+            "citation",
+            "number",
+            "label",
+            "parent",
+            "order",
+            "text",
+            "lead_verb",
+            "themes",
+            "updated_at",
+        ]
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    """A request. PATCH changes ``status`` (with a ``note``), ``due_date``, ``priority``,
+    ``lead_unit``, ``supporting_units`` and ``missions``; everything else is read-only."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:request-detail")
+    lead_unit = compact("unit", _acronym, queryset=Unit.objects.all())
+    supporting_units = compact("unit", _acronym, many=True, queryset=Unit.objects.all())
+    missions = compact("mission", _acronym, many=True, queryset=Mission.objects.all())
+    paragraphs = compact("paragraph", _citation, many=True, read_only=True)
+    predecessor = compact("request", _reference, read_only=True)
+    overdue = serializers.SerializerMethodField(help_text=_("Open, with a due date before today."))
+    note = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text=_("Why the status or the plan changed; recorded in the request's timeline."),
+    )
+
+    class Meta:
+        model = Request
+        fields = [
+            "id",
+            "url",
+            "reference",
+            "title",
+            "description",
+            "status",
+            "priority",
+            "due_date",
+            "overdue",
+            "recurrence",
+            "recurrence_months",
+            "recurrence_anchor",
+            "lead_unit",
+            "supporting_units",
+            "missions",
+            "paragraphs",
+            "predecessor",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "archived_at",
+            "version",
+            "note",
+        ]
+        read_only_fields = [
+            "reference",
+            "title",
+            "description",
+            "recurrence",
+            "recurrence_months",
+            "recurrence_anchor",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "archived_at",
+            "version",
+        ]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_overdue(self, obj: Request) -> bool:
+        return obj.is_overdue(today=self.context.get("today") or timezone.localdate())
+
+    def validate_status(self, value: str) -> str:
+        instance = self.instance
+        if isinstance(instance, Request) and value != instance.status:
+            try:
+                services.check_transition(instance.status, value)
+            except services.WorkflowError as exc:
+                raise serializers.ValidationError(str(exc)) from exc
+        return value
+
+    def create(self, validated_data: dict[str, Any]) -> Request:  # pragma: no cover - no route
+        raise exceptions.MethodNotAllowed("POST")
+
+    def update(self, instance: Request, validated_data: dict[str, Any]) -> Request:
+        note = validated_data.pop("note", "")
+        return services.request_edit(
+            request=instance,
+            by=self.context["request"].user,
+            changes=validated_data,
+            expected_version=self.context.get("expected_version"),
+            note=note,
+        )
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    """An entry of a request's timeline. POST records one (a new status, or a progress note
+    when ``status_to`` is the current status); entries are never changed or deleted."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:statusupdate-detail")
+    request = compact("request", _reference, queryset=Request.objects.all())
+    author = serializers.CharField(source="display_author", read_only=True)
+    evidence_file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id",
+            "url",
+            "request",
+            "created_at",
+            "author",
+            "status_from",
+            "status_to",
+            "note",
+            "evidence_url",
+            "evidence_file_url",
+        ]
+        read_only_fields = ["created_at", "status_from"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_evidence_file_url(self, obj: StatusUpdate) -> str | None:
+        if not obj.evidence_file:
+            return None
+        path = django_reverse("mandates:evidence", kwargs={"pk": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def create(self, validated_data: dict[str, Any]) -> StatusUpdate:
+        return services.request_update_status(
+            request=validated_data["request"],
+            status=validated_data["status_to"],
+            note=validated_data.get("note", ""),
+            evidence_url=validated_data.get("evidence_url", ""),
+            by=self.context["request"].user,
+            expected_version=self.context.get("expected_version"),
+        )
+
+
+class BenchmarkSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:benchmark-detail")
+    mission = compact("mission", _acronym, read_only=True)
+    paragraph = compact("paragraph", _citation, read_only=True)
+    component = compact("theme", read_only=True)
+    responsible_unit = compact("unit", _acronym, read_only=True)
+
+    class Meta:
+        model = Benchmark
+        fields = [
+            "id",
+            "url",
+            "reference",
+            "mission",
+            "paragraph",
+            "ownership_element",
+            "component",
+            "indicator",
+            "baseline",
+            "target",
+            "target_date",
+            "responsible_unit",
+            "updated_at",
+        ]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    """How a benchmark stood in one reporting period. POST creates one (once per benchmark and
+    period start); PATCH/PUT change it with ``If-Match``."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:assessment-detail")
+    benchmark = compact("benchmark", _reference, queryset=Benchmark.objects.all())
+    source_report = compact(
+        "document", _symbol, queryset=Document.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = BenchmarkAssessment
+        fields = [
+            "id",
+            "url",
+            "benchmark",
+            "period_start",
+            "period_end",
+            "rating",
+            "value",
+            "narrative",
+            "source_report",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # The one-per-period rule is checked by the model with its own message.
+        validators: list[Any] = []
+
+    def validate_benchmark(self, value: Benchmark) -> Benchmark:
+        if self.instance is not None and value != self.instance.benchmark:
+            raise serializers.ValidationError(_("An assessment cannot move to another benchmark."))
+        return value
+
+    def create(self, validated_data: dict[str, Any]) -> BenchmarkAssessment:
+        benchmark = validated_data.pop("benchmark")
+        return services.assessment_create(
+            benchmark=benchmark, by=self.context["request"].user, fields=validated_data
+        )
+
+    def update(
+        self, instance: BenchmarkAssessment, validated_data: dict[str, Any]
+    ) -> BenchmarkAssessment:
+        validated_data.pop("benchmark", None)
+        return services.assessment_update(
+            assessment=instance,
+            by=self.context["request"].user,
+            changes=validated_data,
+            expected_updated_at=self.context.get("expected_updated_at"),
+        )
+
+
+class CalendarFeedSerializer(serializers.ModelSerializer):
+    """A personal calendar subscription. The secret address is returned once, on creation."""
+
+    unit = compact("unit", _acronym, queryset=Unit.objects.all(), required=False, allow_null=True)
+    mission = compact(
+        "mission", _acronym, queryset=Mission.objects.all(), required=False, allow_null=True
+    )
+    feed_url = serializers.SerializerMethodField(
+        help_text=_("The secret address to subscribe to; shown only in the creation response.")
+    )
+    display = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = CalendarFeed
+        fields = ["id", "scope", "unit", "mission", "display", "created_at", "feed_url"]
+        read_only_fields = ["created_at"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_feed_url(self, obj: CalendarFeed) -> str | None:
+        secret = getattr(obj, "_secret", None)
+        if secret is None:
+            return None
+        path = django_reverse("calendar-feed", kwargs={"secret": secret})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        feed = CalendarFeed(owner=self.context["request"].user, **attrs)
+        try:
+            feed.full_clean(exclude=["owner", "digest"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> CalendarFeed:
+        feed = CalendarFeed(owner=self.context["request"].user, **validated_data)
+        feed._secret = feed.set_secret()  # type: ignore[attr-defined]
+        feed.save()
+        return feed

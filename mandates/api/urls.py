@@ -1,0 +1,41 @@
+"""Routes of the API, version 1. Mounted at ``/api/v1/`` under the namespace ``api``."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import DefaultRouter
+
+from mandates.api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("documents", views.DocumentViewSet)
+router.register("paragraphs", views.ParagraphViewSet)
+router.register("requests", views.RequestViewSet, basename="request")
+router.register("status-updates", views.StatusUpdateViewSet)
+router.register("missions", views.MissionViewSet)
+router.register("units", views.UnitViewSet)
+router.register("themes", views.ThemeViewSet)
+router.register("benchmarks", views.BenchmarkViewSet)
+router.register("assessments", views.AssessmentViewSet)
+router.register("calendar-feeds", views.CalendarFeedViewSet, basename="calendarfeed")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Pages for people: log in first (the schema itself answers 401 like the rest of the API).
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    path(
+        "redoc/", login_required(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"
+    ),
+]

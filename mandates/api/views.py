@@ -1,0 +1,426 @@
+"""The API's viewsets. Each list is filtered only by its FilterSet, paginated, and loads its
+related objects in a fixed number of queries whatever the page size."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request as HttpRequest
+from rest_framework.response import Response
+
+from mandates.api import exports, filters
+from mandates.api import serializers as s
+from mandates.api.etags import ETagMixin, PreconditionFailed, parse_etags
+from mandates.api.permissions import TokenScopePermission
+from mandates.models import (
+    Benchmark,
+    BenchmarkAssessment,
+    CalendarFeed,
+    Document,
+    Mission,
+    Paragraph,
+    Request,
+    StatusUpdate,
+    Theme,
+    Unit,
+)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=_("The ETag of the object as you read it (428 without it, 412 if it changed)."),
+)
+IF_MATCH_REQUEST = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "Optional: the ETag of the request as you read it; the update is refused with 412 if "
+        "the request changed since."
+    ),
+)
+
+
+class ReadOnlyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List themes"), retrieve=extend_schema(summary="A theme")
+)
+class ThemeViewSet(ReadOnlyViewSet):
+    queryset = Theme.objects.order_by("kind", "name", "pk")
+    serializer_class = s.ThemeSerializer
+    filterset_class = filters.ThemeFilter
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List missions"), retrieve=extend_schema(summary="A mission")
+)
+class MissionViewSet(ReadOnlyViewSet):
+    queryset = Mission.objects.order_by("acronym", "pk")
+    serializer_class = s.MissionSerializer
+    filterset_class = filters.MissionFilter
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List units"), retrieve=extend_schema(summary="A unit")
+)
+class UnitViewSet(ReadOnlyViewSet):
+    queryset = Unit.objects.select_related("parent", "mission").order_by("acronym", "pk")
+    serializer_class = s.UnitSerializer
+    filterset_class = filters.UnitFilter
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List documents"),
+    retrieve=extend_schema(summary="A document, with its full source text"),
+)
+class DocumentViewSet(ReadOnlyViewSet):
+    queryset = Document.objects.select_related("draft_of", "predecessor").order_by(
+        "-date", "symbol", "pk"
+    )
+    serializer_class = s.DocumentSerializer
+    filterset_class = filters.DocumentFilter
+
+    def get_queryset(self) -> QuerySet[Document]:
+        queryset = super().get_queryset()
+        if self.action == "list":
+            queryset = queryset.defer("source_text")
+        return queryset
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return s.DocumentDetailSerializer if self.action == "retrieve" else s.DocumentSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List paragraphs"), retrieve=extend_schema(summary="A paragraph")
+)
+class ParagraphViewSet(ReadOnlyViewSet):
+    queryset = (
+        Paragraph.objects.select_related("document", "parent")
+        .prefetch_related("themes")
+        .order_by("document_id", "order", "pk")
+    )
+    serializer_class = s.ParagraphSerializer
+    filterset_class = filters.ParagraphFilter
+
+
+def _request_queryset() -> QuerySet[Request]:
+    return (
+        Request.objects.select_related("lead_unit", "predecessor")
+        .prefetch_related(
+            "supporting_units",
+            "missions",
+            Prefetch("paragraphs", queryset=Paragraph.objects.only("id", "citation")),
+        )
+        .order_by("due_date", "reference", "pk")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List requests",
+        description="Archived requests are left out unless `archived=true`.",
+    ),
+    retrieve=extend_schema(summary="A request"),
+    partial_update=extend_schema(
+        summary="Change a request's status, due date, priority or units",
+        parameters=[IF_MATCH],
+        examples=[
+            OpenApiExample(
+                "Start work",
+                value={"status": "in_progress", "note": "Concept note shared with the mission."},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Move the deadline", value={"due_date": "2021-12-31"}, request_only=True
+            ),
+        ],
+    ),
+    update=extend_schema(
+        summary="Replace a request's writable fields",
+        parameters=[IF_MATCH],
+    ),
+)
+class RequestViewSet(
+    ETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Requests (mandated tasks). Writes go through the workflow service: allowed transitions,
+    unit rights, optimistic locking with ``If-Match``."""
+
+    serializer_class = s.RequestSerializer
+    filterset_class = filters.RequestFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Request]:
+        return _request_queryset()
+
+    def get_etag(self, obj: Any, data: Any) -> str:
+        return request_etag(obj)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def update(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        context = self.get_serializer_context()
+        context["expected_version"] = _expected_version(instance, self.required_if_match())
+        serializer = self.get_serializer_class()(
+            instance, data=request.data, partial=kwargs.get("partial", False), context=context
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        fresh = self.get_queryset().get(pk=instance.pk)
+        data = self.get_serializer(fresh).data
+        return Response(data, headers={"ETag": request_etag(fresh)})
+
+    @extend_schema(
+        summary="Export the filtered requests as CSV or XLSX",
+        description=(
+            "All the requests the filters select (no pagination), one row each, for "
+            "spreadsheets. Takes the same filters as the list."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "file_format",
+                str,
+                enum=["csv", "xlsx"],
+                default="csv",
+                description=_("csv (UTF-8 with BOM, opens in Excel) or xlsx."),
+            )
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, exports.XLSX_MIME): OpenApiTypes.BINARY,
+        },
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def export(self, request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+        file_format = request.query_params.get("file_format", "csv")
+        if file_format not in ("csv", "xlsx"):
+            raise serializers.ValidationError({"file_format": [_("Choose csv or xlsx.")]})
+        queryset = self.filter_queryset(self.get_queryset())
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if file_format == "xlsx":
+            return exports.requests_xlsx(queryset, filename=f"requests-{stamp}.xlsx")
+        return exports.requests_csv(queryset, filename=f"requests-{stamp}.csv")
+
+
+def request_etag(obj: Request) -> str:
+    return f'"request-{obj.pk}-v{obj.version}"'
+
+
+_REQUEST_ETAG = re.compile(r'^"request-(?P<pk>\d+)-v(?P<version>\d+)"$')
+
+
+def _expected_version(instance: Request, tags: list[str]) -> int | None:
+    """The version the client read, from its If-Match tags (None for ``*``)."""
+    if "*" in tags:
+        return None
+    for tag in tags:
+        match = _REQUEST_ETAG.match(tag)
+        if match and int(match["pk"]) == instance.pk:
+            return int(match["version"])
+    raise PreconditionFailed()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List status updates"),
+    retrieve=extend_schema(summary="A status update"),
+    create=extend_schema(
+        summary="Record a status update on a request",
+        description=(
+            "A new status (it must be an allowed transition) or, with the current status, a "
+            "progress note."
+        ),
+        parameters=[IF_MATCH_REQUEST],
+        examples=[
+            OpenApiExample(
+                "Complete",
+                value={
+                    "request": 1,
+                    "status_to": "completed",
+                    "note": "Benchmarks included in the report.",
+                    "evidence_url": "https://undocs.org/en/S/2021/123",
+                },
+                request_only=True,
+            )
+        ],
+    ),
+)
+class StatusUpdateViewSet(
+    ETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = StatusUpdate.objects.select_related("request", "author").order_by(
+        "-created_at", "-pk"
+    )
+    serializer_class = s.StatusUpdateSerializer
+    filterset_class = filters.StatusUpdateFilter
+    lookup_value_regex = r"\d+"
+
+    def create(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        context = self.get_serializer_context()
+        serializer = self.get_serializer_class()(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        header = request.headers.get("If-Match")
+        if header:
+            target = serializer.validated_data["request"]
+            context["expected_version"] = _expected_version(target, parse_etags(header))
+        update = serializer.save()
+        data = self.get_serializer(update).data
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers={"ETag": self.get_etag(update, data)}
+        )
+
+
+def assessment_etag(obj: BenchmarkAssessment) -> str:
+    stamp = obj.updated_at - datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    micros = (stamp.days * 86_400 + stamp.seconds) * 1_000_000 + stamp.microseconds
+    return f'"assessment-{obj.pk}-{micros}"'
+
+
+_ASSESSMENT_ETAG = re.compile(r'^"assessment-(?P<pk>\d+)-(?P<micros>\d+)"$')
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List benchmark assessments"),
+    retrieve=extend_schema(summary="A benchmark assessment"),
+    create=extend_schema(summary="Assess a benchmark for a reporting period"),
+    partial_update=extend_schema(summary="Change an assessment", parameters=[IF_MATCH]),
+    update=extend_schema(summary="Replace an assessment", parameters=[IF_MATCH]),
+)
+class AssessmentViewSet(
+    ETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = BenchmarkAssessment.objects.select_related("benchmark", "source_report").order_by(
+        "benchmark_id", "-period_start", "pk"
+    )
+    serializer_class = s.AssessmentSerializer
+    filterset_class = filters.AssessmentFilter
+    lookup_value_regex = r"\d+"
+
+    def get_etag(self, obj: Any, data: Any) -> str:
+        return assessment_etag(obj)
+
+    def create(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        response = super().create(request, *args, **kwargs)
+        response["ETag"] = _etag_from_data(response.data, self.get_queryset())
+        return response
+
+    def update(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        context = self.get_serializer_context()
+        context["expected_updated_at"] = _expected_updated_at(instance, self.required_if_match())
+        serializer = self.get_serializer_class()(
+            instance, data=request.data, partial=kwargs.get("partial", False), context=context
+        )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            saved = serializer.save()
+        fresh = self.get_queryset().get(pk=saved.pk)
+        return Response(self.get_serializer(fresh).data, headers={"ETag": assessment_etag(fresh)})
+
+
+def _etag_from_data(data: Any, queryset: QuerySet[BenchmarkAssessment]) -> str:
+    return assessment_etag(queryset.get(pk=data["id"]))
+
+
+def _expected_updated_at(
+    instance: BenchmarkAssessment, tags: list[str]
+) -> datetime.datetime | None:
+    if "*" in tags:
+        return None
+    for tag in tags:
+        match = _ASSESSMENT_ETAG.match(tag)
+        if match and int(match["pk"]) == instance.pk:
+            return datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
+                microseconds=int(match["micros"])
+            )
+    raise PreconditionFailed()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List benchmarks"), retrieve=extend_schema(summary="A benchmark")
+)
+class BenchmarkViewSet(ReadOnlyViewSet):
+    queryset = Benchmark.objects.select_related(
+        "mission", "paragraph", "component", "responsible_unit"
+    ).order_by("reference", "pk")
+    serializer_class = s.BenchmarkSerializer
+    filterset_class = filters.BenchmarkFilter
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your calendar feeds"),
+    retrieve=extend_schema(summary="One of your calendar feeds"),
+    create=extend_schema(
+        summary="Create a calendar feed",
+        description=(
+            "Returns the secret address (`feed_url`) once. Subscribe to it in Outlook or Google "
+            "Calendar; delete the feed to revoke the address."
+        ),
+    ),
+    destroy=extend_schema(summary="Revoke a calendar feed"),
+)
+class CalendarFeedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Each person's own feeds; nobody sees or revokes another's."""
+
+    serializer_class = s.CalendarFeedSerializer
+    lookup_value_regex = r"\d+"
+    filterset_class = None
+    permission_classes = [IsAuthenticated, TokenScopePermission]
+
+    queryset = CalendarFeed.objects.none()  # for the schema; requests use get_queryset()
+
+    def get_queryset(self) -> QuerySet[CalendarFeed]:
+        if getattr(self, "swagger_fake_view", False):
+            return CalendarFeed.objects.none()
+        return (
+            CalendarFeed.objects.filter(owner=self.request.user, revoked_at__isnull=True)
+            .select_related("unit", "mission", "owner")
+            .order_by("-created_at", "-pk")
+        )
+
+    def perform_destroy(self, instance: CalendarFeed) -> None:
+        instance.revoked_at = timezone.now()
+        instance.save(update_fields=["revoked_at"])

@@ -1,0 +1,32 @@
+"""Celery tasks of the mandates app: thin wrappers around services, ids in."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+
+from mandates import webhooks
+
+#: Attempts of one webhook delivery, and the longest wait between two (seconds).
+WEBHOOK_MAX_RETRIES = 8
+WEBHOOK_BACKOFF_CAP = 3600
+
+
+def webhook_backoff(retries: int) -> int:
+    """Seconds before retry ``retries + 1``: 30 s, 1 min, 2 min, ... capped at an hour."""
+    return int(min(WEBHOOK_BACKOFF_CAP, 30 * 2**retries))
+
+
+@shared_task(bind=True, max_retries=WEBHOOK_MAX_RETRIES, acks_late=True)
+def deliver_webhook(self, delivery_id: str) -> None:
+    final = self.request.retries >= WEBHOOK_MAX_RETRIES
+    if not webhooks.deliver(delivery_id, final_attempt=final):
+        raise self.retry(countdown=webhook_backoff(self.request.retries))
+
+
+@shared_task
+def queue_overdue_webhooks(today: str | None = None) -> int:
+    """Daily: ``request.overdue`` events for requests that passed their due date."""
+    day = datetime.date.fromisoformat(today) if today else None
+    return webhooks.queue_overdue(today=day)
