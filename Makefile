@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format check-deploy lock clean
+.PHONY: demo test lint format check-deploy lock schema clean
 
 $(STAMP): requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ssrtracker needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -39,6 +39,10 @@ check-deploy: $(STAMP)
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=ssrtracker.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+## schema: regenerate the committed OpenAPI schema after changing the API (a test checks it)
+schema: $(STAMP)
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py spectacular --validate --fail-on-warn --file docs/api/openapi.yaml
 
 ## lock: re-pin requirements/*.txt with hashes after changing pyproject.toml (needs uv)
 lock:

@@ -27,3 +27,6 @@ urlpatterns = [
     path("api/v1/", include("mandates.api.urls")),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
 ]
+
+handler404 = "ssrtracker.errors.page_not_found"
+handler500 = "ssrtracker.errors.server_error"

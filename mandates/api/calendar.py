@@ -14,8 +14,8 @@ from icalendar import Calendar, Event
 from mandates.choices import CalendarScope
 from mandates.models import CalendarFeed, Request, UnitMembership, hash_secret
 
-# Calendar programs poll every few hours; a feed older than this is refetched.
-REFRESH = "PT4H"
+# How often calendar programs should fetch the feed again.
+REFRESH = datetime.timedelta(hours=4)
 
 
 def feed_requests(feed: CalendarFeed) -> QuerySet[Request]:
@@ -35,7 +35,7 @@ def build_calendar(feed: CalendarFeed, requests: QuerySet[Request], *, base_url:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"ssrtracker: {feed}")
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", "PT4H")
     stamp = timezone.now()
     rows = requests.select_related("lead_unit").order_by("due_date", "pk")
     for request in rows.iterator(chunk_size=2000):

@@ -50,9 +50,16 @@ def parse_etags(header: str) -> list[str]:
 
 class ETagMixin:
     """For viewsets: ETag on detail responses, 304 for a matching If-None-Match, and
-    :meth:`required_if_match` for writes."""
+    :meth:`required_if_match` for writes. Filters apply to lists only, so a detail URL finds
+    its object whatever the query string says."""
 
     request: Request
+    action: str | None
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        if self.action in ("list", "export"):
+            return super().filter_queryset(queryset)  # type: ignore[misc]
+        return queryset
 
     def get_etag(self, obj: models.Model, data: Any) -> str:
         return content_etag(data)

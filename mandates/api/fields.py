@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type, build_object_type
@@ -25,6 +26,17 @@ class CompactRelatedField(serializers.PrimaryKeyRelatedField):
         self.display = display
         super().__init__(**kwargs)
 
+    def bind(self, field_name: str, parent: Any) -> None:
+        super().bind(field_name, parent)
+        # A nullable foreign key is shown as null: say so in the schema too.
+        model = getattr(getattr(parent, "Meta", None), "model", None)
+        if model is not None and not getattr(self, "allow_null", False):
+            try:
+                model_field = model._meta.get_field(self.source)
+            except FieldDoesNotExist:  # a source that is not a model field
+                return
+            self.allow_null = bool(getattr(model_field, "null", False))
+
     def use_pk_only_optimization(self) -> bool:
         return False
 
@@ -43,7 +55,7 @@ class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
         if direction == "request":
             return build_basic_type(OpenApiTypes.INT)  # type: ignore[return-value]
-        return build_object_type(
+        schema = build_object_type(
             properties={
                 "id": build_basic_type(OpenApiTypes.INT),
                 "url": build_basic_type(OpenApiTypes.URI),
@@ -51,3 +63,6 @@ class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
             },
             required=["id", "url", "display"],
         )
+        if self.target.allow_null:
+            schema["nullable"] = True
+        return schema

@@ -266,7 +266,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "status_from"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_evidence_file_url(self, obj: StatusUpdate) -> str | None:
         if not obj.evidence_file:
             return None
@@ -380,7 +380,7 @@ class CalendarFeedSerializer(serializers.ModelSerializer):
         fields = ["id", "scope", "unit", "mission", "display", "created_at", "feed_url"]
         read_only_fields = ["created_at"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_feed_url(self, obj: CalendarFeed) -> str | None:
         secret = getattr(obj, "_secret", None)
         if secret is None:

@@ -23,7 +23,7 @@ router.register("missions", views.MissionViewSet)
 router.register("units", views.UnitViewSet)
 router.register("themes", views.ThemeViewSet)
 router.register("benchmarks", views.BenchmarkViewSet)
-router.register("assessments", views.AssessmentViewSet)
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("calendar-feeds", views.CalendarFeedViewSet, basename="calendarfeed")
 
 urlpatterns = [

@@ -62,6 +62,8 @@ IF_MATCH_REQUEST = OpenApiParameter(
 
 
 class ReadOnlyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """Read-only reference data."""
+
     lookup_value_regex = r"\d+"
 
 
@@ -69,6 +71,8 @@ class ReadOnlyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List themes"), retrieve=extend_schema(summary="A theme")
 )
 class ThemeViewSet(ReadOnlyViewSet):
+    """Themes: cross-cutting themes, security-sector components and governance areas."""
+
     queryset = Theme.objects.order_by("kind", "name", "pk")
     serializer_class = s.ThemeSerializer
     filterset_class = filters.ThemeFilter
@@ -78,6 +82,8 @@ class ThemeViewSet(ReadOnlyViewSet):
     list=extend_schema(summary="List missions"), retrieve=extend_schema(summary="A mission")
 )
 class MissionViewSet(ReadOnlyViewSet):
+    """Missions: peacekeeping operations, special political missions, country teams."""
+
     queryset = Mission.objects.order_by("acronym", "pk")
     serializer_class = s.MissionSerializer
     filterset_class = filters.MissionFilter
@@ -87,6 +93,8 @@ class MissionViewSet(ReadOnlyViewSet):
     list=extend_schema(summary="List units"), retrieve=extend_schema(summary="A unit")
 )
 class UnitViewSet(ReadOnlyViewSet):
+    """Units that lead or support requests: Headquarters units, mission sections, agencies."""
+
     queryset = Unit.objects.select_related("parent", "mission").order_by("acronym", "pk")
     serializer_class = s.UnitSerializer
     filterset_class = filters.UnitFilter
@@ -97,6 +105,9 @@ class UnitViewSet(ReadOnlyViewSet):
     retrieve=extend_schema(summary="A document, with its full source text"),
 )
 class DocumentViewSet(ReadOnlyViewSet):
+    """Resolutions, drafts, presidential statements and reports. The list leaves out the
+    source text; the detail has it."""
+
     queryset = Document.objects.select_related("draft_of", "predecessor").order_by(
         "-date", "symbol", "pk"
     )
@@ -117,6 +128,8 @@ class DocumentViewSet(ReadOnlyViewSet):
     list=extend_schema(summary="List paragraphs"), retrieve=extend_schema(summary="A paragraph")
 )
 class ParagraphViewSet(ReadOnlyViewSet):
+    """Preambular and operative paragraphs, with their citation ("2553 (2020) OP20(e)")."""
+
     queryset = (
         Paragraph.objects.select_related("document", "parent")
         .prefetch_related("themes")
@@ -280,6 +293,9 @@ class StatusUpdateViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """The timeline of requests: append-only entries, each a status change or a progress
+    note."""
+
     queryset = StatusUpdate.objects.select_related("request", "author").order_by(
         "-created_at", "-pk"
     )
@@ -326,6 +342,8 @@ class AssessmentViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Assessments of benchmarks, one per benchmark and reporting period."""
+
     queryset = BenchmarkAssessment.objects.select_related("benchmark", "source_report").order_by(
         "benchmark_id", "-period_start", "pk"
     )
@@ -377,6 +395,8 @@ def _expected_updated_at(
     list=extend_schema(summary="List benchmarks"), retrieve=extend_schema(summary="A benchmark")
 )
 class BenchmarkViewSet(ReadOnlyViewSet):
+    """Country-specific SSR benchmarks of missions (resolution 2553 OP20(e))."""
+
     queryset = Benchmark.objects.select_related(
         "mission", "paragraph", "component", "responsible_unit"
     ).order_by("reference", "pk")

@@ -64,3 +64,11 @@ def portfolio(staff_a, staff_b) -> Portfolio:
         status="in_progress",
     )
     return Portfolio(unit_a, unit_b, mission, in_a, in_b, overdue_a)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_buckets():
+    """Rate-limit buckets live in the cache and token ids repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,136 @@
+"""Every list endpoint costs the same number of queries for 1 row as for 100."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mandates.models import Unit
+from tests.factories import (
+    BenchmarkAssessmentFactory,
+    BenchmarkFactory,
+    DocumentFactory,
+    MissionFactory,
+    ParagraphFactory,
+    RequestFactory,
+    StatusUpdateFactory,
+    ThemeFactory,
+    UnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _requests(n: int) -> None:
+    units = UnitFactory.create_batch(2)
+    missions = MissionFactory.create_batch(2)
+    paragraphs = ParagraphFactory.create_batch(2)
+    for request in RequestFactory.create_batch(n, lead_unit=units[0]):
+        request.supporting_units.set(units)
+        request.missions.set(missions)
+        request.paragraphs.set(paragraphs)
+
+
+def _paragraphs(n: int) -> None:
+    themes = ThemeFactory.create_batch(2)
+    document = DocumentFactory.create()
+    parent = ParagraphFactory.create(document=document, number=1, order=1)
+    start = document.paragraphs.count()
+    for number in range(start, start + n):
+        paragraph = ParagraphFactory.create(
+            document=document,
+            parent=parent,
+            label=f"x{number}",
+            number=parent.number,
+            order=parent.order + 1 + number,
+        )
+        paragraph.themes.set(themes)
+
+
+def _units(n: int) -> None:
+    parent = UnitFactory.create()
+    mission = MissionFactory.create()
+    UnitFactory.create_batch(n, parent=parent, mission=mission)
+
+
+def _documents(n: int) -> None:
+    predecessor = DocumentFactory.create()
+    DocumentFactory.create_batch(n, predecessor=predecessor)
+
+
+def _benchmarks(n: int) -> None:
+    mission, unit = MissionFactory.create(), UnitFactory.create()
+    paragraph, theme = ParagraphFactory.create(), ThemeFactory.create(kind="component")
+    BenchmarkFactory.create_batch(
+        n, mission=mission, responsible_unit=unit, paragraph=paragraph, component=theme
+    )
+
+
+def _assessments(n: int) -> None:
+    benchmark = BenchmarkFactory.create()
+    report = DocumentFactory.create()
+    BenchmarkAssessmentFactory.create_batch(n, benchmark=benchmark, source_report=report)
+
+
+def _updates(n: int) -> None:
+    request = RequestFactory.create()
+    StatusUpdateFactory.create_batch(n, request=request)
+
+
+def _feeds_for(user) -> Callable[[int], None]:
+    def build(n: int) -> None:
+        from mandates.models import CalendarFeed
+
+        unit = Unit.objects.first() or UnitFactory.create()
+        for _ in range(n):
+            feed = CalendarFeed(owner=user, scope="unit", unit=unit)
+            feed.set_secret()
+            feed.save()
+
+    return build
+
+
+CASES: dict[str, Callable[[int], object]] = {
+    "/api/v1/requests/": _requests,
+    "/api/v1/requests/export/": _requests,
+    "/api/v1/requests/export/?file_format=xlsx": _requests,
+    "/api/v1/paragraphs/": _paragraphs,
+    "/api/v1/documents/": _documents,
+    "/api/v1/units/": _units,
+    "/api/v1/missions/": MissionFactory.create_batch,
+    "/api/v1/themes/": ThemeFactory.create_batch,
+    "/api/v1/benchmarks/": _benchmarks,
+    "/api/v1/assessments/": _assessments,
+    "/api/v1/status-updates/": _updates,
+}
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"page_size": 200} if "?" not in url else None)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", list(CASES))
+def test_list_query_count_does_not_depend_on_rows(client_for, administrator, url):
+    client = client_for(administrator)
+    client.get("/api/v1/themes/")  # token's last_used_at is written once, on the first call
+    CASES[url](1)
+    one = _count(client, url)
+    CASES[url](99)
+    hundred = _count(client, url)
+    assert one == hundred, f"{url}: {one} queries for 1 row, {hundred} for 100"
+
+
+def test_calendar_feed_list_query_count(client_for, staff_a):
+    client = client_for(staff_a)
+    client.get("/api/v1/themes/")
+    build = _feeds_for(staff_a)
+    build(1)
+    one = _count(client, "/api/v1/calendar-feeds/")
+    build(99)
+    assert _count(client, "/api/v1/calendar-feeds/") == one

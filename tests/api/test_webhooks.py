@@ -1,0 +1,192 @@
+"""Webhooks: queued once per event and endpoint, signed, delivered to a local receiver, retried."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+
+import pytest
+from django.utils import timezone
+
+from mandates import services, webhooks
+from mandates.choices import DeliveryStatus, WebhookEvent
+from mandates.models import WebhookDelivery, WebhookEndpoint
+from mandates.tasks import deliver_webhook, queue_overdue_webhooks, webhook_backoff
+from ssrtracker.celery import app as celery_app
+from tests.factories import RequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    received: list[tuple[dict[str, str], bytes]]
+    answer = 200
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append(({k.lower(): v for k, v in self.headers.items()}, body))  # type: ignore[attr-defined]
+        self.send_response(self.server.answer)  # type: ignore[attr-defined]
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[http.server.HTTPServer]:
+    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    server.received = []  # type: ignore[attr-defined]
+    server.answer = 200  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def eager_celery():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def endpoint(server, *events: str) -> WebhookEndpoint:
+    hook = WebhookEndpoint(
+        name="portal", url=f"http://127.0.0.1:{server.server_port}/hook", events=list(events)
+    )
+    hook.set_secret()
+    hook.save()
+    return hook
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    parts = dict(item.split("=", 1) for item in headers["x-ssrtracker-signature"].split(","))
+    expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256)
+    return hmac.compare_digest(expected.hexdigest(), parts["v1"])
+
+
+def test_a_status_change_is_delivered_signed_after_commit(
+    receiver, eager_celery, django_capture_on_commit_callbacks, staff_a
+):
+    hook = endpoint(receiver, WebhookEvent.REQUEST_STATUS_CHANGED)
+    request = RequestFactory.create(lead_unit=staff_a.units.get())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_update_status(request=request, status="in_progress", note="Go", by=staff_a)
+    ((headers, body),) = receiver.received
+    assert verify(hook.secret, headers, body)
+    assert not verify("another secret", headers, body)
+    payload = json.loads(body)
+    assert payload["event"] == "request.status_changed"
+    assert payload["data"]["status_to"] == "in_progress"
+    assert payload["data"]["request"]["reference"] == request.reference
+    assert headers["x-ssrtracker-delivery"] == payload["id"]
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("sent", 1, 200)
+
+
+def test_nothing_is_sent_for_a_rolled_back_change(
+    receiver, eager_celery, django_capture_on_commit_callbacks, staff_a
+):
+    from django.db import transaction
+
+    endpoint(receiver, WebhookEvent.REQUEST_STATUS_CHANGED)
+    request = RequestFactory.create(lead_unit=staff_a.units.get())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                services.request_update_status(request=request, status="in_progress", by=staff_a)
+                raise RuntimeError("rollback")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert receiver.received == []
+
+
+def test_created_events_cover_single_saves(
+    receiver, eager_celery, django_capture_on_commit_callbacks
+):
+    endpoint(receiver, WebhookEvent.REQUEST_CREATED)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = RequestFactory.create()
+    ((_headers, body),) = receiver.received
+    assert json.loads(body)["data"]["request"]["id"] == request.pk
+
+
+def test_endpoints_get_only_the_events_they_chose(
+    receiver, eager_celery, django_capture_on_commit_callbacks
+):
+    endpoint(receiver, WebhookEvent.REQUEST_OVERDUE)
+    with django_capture_on_commit_callbacks(execute=True):
+        RequestFactory.create()
+    assert receiver.received == []
+
+
+def test_overdue_is_queued_once_per_request_and_due_date(
+    receiver, eager_celery, django_capture_on_commit_callbacks
+):
+    endpoint(receiver, WebhookEvent.REQUEST_OVERDUE)
+    today = timezone.localdate()
+    late = RequestFactory.create(due_date=today.replace(year=today.year - 1))
+    RequestFactory.create()  # not due yet
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_overdue_webhooks.delay(today.isoformat()).get() == 1
+        assert queue_overdue_webhooks.delay(today.isoformat()).get() == 0
+    ((_headers, body),) = receiver.received
+    assert json.loads(body)["data"]["request"]["id"] == late.pk
+
+
+def test_a_failing_receiver_is_retried_then_marked_failed(receiver):
+    receiver.answer = 500
+    hook = endpoint(receiver, WebhookEvent.REQUEST_CREATED)
+    webhooks.queue(WebhookEvent.REQUEST_CREATED, [("created-1", {"request": {"id": 1}})])
+    delivery = WebhookDelivery.objects.get(endpoint=hook)
+    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is False
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, 500)
+    assert webhooks.deliver(str(delivery.pk), final_attempt=True) is True
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 2)
+    assert "500" in delivery.last_error
+    receiver.answer = 204
+    assert webhooks.resend([delivery]) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is True
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is True  # never twice
+    assert len(receiver.received) == 3
+
+
+def test_an_unreachable_receiver_is_an_error_not_a_crash():
+    hook = WebhookEndpoint(name="gone", url="http://127.0.0.1:9/hook", events=["request.created"])
+    hook.set_secret()
+    hook.save()
+    webhooks.queue(WebhookEvent.REQUEST_CREATED, [("created-1", {})])
+    delivery = WebhookDelivery.objects.get()
+    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is False
+    delivery.refresh_from_db()
+    assert delivery.response_code is None
+    assert delivery.last_error
+
+
+def test_backoff_grows_and_is_capped():
+    waits = [webhook_backoff(n) for n in range(10)]
+    assert waits[:4] == [30, 60, 120, 240]
+    assert max(waits) == 3600
+
+
+def test_the_task_retries_until_the_final_attempt(receiver, eager_celery):
+    receiver.answer = 503
+    endpoint(receiver, WebhookEvent.REQUEST_CREATED)
+    webhooks.queue(WebhookEvent.REQUEST_CREATED, [("created-9", {})])
+    delivery = WebhookDelivery.objects.get()
+    deliver_webhook.apply(args=(str(delivery.pk),))
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == 9  # the first try and eight retries
