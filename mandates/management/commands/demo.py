@@ -10,10 +10,11 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from mandates import roles
-from mandates.choices import MembershipRole
-from mandates.models import Unit, UnitMembership
+from mandates.choices import MembershipRole, TokenScope
+from mandates.models import ApiToken, Unit, UnitMembership
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ DEMO_USERS = [
 ]
 
 
+DEMO_API_USER = "api.client"
+DEMO_API_UNIT = "SSRU"
+DEMO_TOKEN_NAME = "Demo token"  # noqa: S105 - a label, not a secret
+
+
 class Command(BaseCommand):
     help = "Migrate, load the seed data and create demo users (development only, needs DEBUG=1)."
 
@@ -60,6 +66,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self.create_user(demo)
+            secret = self.issue_demo_token()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo users (development only):"))
         self.stdout.write(f"  {'username':<15} {'password':<19} {'role':<15} who")
@@ -67,6 +74,30 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {demo.username:<15} {demo.password:<19} {demo.role:<15} {demo.description}"
             )
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo API token (api.client, read-write, SSRU):"))
+        self.stdout.write(f"  {secret}")
+        self.stdout.write(
+            f'  curl -H "Authorization: Bearer {secret}" '
+            "http://127.0.0.1:8000/api/v1/requests/?overdue=true"
+        )
+        self.stdout.write("  API documentation: http://127.0.0.1:8000/api/v1/docs/ (log in first)")
+
+    def issue_demo_token(self) -> str:
+        """A fresh read-write token for the demo API client, which acts for the SSR Unit; the
+        previous demo token is revoked."""
+        user = get_user_model().objects.get(username=DEMO_API_USER)
+        unit = Unit.objects.get(acronym=DEMO_API_UNIT)
+        UnitMembership.objects.get_or_create(
+            unit=unit, user=user, defaults={"role": MembershipRole.MEMBER}
+        )
+        ApiToken.objects.filter(user=user, name=DEMO_TOKEN_NAME, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        _token, secret = ApiToken.issue(
+            name=DEMO_TOKEN_NAME, user=user, scope=TokenScope.READ_WRITE
+        )
+        return secret
 
     def create_user(self, demo: DemoUser) -> None:
         User = get_user_model()
