@@ -204,6 +204,9 @@ def deliver(delivery_id: str, *, final_attempt: bool) -> bool:
         if delivery is None or delivery.status == DeliveryStatus.SENT:
             return True
         if not delivery.endpoint.is_active:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.last_error = "The endpoint is inactive; send again once it is active."
+            delivery.save(update_fields=["status", "last_error"])
             return True
         code, error = post(delivery)
         delivery.attempts += 1

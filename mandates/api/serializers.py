@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 
 from mandates import services
 from mandates.api.fields import CompactRelatedField
@@ -226,9 +226,6 @@ class RequestSerializer(serializers.ModelSerializer):
             except services.WorkflowError as exc:
                 raise serializers.ValidationError(str(exc)) from exc
         return value
-
-    def create(self, validated_data: dict[str, Any]) -> Request:  # pragma: no cover - no route
-        raise exceptions.MethodNotAllowed("POST")
 
     def update(self, instance: Request, validated_data: dict[str, Any]) -> Request:
         note = validated_data.pop("note", "")

@@ -7,7 +7,6 @@ import datetime
 import re
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -355,9 +354,14 @@ class AssessmentViewSet(
         return assessment_etag(obj)
 
     def create(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
-        response = super().create(request, *args, **kwargs)
-        response["ETag"] = _etag_from_data(response.data, self.get_queryset())
-        return response
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = serializer.save()
+        return Response(
+            serializer.data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": assessment_etag(created)},
+        )
 
     def update(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
@@ -367,14 +371,9 @@ class AssessmentViewSet(
             instance, data=request.data, partial=kwargs.get("partial", False), context=context
         )
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            saved = serializer.save()
+        saved = serializer.save()
         fresh = self.get_queryset().get(pk=saved.pk)
         return Response(self.get_serializer(fresh).data, headers={"ETag": assessment_etag(fresh)})
-
-
-def _etag_from_data(data: Any, queryset: QuerySet[BenchmarkAssessment]) -> str:
-    return assessment_etag(queryset.get(pk=data["id"]))
 
 
 def _expected_updated_at(

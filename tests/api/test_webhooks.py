@@ -190,3 +190,15 @@ def test_the_task_retries_until_the_final_attempt(receiver, eager_celery):
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == 9  # the first try and eight retries
+
+
+def test_a_delivery_to_a_deactivated_endpoint_is_failed_not_lost(receiver):
+    hook = endpoint(receiver, WebhookEvent.REQUEST_CREATED)
+    webhooks.queue(WebhookEvent.REQUEST_CREATED, [("created-5", {})])
+    WebhookEndpoint.objects.filter(pk=hook.pk).update(is_active=False)
+    delivery = WebhookDelivery.objects.get()
+    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is True
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "inactive" in delivery.last_error
+    assert receiver.received == []
