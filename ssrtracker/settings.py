@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "mandates.api.schema.drop_backend_bounds",
         "mandates.api.schema.add_error_responses",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",

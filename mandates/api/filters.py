@@ -3,6 +3,7 @@ query parameter ever reaches the ORM as a keyword. An invalid value is a 400 nam
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters as df
@@ -10,6 +11,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from mandates.choices import (
     DocumentBody,
@@ -60,6 +62,31 @@ class BooleanFilter(df.BooleanFilter):
     field_class = StrictBooleanField
 
 
+#: Real time zones lie between UTC-12:00 and UTC+14:00.
+MAX_UTC_OFFSET = datetime.timedelta(hours=14)
+
+
+class SafeIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time with a real-world UTC offset, converted to UTC (a value the database
+    would reject, such as +22:30, is a 400 here rather than an error there)."""
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        offset = parsed.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(_("Use a UTC offset between -12:00 and +14:00."))
+        try:
+            return parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("This time is out of range.")) from None
+
+
+class IsoDateTimeFilter(df.IsoDateTimeFilter):
+    field_class = SafeIsoDateTimeField
+
+
 class StableOrderingFilter(df.OrderingFilter):
     """``ordering`` with a final tie-break on the id, so pages never overlap or skip rows."""
 
@@ -85,7 +112,7 @@ def text_search(qs: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
 
 
 class UpdatedSinceMixin(df.FilterSet):
-    updated_since = df.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text=_(
@@ -281,7 +308,7 @@ class StatusUpdateFilter(df.FilterSet):
         method="filter_unit",
         help_text=_("Unit id: updates on requests it leads or supports."),
     )
-    created_since = df.IsoDateTimeFilter(
+    created_since = IsoDateTimeFilter(
         field_name="created_at",
         lookup_expr="gte",
         help_text=_("Only updates recorded at or after this time (updates never change)."),

@@ -29,6 +29,24 @@ WRITE_ERRORS = ("400", "401", "403", "404", "409", "429")
 PRECONDITION_ERRORS = ("412", "428")
 
 
+#: Column ranges of the database backends (smallint, integer, bigint on PostgreSQL; SQLite
+#: reports 64-bit for all).
+_BACKEND_LIMITS = {32767, 2147483647, 9223372036854775807}
+
+
+def drop_backend_bounds(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: leave out integer bounds that only repeat the
+    database column's range. They differ between SQLite and PostgreSQL, and would make the
+    committed schema depend on the database it was generated with."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        for prop in component.get("properties", {}).values():
+            if prop.get("type") == "integer" and prop.get("maximum") in _BACKEND_LIMITS:
+                prop.pop("maximum")
+                if prop.get("format") == "int64":
+                    prop.pop("format")
+    return result
+
+
 def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular post-processing hook."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})

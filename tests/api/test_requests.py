@@ -269,3 +269,14 @@ def test_status_update_post_records_a_note_and_a_change(client_for, portfolio, s
     )
     assert stale.status_code == 412
     assert StatusUpdate.objects.filter(request=portfolio.in_a).count() == 1
+
+
+@pytest.mark.parametrize(
+    "value", ["0269-02-11T19:31:03.087+22:30", "0001-01-01T00:00:00+01:00", "2021-13-01T00:00"]
+)
+def test_impossible_times_are_400_not_500(client_for, portfolio, staff_a, value):
+    for url in (LIST, "/api/v1/paragraphs/", "/api/v1/status-updates/"):
+        param = "created_since" if "status-updates" in url else "updated_since"
+        response = client_for(staff_a).get(url, {param: value})
+        assert response.status_code == 400, (url, response.content)
+        assert param in response.json()
