@@ -16,6 +16,7 @@ from ssrtracker.env import (
     database_from_url,
     env_bool,
     env_int,
+    env_int_item,
     env_list,
     env_required,
     env_str,
@@ -187,6 +188,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
+if CELERY_BROKER_URL.startswith(("redis", "rediss")):
+    # A message whose worker died unacknowledged goes back to the queue after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    }
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "celery"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -194,6 +201,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Schedules live in the database and are edited in the admin (django-celery-beat); migration
+# reports/0002 creates the defaults.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Scheduled jobs: reminders and summaries ----------------------------------------------------
+# Absolute links in e-mails (reminders, summaries) start with this.
+SITE_URL = (env_str("SITE_URL") or "http://localhost:8000").rstrip("/")
+# Days before the due date on which a reminder goes out; 0 is the due date itself.
+REMINDER_DAYS_BEFORE = sorted(
+    {env_int_item("REMINDER_DAYS_BEFORE", item) for item in env_list("REMINDER_DAYS_BEFORE", [])}
+    or {30, 14, 7, 1, 0},
+    reverse=True,
+)
+# Once overdue, a reminder every this many days while the request stays open.
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 7)
+# Focal points of supporting units receive reminders too (the lead unit's always do).
+REMINDER_SUPPORTING_UNITS = env_bool("REMINDER_SUPPORTING_UNITS", default=False)
+# Weekday (0 = Monday) on which people who chose a weekly digest receive it.
+REMINDER_WEEKLY_DIGEST_WEEKDAY = env_int("REMINDER_WEEKLY_DIGEST_WEEKDAY", 0)
+# A failed e-mail is retried after this many seconds, doubling each time up to a day.
+REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 300)
 
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
