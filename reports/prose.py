@@ -21,6 +21,10 @@ def number(n: int) -> str:
     return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
 
 
+def _none(n: int) -> str:
+    return number(n) if n else "none"
+
+
 def counted(n: int, singular: str, plural: str | None = None) -> str:
     return f"{number(n)} {singular if n == 1 else plural or singular + 's'}"
 
@@ -72,7 +76,7 @@ def trend(now: int, before: int, noun: str) -> str:
     if now == before:
         return f"the same as the previous {noun}" if now else ""
     direction = "up" if now > before else "down"
-    return f"{direction} from {number(before)} the previous {noun}"
+    return f"{direction} from {number(before) if before else 'none'} the previous {noun}"
 
 
 def _with_trend(sentence: str, now: int, before: int, noun: str) -> str:
@@ -276,8 +280,8 @@ def narrative(data: dict[str, Any]) -> Story:
         steady = len(data["benchmarks"]) - moves["improved"] - moves["worsened"] - first
         summary = (
             f"{capitalised(counted(len(data['benchmarks']), 'benchmark assessment'))} closed a "
-            f"reporting period this {noun}: {number(moves['improved'])} improved, "
-            f"{number(moves['worsened'])} slipped and {number(steady)} held steady"
+            f"reporting period this {noun}: {_none(moves['improved'])} improved, "
+            f"{_none(moves['worsened'])} slipped and {_none(steady)} held steady"
             + (
                 f"; {counted(first, 'benchmark was', 'benchmarks were')} assessed for the first"
                 " time"
