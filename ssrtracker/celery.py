@@ -24,7 +24,7 @@ def _make_filesystem_queue_folders(sender: Celery, **kwargs: object) -> None:
     if not str(sender.conf.broker_url or "").startswith("filesystem"):
         return
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             # A folder that cannot be made shows up as a clear error on the first publish.
             with contextlib.suppress(OSError):

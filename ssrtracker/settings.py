@@ -183,6 +183,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "data_folder_in": str(_CELERY_FS / "queue"),
         "data_folder_out": str(_CELERY_FS / "queue"),
         "processed_folder": str(_CELERY_FS / "processed"),
+        # Broadcast messages (worker control); by default a "control" folder in the working
+        # directory.
+        "control_folder": str(_CELERY_FS / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
