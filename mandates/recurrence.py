@@ -153,3 +153,14 @@ def request_create_next_occurrence(
         % {"old": locked.reference, "due": due.isoformat()},
     )
     return successor
+
+
+def create_due_occurrences(*, today: datetime.date | None = None) -> list[Request]:
+    """The daily job: the next occurrence of every recurring request that was completed or fell
+    due by ``today`` and has none yet (each one locked and checked on its own)."""
+    created = []
+    for request_id in pending_occurrences(today=today):
+        successor = request_create_next_occurrence(request_id=request_id, today=today)
+        if successor is not None:
+            created.append(successor)
+    return created

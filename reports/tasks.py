@@ -63,11 +63,4 @@ def create_next_occurrence(request_id: int) -> int | None:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
 def create_due_occurrences(today: str | None = None) -> list[int]:
     """Daily: next occurrences of recurring requests that fell due or were completed."""
-    created = []
-    for request_id in recurrence.pending_occurrences(today=_date(today)):
-        successor = recurrence.request_create_next_occurrence(
-            request_id=request_id, today=_date(today)
-        )
-        if successor is not None:
-            created.append(successor.pk)
-    return created
+    return [r.pk for r in recurrence.create_due_occurrences(today=_date(today))]

@@ -201,7 +201,7 @@ def test_killed_worker_loses_no_reminder_and_never_sends_two_messages_for_one(tm
     }
     worker = Worker(env, queue, tmp_path / "worker.log")
     rng = random.Random(2553)  # noqa: S311 - kill timing, not security
-    kills_in_window = 0
+    kills = kills_in_window = 0
     started = time.monotonic()
     try:
         _enqueue_runs(queue)
@@ -218,6 +218,7 @@ def test_killed_worker_loses_no_reminder_and_never_sends_two_messages_for_one(tm
             else:
                 time.sleep(rng.uniform(0.2, 1.0))
             worker.kill()
+            kills += 1
             worker.start()
 
         # The next scheduled runs (beat would send them; a redelivered message does the same).
@@ -265,11 +266,12 @@ def test_killed_worker_loses_no_reminder_and_never_sends_two_messages_for_one(tm
         print(
             f"\n[crash test] reminders expected {len(expected)}, delivered {len(delivered)}; "
             f"messages received {len(received.messages)}, distinct Message-IDs "
-            f"{len(ids_by_message_id)}, repeated copies {duplicates}; kills {KILLS} "
+            f"{len(ids_by_message_id)}, repeated copies {duplicates}; kills {kills} "
             f"({kills_in_window} while the SMTP server held an unacknowledged message); "
             f"{time.monotonic() - started:.1f}s"
         )
 
+    assert kills == KILLS, "the worker finished before it could be killed every time"
     assert set(ledger.values()) == expected, "the ledger differs from the reminders due"
     assert delivered == expected, f"missing: {sorted(expected - delivered)[:5]}"
     assert all(len(ids) == 1 for ids in message_ids_by_reminder.values()), (
