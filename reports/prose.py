@@ -63,6 +63,8 @@ class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    #: 2 for a section, 3 for a part of the one before (a mission in the spotlight).
+    level: int = 2
 
 
 @dataclass
@@ -266,6 +268,7 @@ def narrative(data: dict[str, Any]) -> Story:
         Section(
             f"{m['acronym']} ({m['host_country']})",
             [_mission_paragraph(m, by_ref, noun)],
+            level=3,
         )
         for m in data["missions"]
     ]
