@@ -9,6 +9,8 @@ import json
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
@@ -16,6 +18,7 @@ from reports import reminders, summaries
 from reports.choices import DeliveryStatus
 from reports.models import Reminder, ReminderDigest, ReminderPreference, Summary
 from reports.periods import Period
+from tests.reports.conftest import focal_point
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +161,27 @@ def test_staff_edit_only_their_own_reminder_preference(client, staff_a, staff_b)
     mine = ReminderPreference.objects.get(user=staff_a)
     assert (mine.digest_frequency, mine.overdue_only) == ("weekly", True)
     assert client.get(reverse("admin:reports_reminderdigest_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["reminderdigest", "reminder", "summary", "reminderpreference"])
+def test_changelist_queries_do_not_grow_with_rows(
+    admin_client, django_assert_num_queries, make_request, unit, model
+):
+    """Session, user, counts, the page of rows (with recipients, requests and counts joined or
+    annotated), and the date hierarchy: the same for one row as for many."""
+    url = reverse(f"admin:reports_{model}_changelist")
+
+    def make(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            person = focal_point(unit, f"person{n}")
+            ReminderPreference.objects.create(user=person)
+            make_request(reference=f"ledger-{n}")
+            summaries.summary_compile(period=Period.parse(f"{2000 + n}-Q1"))
+        reminders.send_reminders(today=D(2021, 9, 23))
+
+    make(0, 1)
+    with CaptureQueriesContext(connection) as one_row:
+        assert admin_client.get(url).status_code == 200
+    make(1, 12)
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        assert admin_client.get(url).status_code == 200
