@@ -85,3 +85,25 @@ DUE = D(2021, 9, 30)
 def test_the_latest_point_reached_is_the_one_due(today, point):
     got = reminder_point(due_date=DUE, today=today, days_before=[30, 14, 7, 1, 0], overdue_every=7)
     assert got == point
+
+
+@given(
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2050, 1, 1)),
+    st.sets(st.integers(min_value=0, max_value=60), min_size=1, max_size=6),
+    st.integers(min_value=1, max_value=14),
+)
+def test_daily_runs_meet_every_point_once_in_order(due, days_before, overdue_every):
+    """Run every day from well before to well after the due date: each point comes up on its
+    own day, in order, and no point comes back."""
+    seen: list[int] = []
+    day = due - datetime.timedelta(days=max(days_before) + 5)
+    while day <= due + datetime.timedelta(days=5 * overdue_every):
+        point = reminder_point(
+            due_date=due, today=day, days_before=days_before, overdue_every=overdue_every
+        )
+        if point is not None and (not seen or seen[-1] != point):
+            assert day == due - datetime.timedelta(days=point)
+            seen.append(point)
+        day += datetime.timedelta(days=1)
+    overdue = [-k * overdue_every for k in range(1, 6)]
+    assert seen == sorted(days_before, reverse=True) + overdue
