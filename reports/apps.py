@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from reports import receivers  # noqa: F401 - connects the receivers

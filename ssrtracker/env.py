@@ -68,6 +68,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_item(name: str, raw: str) -> int:
+    """One item of a comma-separated list of integers in ``$NAME``, as an integer."""
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} holds {raw!r}, which is not an integer.") from None
+
+
 def database_from_url(url: str, *, conn_max_age: int) -> dict[str, object]:
     """Parse ``DATABASE_URL`` into a Django ``DATABASES`` entry, with a readable error."""
     import dj_database_url

@@ -17,6 +17,7 @@ from ssrtracker.env import (
     database_from_url,
     env_bool,
     env_int,
+    env_int_item,
     env_list,
     env_required,
     env_str,
@@ -173,9 +174,6 @@ if env_bool("USE_X_FORWARDED_PROTO", default=False):
     # Only behind a proxy that sets this header itself (docker-compose: none; nginx/traefik: yes).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The address people and systems reach the app at; links in e-mails, webhooks and calendars.
-SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
-
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"
@@ -200,11 +198,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "data_folder_in": str(_CELERY_FS / "queue"),
         "data_folder_out": str(_CELERY_FS / "queue"),
         "processed_folder": str(_CELERY_FS / "processed"),
+        # Broadcast messages (worker control); by default a "control" folder in the working
+        # directory.
+        "control_folder": str(_CELERY_FS / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
+if CELERY_BROKER_URL.startswith(("redis", "rediss")):
+    # A message whose worker died unacknowledged goes back to the queue after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    }
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "celery"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -212,6 +219,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Schedules live in the database and are edited in the admin (django-celery-beat); migration
+# reports/0002 creates the defaults.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Scheduled jobs: reminders and summaries ----------------------------------------------------
+# Absolute links in e-mails, webhooks and calendar feeds start with this.
+SITE_URL = (env_str("SITE_URL") or "http://localhost:8000").rstrip("/")
+# Days before the due date on which a reminder goes out; 0 is the due date itself.
+REMINDER_DAYS_BEFORE = sorted(
+    {env_int_item("REMINDER_DAYS_BEFORE", item) for item in env_list("REMINDER_DAYS_BEFORE", [])}
+    or {30, 14, 7, 1, 0},
+    reverse=True,
+)
+# Once overdue, a reminder every this many days while the request stays open.
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 7)
+# Focal points of supporting units receive reminders too (the lead unit's always do).
+REMINDER_SUPPORTING_UNITS = env_bool("REMINDER_SUPPORTING_UNITS", default=False)
+# Weekday (0 = Monday) on which people who chose a weekly digest receive it.
+REMINDER_WEEKLY_DIGEST_WEEKDAY = env_int("REMINDER_WEEKLY_DIGEST_WEEKDAY", 0)
+# A failed e-mail is retried after this many seconds, doubling each time up to a day.
+REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 300)
 
 # --- REST framework and the API schema -------------------------------------------------------
 REST_FRAMEWORK = {

@@ -12,6 +12,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment
 os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Tasks enqueued by the code under test go to an in-memory broker unless a real one is named.
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 
 from ssrtracker.settings import *  # noqa: F403
 

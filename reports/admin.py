@@ -1,0 +1,281 @@
+"""Admin for reminders (preferences, the ledger, the e-mails) and the periodic summaries.
+
+The ledger is read-only: people see what went out, when, and what failed; an administrator can
+send a failed e-mail now. Summaries are read as rendered, downloaded as HTML, text or JSON, and
+recompiled on request. Every write goes through :mod:`reports.reminders` or
+:mod:`reports.summaries`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from mandates.admin.common import shorten
+from reports.models import Reminder, ReminderDigest, ReminderPreference, Summary
+from reports.periods import Period
+from reports.reminders import Delivery, deliver_digest
+from reports.summaries import SummaryDeliveryFailed, summary_compile, summary_send
+
+_BADGE = {"pending": "on_hold", "sent": "completed", "failed": "cancelled"}
+
+
+def _manages_reminders(request: HttpRequest) -> bool:
+    return request.user.has_perm("reports.change_reminderdigest")
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    """Everyone edits their own preference; administrators edit anyone's."""
+
+    list_display = ["user", "digest_frequency", "overdue_only", "updated_at"]
+    list_filter = ["digest_frequency", "overdue_only"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReminderPreference]:
+        queryset = super().get_queryset(request)
+        return queryset if _manages_reminders(request) else queryset.filter(user=request.user.pk)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = ["digest_frequency", "overdue_only"]
+        return ["user", *fields] if _manages_reminders(request) else fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        if not super().has_add_permission(request):
+            return False
+        own = ReminderPreference.objects.filter(user=request.user.pk).exists()
+        return _manages_reminders(request) or not own
+
+    def save_model(
+        self, request: HttpRequest, obj: ReminderPreference, form: Any, change: bool
+    ) -> None:
+        if not _manages_reminders(request):
+            obj.user_id = request.user.pk  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+class ReminderInline(admin.TabularInline):
+    model = Reminder
+    fields = readonly_fields = ("request", "due_date", "point", "point_date")
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reminder]:
+        return super().get_queryset(request).select_related("request")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("reminder point"))
+    def point(self, obj: Reminder) -> str:
+        return obj.point_label
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(admin.ModelAdmin):
+    """The reminder e-mails: pending, sent, or failed and waiting for their next attempt."""
+
+    list_display = [
+        "__str__",
+        "status_badge",
+        "reminder_count",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "error",
+    ]
+    list_filter = ["status", "run_date"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__email", "message_id"]
+    date_hierarchy = "run_date"
+    fields = readonly_fields = (
+        "recipient",
+        "run_date",
+        "sequence",
+        "message_id",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+    inlines = [ReminderInline]
+    actions = ["send_now"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReminderDigest]:
+        return super().get_queryset(request).annotate(reminder_count=Count("reminders"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj: ReminderDigest) -> str:
+        return format_html(
+            '<span class="ssr-status ssr-status--{}">{}</span>',
+            _BADGE.get(obj.status, obj.status),
+            obj.get_status_display(),
+        )
+
+    @admin.display(description=_("reminders"), ordering="reminder_count")
+    def reminder_count(self, obj: ReminderDigest) -> int:
+        return obj.reminder_count  # type: ignore[attr-defined]
+
+    @admin.display(description=_("last error"))
+    def error(self, obj: ReminderDigest) -> str:
+        return shorten(obj.last_error, 60)
+
+    @admin.action(description=_("Send the selected e-mails now"), permissions=["change"])
+    def send_now(self, request: HttpRequest, queryset: QuerySet[ReminderDigest]) -> None:
+        results: dict[str, int] = {}
+        for digest_id in queryset.values_list("pk", flat=True):
+            outcome = deliver_digest(digest_id=digest_id, force=True)
+            results[outcome.value] = results.get(outcome.value, 0) + 1
+        level = messages.WARNING if results.get(Delivery.FAILED.value) else messages.SUCCESS
+        text = ", ".join(f"{n} {what}" for what, n in sorted(results.items()))
+        self.message_user(request, text, level)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The ledger, one row per reminder point per person; read-only."""
+
+    list_display = ["request", "recipient", "due_date", "point", "point_date", "digest_link"]
+    list_filter = ["digest__status", "days_before"]
+    list_select_related = ["request", "recipient", "digest"]
+    search_fields = ["request__reference", "recipient__username"]
+    date_hierarchy = "point_date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("reminder point"), ordering="days_before")
+    def point(self, obj: Reminder) -> str:
+        return obj.point_label
+
+    @admin.display(description=_("e-mail"))
+    def digest_link(self, obj: Reminder) -> str:
+        url = reverse("admin:reports_reminderdigest_change", args=[obj.digest_id])
+        return format_html('<a href="{}">{}</a>', url, obj.digest.get_status_display())
+
+
+@admin.register(Summary)
+class SummaryAdmin(admin.ModelAdmin):
+    """Summaries as managers read them, with downloads and a recompile action."""
+
+    list_display = [
+        "__str__",
+        "kind",
+        "period_start",
+        "period_end",
+        "compiled_at",
+        "emailed_at",
+        "downloads",
+    ]
+    list_filter = ["kind"]
+    date_hierarchy = "period_start"
+    fields = readonly_fields = (
+        "kind",
+        "period_start",
+        "period_end",
+        "compiled_at",
+        "emailed_at",
+        "email_error",
+        "downloads",
+        "rendered",
+    )
+    actions = ["recompile", "email_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.download)
+        return [
+            path("<int:pk>/download/<str:fmt>/", view, name="reports_summary_download"),
+            *super().get_urls(),
+        ]
+
+    def download(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        summary = get_object_or_404(Summary, pk=pk)
+        name = f"summary-{summary.kind}-{summary.period_start:%Y-%m-%d}"
+        if fmt == "html":
+            response = HttpResponse(summary.html, content_type="text/html; charset=utf-8")
+        elif fmt == "txt":
+            response = HttpResponse(summary.text, content_type="text/plain; charset=utf-8")
+        elif fmt == "json":
+            body = json.dumps(summary.data, indent=2, ensure_ascii=False)
+            response = HttpResponse(body, content_type="application/json")
+        else:
+            raise PermissionDenied
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
+
+    @admin.display(description=_("download"))
+    def downloads(self, obj: Summary) -> str:
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:reports_summary_download", args=[obj.pk, fmt]), label)
+                for fmt, label in (("html", "HTML"), ("txt", _("text")), ("json", "JSON"))
+            ),
+        )
+
+    @admin.display(description=_("summary"))
+    def rendered(self, obj: Summary) -> str:
+        # The stored HTML is a whole document rendered by our template; an iframe keeps its
+        # styles apart from the admin's.
+        return format_html(
+            '<iframe title="{}" srcdoc="{}" sandbox style="width: 100%; min-height: 60em; '
+            'border: 1px solid #ccc; background: #fff;"></iframe>',
+            obj.title,
+            obj.html,
+        )
+
+    @admin.action(
+        description=_("Recompile the selected summaries from today's data"), permissions=["change"]
+    )
+    def recompile(self, request: HttpRequest, queryset: QuerySet[Summary]) -> None:
+        for summary in queryset:
+            summary_compile(
+                period=Period.containing(summary.kind, summary.period_start), recompile=True
+            )
+        count = queryset.count()
+        self.message_user(
+            request, ngettext("%d summary recompiled.", "%d summaries recompiled.", count) % count
+        )
+
+    @admin.action(
+        description=_("E-mail the selected summaries to the managers again"), permissions=["change"]
+    )
+    def email_again(self, request: HttpRequest, queryset: QuerySet[Summary]) -> None:
+        for summary in queryset:
+            try:
+                sent = summary_send(summary_id=summary.pk, force=True)
+            except SummaryDeliveryFailed as exc:
+                self.message_user(request, f"{summary}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{summary}: {sent} recipients.")

@@ -1,0 +1,226 @@
+"""Reminder preferences, the reminder ledger and the stored periodic summaries.
+
+The ledger is what makes reminders go out exactly once: a :class:`Reminder` row per (request,
+recipient, due date, reminder point) is claimed under a unique constraint before anything is
+sent, and each belongs to exactly one :class:`ReminderDigest`, the e-mail that carries it, whose
+Message-ID is fixed when it is created. A resend after a crash is the same message again.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mandates.models.base import choices_check
+from reports.choices import DeliveryStatus, DigestFrequency, SummaryKind
+
+__all__ = ["Reminder", "ReminderDigest", "ReminderPreference", "Summary"]
+
+
+class ReminderPreference(models.Model):
+    """How one person wants their deadline reminders. Without a row: a daily digest of all."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+    )
+    digest_frequency = models.CharField(
+        _("digest frequency"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
+        help_text=_("A weekly digest gathers the week's reminders into one e-mail on Mondays."),
+    )
+    overdue_only = models.BooleanField(
+        _("only overdue requests"),
+        default=False,
+        help_text=_("Receive no reminder before the due date, only once a request is overdue."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+        constraints = [choices_check("digest_frequency", DigestFrequency)]
+
+    def __str__(self) -> str:
+        overdue = _(", overdue only") if self.overdue_only else ""
+        return f"{self.user}: {self.get_digest_frequency_display()}{overdue}"
+
+
+class ReminderDigest(models.Model):
+    """One reminder e-mail to one person, gathering the reminders of one run.
+
+    ``message_id`` is derived from the key (recipient, run date, sequence) when the row is
+    created, so every attempt to send it, including one repeated after a crash, carries the
+    same Message-ID. Failed attempts wait until ``next_attempt_at`` (growing backoff).
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminder_digests",
+    )
+    run_date = models.DateField(_("run date"))
+    sequence = models.PositiveSmallIntegerField(
+        _("sequence"),
+        default=1,
+        help_text=_("A second e-mail the same day (after a due date changed) has sequence 2."),
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-run_date", "recipient", "sequence"]
+        verbose_name = _("reminder e-mail")
+        verbose_name_plural = _("reminder e-mails")
+        constraints = [
+            choices_check("status", DeliveryStatus),
+            models.UniqueConstraint(
+                fields=["recipient", "run_date", "sequence"],
+                name="%(app_label)s_%(class)s_one_per_recipient_run",
+                violation_error_message=_("This person already has this reminder e-mail."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DeliveryStatus.SENT, sent_at__isnull=False)
+                | (~Q(status=DeliveryStatus.SENT) & Q(sent_at__isnull=True)),
+                name="%(app_label)s_%(class)s_sent_at_iff_sent",
+                violation_error_message=_(
+                    "A reminder e-mail has a sending time exactly when sent."
+                ),
+            ),
+        ]
+        indexes = [
+            # The retry sweep: unsent e-mails whose next attempt is due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=~Q(status="sent"),
+                name="reports_digest_unsent_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} – {self.run_date:%Y-%m-%d} #{self.sequence}"
+
+
+class Reminder(models.Model):
+    """The ledger: one reminder point of one request for one person, claimed once.
+
+    ``days_before`` is the reminder point relative to ``due_date``: 30, 14, 7, 1 before, 0 on the
+    day, negative once overdue (-7, -14, ...). The due date is part of the key, so a request whose
+    due date moves gets its reminders again for the new date.
+    """
+
+    request = models.ForeignKey(
+        "mandates.Request",
+        verbose_name=_("request"),
+        on_delete=models.PROTECT,
+        related_name="reminders",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    due_date = models.DateField(_("due date"))
+    days_before = models.SmallIntegerField(_("days before the due date"))
+    point_date = models.DateField(_("reminder date"))
+    digest = models.ForeignKey(
+        ReminderDigest,
+        verbose_name=_("e-mail"),
+        on_delete=models.PROTECT,
+        related_name="reminders",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["due_date", "request"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "recipient", "due_date", "days_before"],
+                name="%(app_label)s_%(class)s_once_per_point",
+                violation_error_message=_("This reminder was already sent to this person."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference} → {self.recipient} ({self.point_label})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Reminders are a ledger and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    @property
+    def point_label(self) -> str:
+        if self.days_before > 0:
+            return str(_("%(days)d days before") % {"days": self.days_before})
+        if self.days_before == 0:
+            return str(_("on the due date"))
+        return str(_("%(days)d days overdue") % {"days": -self.days_before})
+
+
+class Summary(models.Model):
+    """A weekly, monthly or quarterly summary for managers: compiled once per period.
+
+    ``data`` holds the figures and lists as JSON; ``html`` and ``text`` are rendered from it when
+    compiled. Running the job again finds the row (unique per kind and period start) and does
+    nothing; a past period is recompiled only on request.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=SummaryKind.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    text = models.TextField(_("text"), blank=True)
+    compiled_at = models.DateTimeField(_("compiled"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True, editable=False)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("last e-mail error"), blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "kind"]
+        verbose_name = _("summary")
+        verbose_name_plural = _("summaries")
+        get_latest_by = "period_start"
+        constraints = [
+            choices_check("kind", SummaryKind),
+            models.UniqueConstraint(
+                fields=["kind", "period_start"],
+                name="%(app_label)s_%(class)s_one_per_period",
+                violation_error_message=_(
+                    "There is already a summary of this kind for this period."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="%(app_label)s_%(class)s_period_ends_after_start",
+                violation_error_message=_("A period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} {self.period_start:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:reports_summary_change", args=[self.pk])

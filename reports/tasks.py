@@ -1,0 +1,66 @@
+"""Celery tasks: ids and ISO dates in, one service call, retries on transient failure.
+
+Scheduled by django-celery-beat (defaults created by migration reports/0002, edited in the admin
+under "Periodic tasks"). Every task is idempotent: the services claim a ledger row or a unique
+summary row before any side effect, so a second scheduler or a redelivered message does nothing
+twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+
+from celery import shared_task
+from django.db import OperationalError
+
+from mandates import recurrence
+from reports import reminders, summaries
+
+TRANSIENT = (OperationalError, smtplib.SMTPException, OSError)
+
+
+def _date(iso: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
+def send_reminders(today: str | None = None) -> str:
+    """Daily: claim today's reminders in the ledger and send the digests."""
+    return str(reminders.send_reminders(today=_date(today)))
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
+def retry_reminders() -> dict[str, int]:
+    """Every few minutes: send the digests that failed or that an interrupted run left."""
+    return reminders.retry_due_digests()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
+def deliver_reminder_digest(digest_id: int, force: bool = False) -> str:
+    """One digest, now (the admin's "send now")."""
+    return reminders.deliver_digest(digest_id=digest_id, force=force).value
+
+
+@shared_task(
+    autoretry_for=(*TRANSIENT, summaries.SummaryDeliveryFailed),
+    retry_backoff=60,
+    retry_backoff_max=6 * 3600,
+    max_retries=10,
+)
+def publish_summary(kind: str, today: str | None = None) -> int:
+    """Weekly, monthly, quarterly: compile the last complete period of ``kind`` and e-mail it."""
+    return summaries.summary_publish(kind=kind, today=_date(today)).pk
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
+def create_next_occurrence(request_id: int) -> int | None:
+    """A recurring request was completed: create its next occurrence (once)."""
+    successor = recurrence.request_create_next_occurrence(request_id=request_id)
+    return successor.pk if successor else None
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
+def create_due_occurrences(today: str | None = None) -> list[int]:
+    """Daily: next occurrences of recurring requests that fell due or were completed."""
+    return [r.pk for r in recurrence.create_due_occurrences(today=_date(today))]
