@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "MissionKindEnum": "mandates.choices.MissionKind",
         "UnitKindEnum": "mandates.choices.UnitKind",
         "CalendarScopeEnum": "mandates.choices.CalendarScope",
+        "SummaryKindEnum": "reports.choices.SummaryKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

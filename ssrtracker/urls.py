@@ -24,7 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("mandates/", include("mandates.urls")),
-    path("api/v1/", include("mandates.api.urls")),
+    path("api/v1/", include("ssrtracker.api_urls")),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
 ]
 

@@ -27,6 +27,7 @@ ENDPOINTS = [
     "/api/v1/benchmarks/",
     "/api/v1/assessments/",
     "/api/v1/calendar-feeds/",
+    "/api/v1/summaries/",
     "/api/v1/schema/",
     "/api/v1/requests/1/",
 ]

@@ -93,7 +93,26 @@ def _feeds_for(user) -> Callable[[int], None]:
     return build
 
 
+def _summaries(n: int) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.models import Summary
+
+    start = datetime.date(2000, 1, 3) + datetime.timedelta(weeks=Summary.objects.count())
+    for week in range(n):
+        day = start + datetime.timedelta(weeks=week)
+        Summary.objects.create(
+            kind="weekly",
+            period_start=day,
+            period_end=day + datetime.timedelta(days=6),
+            compiled_at=timezone.now(),
+        )
+
+
 CASES: dict[str, Callable[[int], object]] = {
+    "/api/v1/summaries/": _summaries,
     "/api/v1/requests/": _requests,
     "/api/v1/requests/export/": _requests,
     "/api/v1/requests/export/?file_format=xlsx": _requests,

@@ -8,6 +8,7 @@ and derived from a fixed seed, so that a CI run is repeatable. For a deeper, dif
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from mandates.choices import TokenScope
 from mandates.models import ApiToken
+from reports.models import Summary
 from tests.factories import (
     BenchmarkAssessmentFactory,
     BenchmarkFactory,
@@ -87,6 +90,14 @@ def token(administrator, keep_test_connection) -> str:
     update = StatusUpdateFactory.create(request=request)
     assessment = BenchmarkAssessmentFactory.create(benchmark=BenchmarkFactory.create())
     ThemeFactory.create()
+    summary = Summary.objects.create(
+        kind="monthly",
+        period_start=datetime.date(2021, 9, 1),
+        period_end=datetime.date(2021, 9, 30),
+        title="September 2021",
+        data={"completed": 1},
+        compiled_at=timezone.now(),
+    )
     paragraph = request.paragraphs.get()
     REAL_IDS.update(
         {
@@ -97,6 +108,7 @@ def token(administrator, keep_test_connection) -> str:
             "paragraphs": [paragraph.pk],
             "documents": [paragraph.document_id],
             "units": [request.lead_unit_id],
+            "summaries": [summary.pk],
         }
     )
     _token, secret = ApiToken.issue(name="fuzz", user=administrator, scope=TokenScope.READ_WRITE)

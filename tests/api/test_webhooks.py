@@ -202,3 +202,11 @@ def test_a_delivery_to_a_deactivated_endpoint_is_failed_not_lost(receiver):
     assert delivery.status == DeliveryStatus.FAILED
     assert "inactive" in delivery.last_error
     assert receiver.received == []
+
+
+def test_the_overdue_job_has_a_default_daily_schedule():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="mandates.tasks.queue_overdue_webhooks")
+    assert task.enabled
+    assert (task.crontab.hour, task.crontab.minute) == ("6", "15")

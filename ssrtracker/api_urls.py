@@ -1,4 +1,5 @@
-"""Routes of the API, version 1. Mounted at ``/api/v1/`` under the namespace ``api``."""
+"""Routes of the API, version 1, for both apps. Mounted at ``/api/v1/`` under the namespace
+``api``."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -10,6 +11,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from mandates.api import views
+from reports.api import SummaryViewSet
 
 app_name = "api"
 
@@ -25,6 +27,7 @@ router.register("themes", views.ThemeViewSet)
 router.register("benchmarks", views.BenchmarkViewSet)
 router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("calendar-feeds", views.CalendarFeedViewSet, basename="calendarfeed")
+router.register("summaries", SummaryViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),
