@@ -26,14 +26,16 @@ def grant(apps, schema_editor):
     perms = Permission.objects.filter(content_type__app_label="mandates", codename__in=PERMISSIONS)
     if perms.count() != len(PERMISSIONS):
         raise RuntimeError("Permissions of the integration models are missing.")
-    Group.objects.get(name="Administrators").permissions.add(*perms)
+    group, _ = Group.objects.get_or_create(name="Administrators")
+    group.permissions.add(*perms)
 
 
 def revoke(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     perms = Permission.objects.filter(content_type__app_label="mandates", codename__in=PERMISSIONS)
-    Group.objects.get(name="Administrators").permissions.remove(*perms)
+    for group in Group.objects.filter(name="Administrators"):
+        group.permissions.remove(*perms)
 
 
 class Migration(migrations.Migration):
