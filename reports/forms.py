@@ -1,0 +1,105 @@
+"""The dashboards' filters. They live in the URL (GET), so a filtered view can be shared."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mandates.models import Mission, Request, Theme, Unit
+
+PERIODS = {"30": 30, "90": 90, "365": 365}
+
+
+class DashboardFilters(forms.Form):
+    """Mission, unit, theme and period. Missions and units are named by acronym in the URL
+    (``?mission=MINUSCA``), themes by slug."""
+
+    mission = forms.ModelChoiceField(
+        label=_("Mission"),
+        queryset=Mission.objects.order_by("acronym"),
+        to_field_name="acronym",
+        required=False,
+        empty_label=_("All missions"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.order_by("acronym"),
+        to_field_name="acronym",
+        required=False,
+        empty_label=_("All units"),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All themes"),
+    )
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            ("30", _("Last 30 days")),
+            ("90", _("Last 90 days")),
+            ("365", _("Last 12 months")),
+        ],
+        required=False,
+        initial="90",
+    )
+
+    def __init__(self, *args: Any, fields: tuple[str, ...] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if fields is not None:
+            for name in list(self.fields):
+                if name not in fields:
+                    del self.fields[name]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "filter-input"
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Cleaned values, with every field present (invalid ones count as empty)."""
+        data = getattr(self, "cleaned_data", None) if self.is_valid() else None
+        data = data or {}
+        return {name: data.get(name) for name in self.fields}
+
+    def period_days(self) -> int:
+        return PERIODS.get(self.values.get("period") or "90", 90)
+
+    def since(self, today: datetime.date) -> datetime.date:
+        return today - datetime.timedelta(days=self.period_days())
+
+    def requests(self) -> QuerySet[Request]:
+        """The active requests the filters select (no join duplicates: subqueries)."""
+        values = self.values
+        queryset = Request.objects.active()
+        if values.get("mission"):
+            through = Request.missions.through.objects.filter(mission=values["mission"])
+            queryset = queryset.filter(pk__in=through.values("request_id"))
+        if values.get("unit"):
+            queryset = queryset.for_units([values["unit"].pk])
+        if values.get("theme"):
+            through = Request.paragraphs.through.objects.filter(
+                paragraph__themes=values["theme"]
+            )
+            queryset = queryset.filter(pk__in=through.values("request_id"))
+        return queryset
+
+    def api_query(self) -> dict[str, Any]:
+        """The same selection as API filters (ids), for the export links."""
+        values = self.values
+        query: dict[str, Any] = {}
+        if values.get("mission"):
+            query["mission"] = values["mission"].pk
+        if values.get("unit"):
+            query["unit"] = values["unit"].pk
+        if values.get("theme"):
+            query["theme"] = values["theme"].slug
+        return query
+
+    def is_filtered(self) -> bool:
+        return any(self.values.get(name) for name in ("mission", "unit", "theme"))
+

@@ -1,0 +1,22 @@
+"""The dashboards, under ``/dashboard/``. Missions and units are addressed by acronym."""
+
+from django.urls import path
+
+from reports import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("missions/", views.missions, name="missions"),
+    path("missions/<str:acronym>/", views.mission, name="mission"),
+    path("units/", views.units, name="units"),
+    path("units/<str:acronym>/", views.unit, name="unit"),
+    path("resolutions/", views.resolutions, name="resolutions"),
+    path("resolutions/<int:pk>/", views.resolution, name="resolution"),
+    path("deadlines/", views.deadlines, name="deadlines"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("summaries/", views.summaries, name="summaries"),
+    path("summaries/<int:pk>/", views.summary, name="summary"),
+    path("summaries/<int:pk>/<str:fmt>/", views.summary_download, name="summary-download"),
+]

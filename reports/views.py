@@ -1,0 +1,329 @@
+"""The managers' dashboards: server-rendered pages, login required, filters in the URL."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mandates.choices import DocumentKind, RequestStatus
+from mandates.models import Document, Mission, Unit
+from reports import charts, selectors
+from reports.forms import DashboardFilters
+from reports.models import Summary
+from reports.prose import narrative
+
+S = RequestStatus
+NAV = [
+    ("overview", "dashboard:overview", gettext_lazy("Overview")),
+    ("missions", "dashboard:missions", gettext_lazy("Missions")),
+    ("units", "dashboard:units", gettext_lazy("Units")),
+    ("resolutions", "dashboard:resolutions", gettext_lazy("Resolutions")),
+    ("deadlines", "dashboard:deadlines", gettext_lazy("Deadlines")),
+    ("matrix", "dashboard:matrix", gettext_lazy("Matrix")),
+    ("summaries", "dashboard:summaries", gettext_lazy("Summaries")),
+]
+
+dashboard_view = permission_required("mandates.view_request", raise_exception=True)
+
+
+def _page(
+    request: HttpRequest, template: str, section: str, context: dict[str, Any]
+) -> HttpResponse:
+    nav = [
+        {"section": key, "url": reverse(name), "label": label} for key, name, label in NAV
+    ]
+    context = {"nav": nav, "section": section, "today": timezone.localdate(), **context}
+    return render(request, template, context)
+
+
+def _exports(filters: DashboardFilters, **extra: Any) -> dict[str, str]:
+    base = reverse("api:request-export")
+    query = {**filters.api_query(), **extra}
+    return {
+        fmt: f"{base}?{urlencode({**query, 'file_format': fmt})}" for fmt in ("csv", "xlsx")
+    }
+
+
+def _status_segments(counts: list[tuple[str, str, int]]) -> list[charts.Segment]:
+    return [charts.Segment(key, label, n) for key, label, n in counts]
+
+
+@login_required
+@dashboard_view
+def overview(request: HttpRequest) -> HttpResponse:
+    filters = DashboardFilters(request.GET or None)
+    today = timezone.localdate()
+    since = filters.since(today)
+    requests = filters.requests()
+    counts = selectors.status_counts(requests)
+    months, completed, created = selectors.completion_by_month(requests, today=today)
+    month_labels = [date_format(m, "M y") for m in months]
+    context = {
+        "filters": filters,
+        "figures": selectors.figures(requests, today=today, since=since),
+        "status_counts": counts,
+        "status_chart": charts.stacked_bar(
+            _status_segments(counts), title=_("Requests by status")
+        ),
+        "completion_chart": charts.columns(
+            month_labels,
+            [
+                charts.Series("completed", _("Completed"), completed),
+                charts.Series("accent", _("New"), created),
+            ],
+            title=_("Requests completed and new, by month"),
+        ),
+        "completion_table": list(zip(month_labels, completed, created, strict=True)),
+        "overdue": selectors.overdue(requests, today=today),
+        "due_30": selectors.due_between(requests, start=today, end=today + _days(30)),
+        "due_90": selectors.due_between(
+            requests, start=today + _days(31), end=today + _days(90)
+        ),
+        "missions": selectors.by_mission(requests, today=today),
+        "units": selectors.by_unit(requests, today=today),
+        "resolutions": selectors.by_resolution(requests, today=today),
+        "updates": selectors.latest_updates(requests, since=since),
+        "since": since,
+        "exports": _exports(filters),
+        "export_overdue": _exports(filters, overdue="true"),
+    }
+    return _page(request, "reports/dashboard/overview.html", "overview", context)
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+@login_required
+@dashboard_view
+def missions(request: HttpRequest) -> HttpResponse:
+    filters = DashboardFilters(request.GET or None, fields=("unit", "theme"))
+    today = timezone.localdate()
+    rows = selectors.mission_table(filters.requests(), today=today)
+    return _page(
+        request,
+        "reports/dashboard/missions.html",
+        "missions",
+        {"filters": filters, "missions": rows},
+    )
+
+
+@login_required
+@dashboard_view
+def mission(request: HttpRequest, acronym: str) -> HttpResponse:
+    mission = get_object_or_404(Mission, acronym=acronym)
+    filters = DashboardFilters(request.GET or None, fields=("unit", "theme"))
+    today = timezone.localdate()
+    requests = filters.requests().for_mission(mission.pk)
+    counts = selectors.status_counts(requests)
+    context = {
+        "mission": mission,
+        "filters": filters,
+        "figures": selectors.figures(requests, today=today, since=today - _days(90)),
+        "status_chart": charts.stacked_bar(
+            _status_segments(counts), title=_("Requests by status")
+        ),
+        "status_counts": counts,
+        "requests": selectors.mission_requests(requests),
+        "paragraphs": selectors.mission_paragraphs(requests),
+        "benchmarks": selectors.mission_benchmarks(mission),
+        "next_report": selectors.next_report_due(requests, today=today),
+        "expiry_days": (mission.mandate_expiry - today).days if mission.mandate_expiry else None,
+        "exports": _exports(filters, mission=mission.pk),
+    }
+    return _page(request, "reports/dashboard/mission.html", "missions", context)
+
+
+@login_required
+@dashboard_view
+def units(request: HttpRequest) -> HttpResponse:
+    filters = DashboardFilters(request.GET or None, fields=("mission", "theme"))
+    today = timezone.localdate()
+    return _page(
+        request,
+        "reports/dashboard/units.html",
+        "units",
+        {"filters": filters, "units": selectors.unit_table(filters.requests(), today=today)},
+    )
+
+
+@login_required
+@dashboard_view
+def unit(request: HttpRequest, acronym: str) -> HttpResponse:
+    unit = get_object_or_404(Unit.objects.select_related("mission", "parent"), acronym=acronym)
+    filters = DashboardFilters(request.GET or None, fields=("period",))
+    today = timezone.localdate()
+    since = filters.since(today)
+    requests = DashboardFilters().requests().for_units([unit.pk])
+    workload = selectors.unit_workload(unit)
+    context = {
+        "unit": unit,
+        "filters": filters,
+        "since": since,
+        "figures": selectors.figures(requests, today=today, since=since),
+        "workload": [
+            (value, label, workload["led"][value], workload["supported"][value])
+            for value, label in S.choices
+        ],
+        "workload_chart": charts.stacked_bar(
+            [charts.Segment(v, str(label), workload["led"][v]) for v, label in S.choices],
+            title=_("Requests led, by status"),
+        ),
+        "overdue": selectors.overdue(requests, today=today, limit=50),
+        "due_30": selectors.due_between(requests, start=today, end=today + _days(30)),
+        "updates": selectors.latest_updates(requests, since=since, limit=15),
+        "authors": selectors.update_authors(requests, since=since),
+        "exports": {
+            fmt: f"{reverse('api:request-export')}?{urlencode({'unit': unit.pk, 'file_format': fmt})}"
+            for fmt in ("csv", "xlsx")
+        },
+    }
+    return _page(request, "reports/dashboard/unit.html", "units", context)
+
+
+@login_required
+@dashboard_view
+def resolutions(request: HttpRequest) -> HttpResponse:
+    filters = DashboardFilters(request.GET or None, fields=("mission", "unit", "theme"))
+    today = timezone.localdate()
+    return _page(
+        request,
+        "reports/dashboard/resolutions.html",
+        "resolutions",
+        {
+            "filters": filters,
+            "documents": selectors.resolutions(filters.requests(), today=today),
+        },
+    )
+
+
+@login_required
+@dashboard_view
+def resolution(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(Document, pk=pk, kind=DocumentKind.RESOLUTION)
+    filters = DashboardFilters(request.GET or None, fields=("mission", "unit", "theme"))
+    today = timezone.localdate()
+    requests = filters.requests()
+    paragraphs = selectors.resolution_paragraphs(document, requests=requests)
+    tracked = {r.pk: r for p in paragraphs for r in p.tracked}  # type: ignore[attr-defined]
+    counts: dict[str, int] = {}
+    for item in tracked.values():
+        counts[item.status] = counts.get(item.status, 0) + 1
+    segments = [charts.Segment(v, str(label), counts.get(v, 0)) for v, label in S.choices]
+    context = {
+        "document": document,
+        "filters": filters,
+        "paragraphs": paragraphs,
+        "tracked_count": len(tracked),
+        "overdue_count": sum(1 for r in tracked.values() if r.is_overdue(today=today)),
+        "status_chart": charts.stacked_bar(segments, title=_("Requests by status")),
+        "status_counts": [(v, str(label), counts.get(v, 0)) for v, label in S.choices],
+        "exports": _exports(filters, document=document.pk),
+    }
+    return _page(request, "reports/dashboard/resolution.html", "resolutions", context)
+
+
+@login_required
+@dashboard_view
+def deadlines(request: HttpRequest) -> HttpResponse:
+    filters = DashboardFilters(request.GET or None, fields=("mission", "unit", "theme"))
+    today = timezone.localdate()
+    horizon = today + _days(180)
+    requests = filters.requests()
+    by_month: OrderedDict[datetime.date, list[Any]] = OrderedDict()
+    for item in selectors.due_between(requests, start=today, end=horizon, limit=None):
+        by_month.setdefault(item.due_date.replace(day=1), []).append(item)  # type: ignore[union-attr]
+    context = {
+        "filters": filters,
+        "overdue": selectors.overdue(requests, today=today, limit=None),
+        "months": list(by_month.items()),
+        "horizon": horizon,
+        "exports": _exports(filters, open="true"),
+    }
+    return _page(request, "reports/dashboard/deadlines.html", "deadlines", context)
+
+
+@login_required
+@dashboard_view
+def matrix(request: HttpRequest) -> HttpResponse:
+    filters = DashboardFilters(request.GET or None, fields=("unit", "theme"))
+    today = timezone.localdate()
+    rows, columns = selectors.matrix(filters.requests())
+    table = []
+    for item in rows:
+        concerned = {m.pk for m in item.missions.all()}
+        state = "overdue" if item.is_overdue(today=today) else item.status
+        table.append((item, [state if m.pk in concerned else None for m in columns]))
+    legend = [(value, label) for value, label in S.choices] + [("overdue", _("Overdue"))]
+    return _page(
+        request,
+        "reports/dashboard/matrix.html",
+        "matrix",
+        {
+            "filters": filters,
+            "columns": columns,
+            "table": table,
+            "legend": legend,
+            "exports": _exports(filters),
+        },
+    )
+
+
+@login_required
+@permission_required("reports.view_summary", raise_exception=True)
+def summaries(request: HttpRequest) -> HttpResponse:
+    items = Summary.objects.filter(compiled_at__isnull=False).defer("data", "html", "text")
+    return _page(
+        request,
+        "reports/dashboard/summaries.html",
+        "summaries",
+        {"summaries": list(items.order_by("-period_start", "kind")[:200])},
+    )
+
+
+@login_required
+@permission_required("reports.view_summary", raise_exception=True)
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Summary, pk=pk, compiled_at__isnull=False)
+    downloads = [
+        (label, reverse("dashboard:summary-download", args=[item.pk, fmt]))
+        for fmt, (label, _type) in DOWNLOADS.items()
+    ]
+    context = {"summary": item, "story": narrative(item.data), "downloads": downloads}
+    return _page(request, "reports/dashboard/summary.html", "summaries", context)
+
+
+DOWNLOADS = {
+    "html": (gettext_lazy("HTML (for e-mail)"), "text/html; charset=utf-8"),
+    "txt": (gettext_lazy("Plain text"), "text/plain; charset=utf-8"),
+    "json": (gettext_lazy("Figures (JSON)"), "application/json"),
+}
+
+
+@login_required
+@permission_required("reports.view_summary", raise_exception=True)
+def summary_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in DOWNLOADS:
+        raise Http404
+    item = get_object_or_404(Summary, pk=pk, compiled_at__isnull=False)
+    body = {
+        "html": item.html,
+        "txt": item.text,
+        "json": json.dumps(item.data, indent=2, ensure_ascii=False),
+    }[fmt]
+    response = HttpResponse(body, content_type=DOWNLOADS[fmt][1])
+    name = f"summary-{item.kind}-{item.period_start:%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
