@@ -45,8 +45,10 @@ def _as_date(value: Any) -> datetime.date:
 
 
 def figures(requests: QuerySet[Request], *, today: datetime.date, since: datetime.date) -> dict:
-    """Headline counts in one query."""
+    """Headline counts and the count of each status, in one query."""
+    by_status = {f"status_{value}": Count("pk", filter=Q(status=value)) for value in S.values}
     return requests.aggregate(
+        **by_status,
         open=Count("pk", filter=OPEN),
         overdue=Count("pk", filter=OPEN & Q(due_date__lt=today)),
         due_30=Count("pk", filter=OPEN & Q(due_date__gte=today, due_date__lte=today + _days(30))),
@@ -60,9 +62,9 @@ def _days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
-def status_counts(requests: QuerySet[Request]) -> list[tuple[str, str, int]]:
-    counts = dict(requests.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return [(value, str(label), counts.get(value, 0)) for value, label in S.choices]
+def status_counts(figures: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status, from :func:`figures`."""
+    return [(value, str(label), figures[f"status_{value}"]) for value, label in S.choices]
 
 
 def overdue(

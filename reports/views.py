@@ -63,12 +63,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     since = filters.since(today)
     requests = filters.requests()
-    counts = selectors.status_counts(requests)
+    figures = selectors.figures(requests, today=today, since=since)
+    counts = selectors.status_counts(figures)
     months, completed, created, updated = selectors.activity_by_month(requests, today=today)
     month_labels = [date_format(m, "M y") for m in months]
     context = {
         "filters": filters,
-        "figures": selectors.figures(requests, today=today, since=since),
+        "figures": figures,
         "status_counts": counts,
         "status_chart": charts.stacked_bar(_status_segments(counts), title=_("Requests by status")),
         "completion_chart": charts.columns(
@@ -120,11 +121,12 @@ def mission(request: HttpRequest, acronym: str) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("unit", "theme"))
     today = timezone.localdate()
     requests = filters.requests().for_mission(mission.pk)
-    counts = selectors.status_counts(requests)
+    figures = selectors.figures(requests, today=today, since=today - _days(90))
+    counts = selectors.status_counts(figures)
     context = {
         "mission": mission,
         "filters": filters,
-        "figures": selectors.figures(requests, today=today, since=today - _days(90)),
+        "figures": figures,
         "status_chart": charts.stacked_bar(_status_segments(counts), title=_("Requests by status")),
         "status_counts": counts,
         "requests": selectors.mission_requests(requests),
