@@ -68,9 +68,7 @@ def people(db) -> dict[str, object]:
     manager.groups.add(Group.objects.get(name=roles.MANAGERS))
     staff = UserFactory.create(username="staff", password=PASSWORD, is_staff=True)
     staff.groups.add(Group.objects.get(name=roles.SSR_STAFF))
-    Unit.objects.get(acronym="SSRU").memberships.create(
-        user=staff, role=MembershipRole.FOCAL_POINT
-    )
+    Unit.objects.get(acronym="SSRU").memberships.create(user=staff, role=MembershipRole.FOCAL_POINT)
     return {"manager": manager, "staff": staff}
 
 
@@ -98,9 +96,7 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_a_manager_visits_every_page_filters_and_switches_to_french(
-    browser, live_server, people
-):
+def test_a_manager_visits_every_page_filters_and_switches_to_french(browser, live_server, people):
     page = log_in(browser, live_server, "manager")
     today = timezone.localdate()
     assert figure(page, "overdue") == Request.objects.active().overdue(today=today).count()
@@ -120,7 +116,8 @@ def test_a_manager_visits_every_page_filters_and_switches_to_french(
         ("summaries", "/dashboard/summaries/"),
     ]:
         response = page.goto(live_server.url + path)
-        assert response is not None and response.status == 200, path
+        assert response is not None, path
+        assert response.status == 200, path
         assert page.locator("h1").count() == 1, path
         shot(page, name)
 
@@ -166,7 +163,10 @@ def test_contrast_of_text_meets_wcag_aa(browser, live_server, people):
         """() => {
       const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
       const lum = ([r, g, b]) => {
-        const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        const f = v => {
+          v /= 255;
+          return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        };
         return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
       };
       const background = el => {
@@ -177,12 +177,15 @@ def test_contrast_of_text_meets_wcag_aa(browser, live_server, people):
         return [255, 255, 255];
       };
       let worst = { ratio: 21, text: "" };
-      for (const el of document.querySelectorAll("h1, h2, h3, p, a, th, td, label, span, button, li")) {
+      const texts = "h1, h2, h3, p, a, th, td, label, span, button, li";
+      for (const el of document.querySelectorAll(texts)) {
         if (!el.innerText || !el.innerText.trim() || el.closest(".visually-hidden, svg")) continue;
         const fg = rgb(getComputedStyle(el).color).slice(0, 3);
         const [a, b] = [lum(fg), lum(background(el))].sort((x, y) => y - x);
         const ratio = (a + 0.05) / (b + 0.05);
-        if (ratio < worst.ratio) worst = { ratio, text: el.innerText.slice(0, 40), cls: el.className };
+        if (ratio < worst.ratio) {
+          worst = { ratio, text: el.innerText.slice(0, 40), cls: el.className };
+        }
       }
       return worst;
     }"""
