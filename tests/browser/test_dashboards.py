@@ -138,7 +138,7 @@ def test_a_manager_visits_every_page_filters_and_switches_to_french(browser, liv
     page.click("form.lang-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.locator("h1").inner_text() == "Vue d’ensemble"
+    assert page.locator("h1").inner_text() == "Vue d'ensemble"
     assert "mission=MINUSCA" in page.url
     footer = page.locator("footer").inner_text()
     assert re.search(rf"{today.day} \w+ {today.year}", footer), footer
