@@ -114,16 +114,16 @@ class Benchmark(TimestampedModel):
         indicator = self.indicator if len(self.indicator) <= 60 else self.indicator[:59] + "…"
         return f"{self.reference}: {indicator}"
 
-    def progress(
-        self, latest: BenchmarkAssessment | None, *, today: datetime.date | None = None
+    def progress_for(
+        self, latest_value: str | None, *, today: datetime.date | None = None
     ) -> tuple[str, bool]:
-        """(status, set by hand) given the benchmark's latest assessment."""
+        """(progress status, set by hand?) given the value of the latest assessment."""
         if self.progress_override:
             return self.progress_override, True
         status = compute_progress(
             baseline=self.baseline,
             target=self.target,
-            latest=latest.value if latest else None,
+            latest=latest_value,
             direction=self.direction or None,
             target_date=self.target_date,
             as_of=today or timezone.localdate(),

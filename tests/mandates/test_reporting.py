@@ -13,6 +13,7 @@ from mandates.choices import CoverageElement, CoverageState, RequestStatus, Unit
 from mandates.models import CoverageItem, Request, SecretaryGeneralReport
 from mandates.tasks import reporting_daily
 from tests.factories import (
+    BenchmarkFactory,
     DocumentFactory,
     MissionFactory,
     ParagraphFactory,
@@ -186,3 +187,34 @@ def test_mission_expected_reports(mission):
     assert mission.next_report_after(D(2026, 6, 15)) == D(2026, 10, 15)
     mission.reporting_anchor = None
     assert mission.expected_reports(start=D(2026, 1, 1), end=D(2026, 12, 31)) == []
+
+
+def test_progress_set_by_hand_needs_a_reason_and_wins():
+    benchmark = BenchmarkFactory.create(baseline="38%", target="70%")
+    assert benchmark.progress_for("52%", today=D(2026, 1, 1)) == ("on_track", False)
+    benchmark.progress_override = "off_track"
+    with pytest.raises(ValidationError, match="needs a reason"):
+        benchmark.full_clean()
+    benchmark.progress_override_reason = "The figures for the period are disputed."
+    benchmark.full_clean()
+    assert benchmark.progress_for("52%") == ("off_track", True)
+
+
+def test_seed_shows_three_missions_with_periods_and_reports_with_checklists():
+    from django.db.models import Count
+
+    from mandates.models import Mission
+    from mandates.seed import load_seed
+
+    load_seed()
+    missions = Mission.objects.annotate(
+        periods=Count("benchmarks__assessments__period_start", distinct=True),
+        reports=Count("sg_reports", distinct=True),
+    ).filter(periods__gte=2, reports__gte=2)
+    assert missions.count() >= 3
+    for report in SecretaryGeneralReport.objects.all():
+        assert report.coverage_items.count() == len(CoverageElement.values)
+    gaps = CoverageItem.objects.filter(state=CoverageState.MISSING)
+    assert gaps.exists()
+    assert not gaps.filter(follow_up__isnull=True).exists()
+    assert load_seed().changed is False
