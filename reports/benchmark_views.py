@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from mandates import benchmark_selectors as selectors
 from mandates.choices import CoverageElement, ProgressStatus, Rating
 from mandates.models import Mission
-from reports import benchmark_selectors as selectors
 from reports.views import _page
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
