@@ -14,14 +14,14 @@ from django.urls import reverse
 from mandates.choices import MembershipRole, ParagraphKind, RequestStatus
 from mandates.models import Request, StatusUpdate, UnitMembership
 from tests.factories import (
-    PartnerSupportFactory,
-    SecretaryGeneralReportFactory,
     BenchmarkAssessmentFactory,
     BenchmarkFactory,
     DocumentFactory,
     MissionFactory,
     ParagraphFactory,
+    PartnerSupportFactory,
     RequestFactory,
+    SecretaryGeneralReportFactory,
     StatusUpdateFactory,
     ThemeFactory,
     UnitFactory,

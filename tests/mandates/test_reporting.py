@@ -218,3 +218,48 @@ def test_seed_shows_three_missions_with_periods_and_reports_with_checklists():
     assert gaps.exists()
     assert not gaps.filter(follow_up__isnull=True).exists()
     assert load_seed().changed is False
+
+
+def _at_once(work, n: int = 3) -> list[object]:
+    """Run ``work`` in ``n`` threads released together (each on its own connection)."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(n)
+    results: list[object] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(work())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(results) == n
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_jobs_at_once_create_one_renewal_request(mission):
+    mission.mandate_expiry = D(2026, 11, 15)
+    mission.save()
+    results = _at_once(
+        lambda: reporting.renewal_request_create(mission_id=mission.pk, today=D(2026, 6, 1))
+    )
+    assert sum(r is not None for r in results) == 1
+    assert Request.objects.filter(reference__startswith="renewal-").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_once_create_one_coverage_request(mission):
+    item = register(mission).coverage_items.get(element=CoverageElement.OBSTACLES)
+    _at_once(lambda: reporting.coverage_record(item=item, state=CoverageState.MISSING, by=None))
+    assert Request.objects.count() == 1
