@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format check-deploy lock schema clean
+.PHONY: demo test lint format check-deploy lock schema messages compilemessages clean
 
 $(STAMP): requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ssrtracker needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -43,6 +43,14 @@ check-deploy: $(STAMP)
 ## schema: regenerate the committed OpenAPI schema after changing the API (a test checks it)
 schema: $(STAMP)
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py spectacular --validate --fail-on-warn --file docs/api/openapi.yaml
+
+## messages: collect user-facing text into locale/fr/LC_MESSAGES/django.po (needs GNU gettext)
+messages: $(STAMP)
+	DEBUG=1 $(PY) manage.py makemessages -l fr --no-obsolete --ignore .venv --ignore var --ignore tests --ignore bench --ignore docs --ignore fixtures
+
+## compilemessages: compile the catalogue to the committed .mo file
+compilemessages: $(STAMP)
+	DEBUG=1 $(PY) manage.py compilemessages -l fr --ignore .venv
 
 ## lock: re-pin requirements/*.txt with hashes after changing pyproject.toml (needs uv)
 lock:

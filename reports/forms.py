@@ -6,10 +6,10 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mandates.models import Mission, Request, Theme, Unit
+from mandates.querysets import RequestQuerySet
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
 
@@ -72,19 +72,17 @@ class DashboardFilters(forms.Form):
     def since(self, today: datetime.date) -> datetime.date:
         return today - datetime.timedelta(days=self.period_days())
 
-    def requests(self) -> QuerySet[Request]:
+    def requests(self) -> RequestQuerySet:
         """The active requests the filters select (no join duplicates: subqueries)."""
         values = self.values
         queryset = Request.objects.active()
         if values.get("mission"):
-            through = Request.missions.through.objects.filter(mission=values["mission"])
-            queryset = queryset.filter(pk__in=through.values("request_id"))
+            missions = Request.missions.through.objects.filter(mission=values["mission"])
+            queryset = queryset.filter(pk__in=missions.values("request_id"))
         if values.get("unit"):
             queryset = queryset.for_units([values["unit"].pk])
         if values.get("theme"):
-            through = Request.paragraphs.through.objects.filter(
-                paragraph__themes=values["theme"]
-            )
+            through = Request.paragraphs.through.objects.filter(paragraph__themes=values["theme"])
             queryset = queryset.filter(pk__in=through.values("request_id"))
         return queryset
 
@@ -102,4 +100,3 @@ class DashboardFilters(forms.Form):
 
     def is_filtered(self) -> bool:
         return any(self.values.get(name) for name in ("mission", "unit", "theme"))
-

@@ -45,19 +45,15 @@ def _as_date(value: Any) -> datetime.date:
 
 
 def figures(requests: QuerySet[Request], *, today: datetime.date, since: datetime.date) -> dict:
-    """Headline counts in one query."""
+    """Headline counts and the count of each status, in one query."""
+    by_status = {f"status_{value}": Count("pk", filter=Q(status=value)) for value in S.values}
     return requests.aggregate(
+        **by_status,
         open=Count("pk", filter=OPEN),
         overdue=Count("pk", filter=OPEN & Q(due_date__lt=today)),
-        due_30=Count(
-            "pk", filter=OPEN & Q(due_date__gte=today, due_date__lte=today + _days(30))
-        ),
-        due_90=Count(
-            "pk", filter=OPEN & Q(due_date__gte=today, due_date__lte=today + _days(90))
-        ),
-        completed=Count(
-            "pk", filter=Q(status=S.COMPLETED, closed_at__date__gte=since)
-        ),
+        due_30=Count("pk", filter=OPEN & Q(due_date__gte=today, due_date__lte=today + _days(30))),
+        due_90=Count("pk", filter=OPEN & Q(due_date__gte=today, due_date__lte=today + _days(90))),
+        completed=Count("pk", filter=Q(status=S.COMPLETED, closed_at__date__gte=since)),
         total=Count("pk"),
     )
 
@@ -66,17 +62,20 @@ def _days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
-def status_counts(requests: QuerySet[Request]) -> list[tuple[str, str, int]]:
-    counts = dict(requests.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return [(value, str(label), counts.get(value, 0)) for value, label in S.choices]
+def status_counts(figures: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status, from :func:`figures`."""
+    return [(value, str(label), figures[f"status_{value}"]) for value, label in S.choices]
 
 
-def overdue(requests: QuerySet[Request], *, today: datetime.date, limit: int = LIST_LIMIT):
-    return list(
+def overdue(
+    requests: QuerySet[Request], *, today: datetime.date, limit: int | None = LIST_LIMIT
+) -> list[Request]:
+    queryset = (
         requests.filter(OPEN, due_date__lt=today)
         .select_related("lead_unit")
-        .order_by("due_date", "reference")[:limit]
+        .order_by("due_date", "reference")
     )
+    return list(queryset[:limit] if limit else queryset)
 
 
 def due_between(
@@ -94,10 +93,11 @@ def due_between(
     return list(queryset[:limit] if limit else queryset)
 
 
-def completion_by_month(
+def activity_by_month(
     requests: QuerySet[Request], *, today: datetime.date, months: int = 12
-) -> tuple[list[datetime.date], list[int], list[int]]:
-    """Requests completed and created per month over the last ``months`` months (2 queries)."""
+) -> tuple[list[datetime.date], list[int], list[int], list[int]]:
+    """Per month over the last ``months`` months: requests completed, requests created and
+    updates recorded (3 queries)."""
     starts = _month_starts(today, months)
     completed = dict(
         requests.filter(status=S.COMPLETED, closed_at__date__gte=starts[0])
@@ -113,20 +113,31 @@ def completion_by_month(
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
-    completed = {_as_date(k): v for k, v in completed.items()}
-    created = {_as_date(k): v for k, v in created.items()}
-    return starts, [completed.get(m, 0) for m in starts], [created.get(m, 0) for m in starts]
+    updates = dict(
+        StatusUpdate.objects.filter(
+            request__in=requests.values("pk"), created_at__date__gte=starts[0]
+        )
+        .annotate(month=TruncMonth("created_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    series = [
+        {_as_date(k): v for k, v in counts.items()} for counts in (completed, created, updates)
+    ]
+    return starts, *([counts.get(m, 0) for m in starts] for counts in series)  # type: ignore[return-value]
 
 
-def _counts(requests: QuerySet[Request], *, today: datetime.date, path: str) -> dict[str, Q]:
+def _counts(requests: QuerySet[Request], *, today: datetime.date, path: str) -> dict[str, Any]:
     scoped = Q(**{f"{path}__in": requests.values("pk")})
     prefix = f"{path}__"
     return {
-        "open_count": Count(path, filter=scoped & Q(**{f"{prefix}status__in": S.open()}), distinct=True),
+        "open_count": Count(
+            path, filter=scoped & Q(**{f"{prefix}status__in": S.open()}), distinct=True
+        ),
         "overdue_count": Count(
             path,
-            filter=scoped
-            & Q(**{f"{prefix}status__in": S.open(), f"{prefix}due_date__lt": today}),
+            filter=scoped & Q(**{f"{prefix}status__in": S.open(), f"{prefix}due_date__lt": today}),
             distinct=True,
         ),
         "completed_count": Count(
@@ -136,25 +147,27 @@ def _counts(requests: QuerySet[Request], *, today: datetime.date, path: str) -> 
 
 
 def by_mission(requests: QuerySet[Request], *, today: datetime.date) -> list[Mission]:
+    missions: QuerySet[Any] = Mission.objects.all()
     return list(
-        Mission.objects.annotate(**_counts(requests, today=today, path="requests"))
+        missions.annotate(**_counts(requests, today=today, path="requests"))
         .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
         .order_by("-overdue_count", "-open_count", "acronym")
     )
 
 
 def by_unit(requests: QuerySet[Request], *, today: datetime.date) -> list[Unit]:
+    units: QuerySet[Any] = Unit.objects.all()
     return list(
-        Unit.objects.annotate(**_counts(requests, today=today, path="led_requests"))
+        units.annotate(**_counts(requests, today=today, path="led_requests"))
         .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
         .order_by("-overdue_count", "-open_count", "acronym")
     )
 
 
 def by_resolution(requests: QuerySet[Request], *, today: datetime.date) -> list[Document]:
+    documents: QuerySet[Any] = Document.objects.filter(kind=DocumentKind.RESOLUTION)
     return list(
-        Document.objects.filter(kind=DocumentKind.RESOLUTION)
-        .annotate(**_counts(requests, today=today, path="paragraphs__requests"))
+        documents.annotate(**_counts(requests, today=today, path="paragraphs__requests"))
         .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
         .order_by("-date", "symbol")
     )
@@ -166,9 +179,7 @@ def latest_updates(
     queryset = StatusUpdate.objects.filter(request__in=requests.values("pk"))
     if since is not None:
         queryset = queryset.filter(created_at__date__gte=since)
-    return list(
-        queryset.select_related("request", "author").order_by("-created_at", "-pk")[:limit]
-    )
+    return list(queryset.select_related("request", "author").order_by("-created_at", "-pk")[:limit])
 
 
 # --- Mission -----------------------------------------------------------------------------------
@@ -211,11 +222,10 @@ def mission_paragraphs(requests: QuerySet[Request]) -> list[Paragraph]:
 
 
 def mission_requests(requests: QuerySet[Request]) -> list[Request]:
-    return list(
-        requests.select_related("lead_unit").order_by(
-            "status", "due_date", "reference"
-        )
-    )
+    """Open requests first, soonest due first; then the closed ones."""
+    rows = list(requests.select_related("lead_unit"))
+    far = datetime.date.max
+    return sorted(rows, key=lambda r: (not r.is_open, r.due_date or far, r.reference))
 
 
 def next_report_due(requests: QuerySet[Request], *, today: datetime.date) -> datetime.date | None:
@@ -243,13 +253,13 @@ def unit_workload(unit: Unit) -> dict[str, dict[str, int]]:
     }
 
 
-def update_authors(
-    requests: QuerySet[Request], *, since: datetime.date
-) -> list[dict[str, Any]]:
+def update_authors(requests: QuerySet[Request], *, since: datetime.date) -> list[dict[str, Any]]:
     """Who recorded updates on these requests since ``since``: name, count, last time."""
+    rows: QuerySet[Any] = StatusUpdate.objects.filter(
+        request__in=requests.values("pk"), created_at__date__gte=since
+    )
     return list(
-        StatusUpdate.objects.filter(request__in=requests.values("pk"), created_at__date__gte=since)
-        .values("author_name")
+        rows.values("author_name")
         .annotate(n=Count("pk"), last=Max("created_at"))
         .order_by("-n", "author_name")[:LIST_LIMIT]
     )
@@ -289,6 +299,7 @@ def resolutions(requests: QuerySet[Request], *, today: datetime.date) -> list[Do
 
 def matrix(requests: QuerySet[Request]) -> tuple[list[Request], list[Mission]]:
     """Requests concerning at least one mission (rows) and the missions they concern (columns)."""
+    requests = requests.exclude(status__in=[S.CANCELLED, S.SUPERSEDED])
     rows = list(
         requests.filter(missions__isnull=False)
         .distinct()
@@ -318,8 +329,9 @@ def mission_table(requests: QuerySet[Request], *, today: datetime.date) -> list[
 
 def unit_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Unit]:
     """Every unit that leads a request, with its counts (1 query)."""
+    units: QuerySet[Any] = Unit.objects.all()
     return list(
-        Unit.objects.annotate(**_counts(requests, today=today, path="led_requests"))
+        units.annotate(**_counts(requests, today=today, path="led_requests"))
         .filter(Q(open_count__gt=0) | Q(completed_count__gt=0) | Q(overdue_count__gt=0))
         .select_related("mission")
         .order_by("-overdue_count", "-open_count", "acronym")

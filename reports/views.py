@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mandates.choices import DocumentKind, RequestStatus
+from mandates.choices import DocumentKind, ParagraphKind, Rating, RequestStatus
 from mandates.models import Document, Mission, Unit
 from reports import charts, selectors
 from reports.forms import DashboardFilters
@@ -43,9 +43,7 @@ dashboard_view = permission_required("mandates.view_request", raise_exception=Tr
 def _page(
     request: HttpRequest, template: str, section: str, context: dict[str, Any]
 ) -> HttpResponse:
-    nav = [
-        {"section": key, "url": reverse(name), "label": label} for key, name, label in NAV
-    ]
+    nav = [{"section": key, "url": reverse(name), "label": label} for key, name, label in NAV]
     context = {"nav": nav, "section": section, "today": timezone.localdate(), **context}
     return render(request, template, context)
 
@@ -53,9 +51,7 @@ def _page(
 def _exports(filters: DashboardFilters, **extra: Any) -> dict[str, str]:
     base = reverse("api:request-export")
     query = {**filters.api_query(), **extra}
-    return {
-        fmt: f"{base}?{urlencode({**query, 'file_format': fmt})}" for fmt in ("csv", "xlsx")
-    }
+    return {fmt: f"{base}?{urlencode({**query, 'file_format': fmt})}" for fmt in ("csv", "xlsx")}
 
 
 def _status_segments(counts: list[tuple[str, str, int]]) -> list[charts.Segment]:
@@ -69,30 +65,28 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     since = filters.since(today)
     requests = filters.requests()
-    counts = selectors.status_counts(requests)
-    months, completed, created = selectors.completion_by_month(requests, today=today)
+    figures = selectors.figures(requests, today=today, since=since)
+    counts = selectors.status_counts(figures)
+    months, completed, created, updated = selectors.activity_by_month(requests, today=today)
     month_labels = [date_format(m, "M y") for m in months]
     context = {
         "filters": filters,
-        "figures": selectors.figures(requests, today=today, since=since),
+        "figures": figures,
         "status_counts": counts,
-        "status_chart": charts.stacked_bar(
-            _status_segments(counts), title=_("Requests by status")
-        ),
+        "status_chart": charts.stacked_bar(_status_segments(counts), title=_("Requests by status")),
         "completion_chart": charts.columns(
             month_labels,
             [
                 charts.Series("completed", _("Completed"), completed),
                 charts.Series("accent", _("New"), created),
+                charts.Series("updates", _("Updates recorded"), updated),
             ],
-            title=_("Requests completed and new, by month"),
+            title=_("Activity by month: requests completed, new requests, updates recorded"),
         ),
-        "completion_table": list(zip(month_labels, completed, created, strict=True)),
+        "completion_table": list(zip(month_labels, completed, created, updated, strict=True)),
         "overdue": selectors.overdue(requests, today=today),
         "due_30": selectors.due_between(requests, start=today, end=today + _days(30)),
-        "due_90": selectors.due_between(
-            requests, start=today + _days(31), end=today + _days(90)
-        ),
+        "due_90": selectors.due_between(requests, start=today + _days(31), end=today + _days(90)),
         "missions": selectors.by_mission(requests, today=today),
         "units": selectors.by_unit(requests, today=today),
         "resolutions": selectors.by_resolution(requests, today=today),
@@ -129,18 +123,18 @@ def mission(request: HttpRequest, acronym: str) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("unit", "theme"))
     today = timezone.localdate()
     requests = filters.requests().for_mission(mission.pk)
-    counts = selectors.status_counts(requests)
+    figures = selectors.figures(requests, today=today, since=today - _days(90))
+    counts = selectors.status_counts(figures)
     context = {
         "mission": mission,
         "filters": filters,
-        "figures": selectors.figures(requests, today=today, since=today - _days(90)),
-        "status_chart": charts.stacked_bar(
-            _status_segments(counts), title=_("Requests by status")
-        ),
+        "figures": figures,
+        "status_chart": charts.stacked_bar(_status_segments(counts), title=_("Requests by status")),
         "status_counts": counts,
         "requests": selectors.mission_requests(requests),
         "paragraphs": selectors.mission_paragraphs(requests),
         "benchmarks": selectors.mission_benchmarks(mission),
+        "ratings": Rating.choices,
         "next_report": selectors.next_report_due(requests, today=today),
         "expiry_days": (mission.mandate_expiry - today).days if mission.mandate_expiry else None,
         "exports": _exports(filters, mission=mission.pk),
@@ -187,10 +181,7 @@ def unit(request: HttpRequest, acronym: str) -> HttpResponse:
         "due_30": selectors.due_between(requests, start=today, end=today + _days(30)),
         "updates": selectors.latest_updates(requests, since=since, limit=15),
         "authors": selectors.update_authors(requests, since=since),
-        "exports": {
-            fmt: f"{reverse('api:request-export')}?{urlencode({'unit': unit.pk, 'file_format': fmt})}"
-            for fmt in ("csv", "xlsx")
-        },
+        "exports": _exports(DashboardFilters(), unit=unit.pk),
     }
     return _page(request, "reports/dashboard/unit.html", "units", context)
 
@@ -227,7 +218,8 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "document": document,
         "filters": filters,
-        "paragraphs": paragraphs,
+        "preamble": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
+        "operative": [p for p in paragraphs if p.kind != ParagraphKind.PREAMBULAR],
         "tracked_count": len(tracked),
         "overdue_count": sum(1 for r in tracked.values() if r.is_overdue(today=today)),
         "status_chart": charts.stacked_bar(segments, title=_("Requests by status")),

@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from mandates.api.calendar import calendar_feed
+
+# Resolved on first use: the hashed name needs the manifest, which collectstatic writes.
+lazy_static = lazy(static, str)
 
 admin.site.site_header = _("ssrtracker – Security sector reform mandates")
 admin.site.site_title = _("ssrtracker")
@@ -25,6 +30,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on every page, the admin's included.
+    path("favicon.ico", RedirectView.as_view(url=lazy_static("reports/favicon.svg"))),
     path("mandates/", include("mandates.urls")),
     path("api/v1/", include("ssrtracker.api_urls")),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),

@@ -1,7 +1,8 @@
 """Shared fixtures: one user per role, and the switch between skipping and requiring services.
 
-Tests marked ``postgres`` need the database to be PostgreSQL (``DATABASE_URL=postgres://...``)
-and tests marked ``redis`` need ``CELERY_BROKER_URL=redis://...``. Without them they are skipped
+Tests marked ``postgres`` need the database to be PostgreSQL (``DATABASE_URL=postgres://...``),
+tests marked ``redis`` need ``CELERY_BROKER_URL=redis://...`` and tests marked ``browser`` need
+Chromium (``CHROMIUM_PATH``, default ``/usr/bin/chromium``). Without them they are skipped
 with the reason shown in the summary; with ``REQUIRE_SERVICES=1`` (CI) they fail instead, so a CI
 run can never pass by skipping them.
 """
@@ -9,6 +10,7 @@ run can never pass by skipping them.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -19,6 +21,7 @@ from mandates.choices import MembershipRole
 from tests.factories import UnitFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 def _service_problem(marker: str) -> str | None:
@@ -26,6 +29,8 @@ def _service_problem(marker: str) -> str | None:
         "django.db.backends.postgresql"
     ):
         return "needs PostgreSQL: set DATABASE_URL=postgres://USER@HOST:PORT/NAME"
+    if marker == "browser" and not Path(CHROMIUM_PATH).exists():
+        return f"needs Chromium at {CHROMIUM_PATH} (set CHROMIUM_PATH)"
     if marker == "redis" and not settings.CELERY_BROKER_URL.startswith("redis"):
         return "needs Redis: set CELERY_BROKER_URL=redis://HOST:PORT/0"
     return None
@@ -33,7 +38,7 @@ def _service_problem(marker: str) -> str | None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        for marker in ("postgres", "redis"):
+        for marker in ("postgres", "redis", "browser"):
             if marker not in item.keywords:
                 continue
             problem = _service_problem(marker)

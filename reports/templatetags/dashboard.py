@@ -38,3 +38,38 @@ def due(context: dict[str, Any], request: Any) -> str:
     ahead = ngettext("in %(n)d day", "in %(n)d days", days) % {"n": days}
     css = "soon" if days <= 14 else ""
     return format_html('<span class="{}">{}<br><small>{}</small></span>', css, shown, ahead)
+
+
+#: A mark per rating, so a heat strip reads without colour (and in print).
+RATING_SYMBOLS = {"on_track": "✓", "at_risk": "!", "off_track": "✗", "not_assessed": "–"}
+
+
+@register.filter
+def rating_symbol(rating: str) -> str:
+    return RATING_SYMBOLS.get(rating, "?")
+
+
+#: A mark per request state for the matrix, so cells read without colour.
+STATUS_MARKS = {
+    "not_started": "○",
+    "in_progress": "◐",
+    "on_hold": "‖",
+    "completed": "●",
+    "cancelled": "×",
+    "superseded": "→",
+    "overdue": "!",
+}
+
+
+@register.filter
+def status_mark(state: str) -> str:
+    return STATUS_MARKS.get(state, "?")
+
+
+@register.filter
+def status_label(state: str) -> str:
+    from mandates.choices import RequestStatus
+
+    if state == "overdue":
+        return _("Overdue")
+    return str(RequestStatus(state).label)

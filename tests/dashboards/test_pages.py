@@ -1,0 +1,168 @@
+"""The dashboard pages: who may see them, the numbers they show, filters, exports, markup."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.utils import timezone
+
+from mandates.models import Mission, Request, Unit
+from reports.periods import Period
+from reports.summaries import summary_compile
+from tests.dashboards.conftest import page_urls
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def figure(html: str, name: str) -> int:
+    match = re.search(rf'data-figure="{name}">(\d+)<', html)
+    assert match, f"no figure {name}"
+    return int(match[1])
+
+
+def test_anonymous_people_are_sent_to_log_in(client, seeded):
+    for url in page_urls():
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/")
+
+
+def test_an_account_without_a_role_is_refused(client, seeded):
+    client.force_login(UserFactory.create())
+    assert client.get("/dashboard/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["manager", "staff_a", "administrator"])
+def test_every_page_renders_for_each_reading_role(client, seeded, role, request):
+    client.force_login(request.getfixturevalue(role))
+    for url in page_urls():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"<h1>" in response.content
+
+
+def test_overview_figures_match_the_database(client, seeded, manager):
+    client.force_login(manager)
+    html = client.get("/dashboard/").content.decode()
+    today = timezone.localdate()
+    active = Request.objects.active()
+    assert figure(html, "overdue") == active.overdue(today=today).count() > 0
+    assert figure(html, "open") == active.open().count()
+    assert figure(html, "due_30") == active.due_within(30, today=today).count()
+
+
+def test_the_mission_filter_narrows_every_figure(client, seeded, manager):
+    client.force_login(manager)
+    mission = Mission.objects.get(acronym="MINUSCA")
+    html = client.get("/dashboard/", {"mission": "MINUSCA"}).content.decode()
+    mine = Request.objects.active().for_mission(mission.pk)
+    assert figure(html, "open") == mine.open().count()
+    assert figure(html, "open") < Request.objects.open().count()
+    assert figure(html, "overdue") == mine.overdue().count()
+    # The export links carry the same selection.
+    assert f"mission={mission.pk}" in html
+    assert "selected>MINUSCA<" in html or 'value="MINUSCA" selected' in html
+
+
+def test_an_unknown_filter_value_is_explained_not_an_error(client, seeded, manager):
+    client.force_login(manager)
+    response = client.get("/dashboard/", {"mission": "NOPE", "period": "7"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="errorlist"' in html
+    assert figure(html, "open") == Request.objects.open().count()
+
+
+def test_unit_page_shows_its_workload(client, seeded, manager):
+    client.force_login(manager)
+    html = client.get("/dashboard/units/SSRU/").content.decode()
+    ssru = Request.objects.active().for_units([Unit.objects.get(acronym="SSRU").pk])
+    assert figure(html, "open") == ssru.open().count()
+
+
+def test_resolution_page_puts_requests_beside_their_paragraph(client, seeded, manager):
+    from mandates.models import Document
+
+    client.force_login(manager)
+    document = Document.objects.get(symbol="S/RES/2553 (2020)")
+    html = client.get(f"/dashboard/resolutions/{document.pk}/").content.decode()
+    request = Request.objects.get(reference="2553-OP20e")
+    paragraph = request.paragraphs.get()
+    article = html.split(f'id="p-{paragraph.pk}"', 1)[1].split("</article>", 1)[0]
+    assert request.title in article
+    assert "ssr-status--" in article
+
+
+def test_matrix_marks_overdue_cells(client, seeded, manager):
+    client.force_login(manager)
+    html = client.get("/dashboard/matrix/").content.decode()
+    overdue = Request.objects.overdue().filter(missions__isnull=False).distinct().count()
+    rows_with_overdue = sum(1 for row in html.split("<tr>") if 'class="cell fill-overdue"' in row)
+    assert rows_with_overdue == overdue > 0
+
+
+def test_missing_objects_are_404(client, seeded, manager):
+    client.force_login(manager)
+    assert client.get("/dashboard/missions/NOPE/").status_code == 404
+    assert client.get("/dashboard/units/NOPE/").status_code == 404
+    assert client.get("/dashboard/resolutions/999999/").status_code == 404
+    assert client.get("/dashboard/summaries/999999/").status_code == 404
+
+
+def test_summaries_are_listed_read_and_downloaded(client, seeded, manager):
+    summary, _compiled = summary_compile(period=Period.parse("2026-Q3"))
+    client.force_login(manager)
+    assert summary.title in client.get("/dashboard/summaries/").content.decode()
+    page = client.get(f"/dashboard/summaries/{summary.pk}/").content.decode()
+    assert "<h2>" in page
+    text = client.get(f"/dashboard/summaries/{summary.pk}/txt/")
+    assert text.content.decode() == summary.text
+    assert "attachment" in text["Content-Disposition"]
+    assert client.get(f"/dashboard/summaries/{summary.pk}/pdf/").status_code == 404
+
+
+class Outline(HTMLParser):
+    """Collects headings, form controls and their labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[int] = []
+        self.controls: list[str] = []
+        self.labels: set[str] = set()
+        self.labelled: set[str] = set()
+        self.images_without_name = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag in ("select", "input", "textarea") and found.get("type") not in (
+            "hidden",
+            "submit",
+        ):
+            self.controls.append(found.get("id") or "")
+            if found.get("aria-label"):
+                self.labelled.add(found.get("id") or "")
+        if tag == "label" and found.get("for"):
+            self.labels.add(found["for"] or "")
+        if tag == "svg" and found.get("role") == "img" and not found.get("aria-label"):
+            self.images_without_name += 1
+
+
+def test_pages_are_accessible_in_their_structure(client, seeded, manager):
+    client.force_login(manager)
+    for url in page_urls():
+        outline = Outline()
+        outline.feed(client.get(url).content.decode())
+        assert outline.headings[0] == 1, url
+        assert outline.headings.count(1) == 1, url
+        for before, after in zip(outline.headings, outline.headings[1:], strict=False):
+            assert after <= before + 1, f"{url}: h{before} followed by h{after}"
+        for control in outline.controls:
+            assert control, f"{url}: a control without an id"
+            labelled = control in outline.labels or control in outline.labelled
+            assert labelled, f"{url}: control {control!r} has no label"
+        assert outline.images_without_name == 0, url
