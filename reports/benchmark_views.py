@@ -4,6 +4,7 @@ coverage of the Secretary-General's reports. Both print cleanly and export to Ex
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -124,7 +125,11 @@ def coverage(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "missions": selectors.coverage_matrix(mission=mission, today=today),
-        "elements": CoverageElement.choices,
+        # Column heads without the "OP20(e):" prefix the column groups already give.
+        "elements": [
+            (value, re.split(r"\s*:\s+", str(label), maxsplit=1)[-1])
+            for value, label in CoverageElement.choices
+        ],
         "elements_e": [
             c for c in CoverageElement.choices if CoverageElement.subparagraph(c[0]) == "e"
         ],

@@ -163,3 +163,12 @@ def test_query_count_does_not_grow_with_rows(reader, name, args):
     with CaptureQueriesContext(connection) as large:
         assert reader.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_pages_speak_french(reader):
+    make_mission("MINUSCA")
+    html = reader.get(reverse("dashboard:coverage"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Couverture des rapports" in html
+    assert "Obstacles à la réforme" in html
+    card = reader.get(reverse("dashboard:scorecard", args=["MINUSCA"]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Critères de référence par période de rapport" in card.content.decode()
