@@ -115,3 +115,51 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class Direction(models.TextChoices):
+    """Which way a benchmark's indicator should move (blank: read from baseline and target)."""
+
+    INCREASE = "increase", _("Increase")
+    DECREASE = "decrease", _("Decrease")
+
+
+class ProgressStatus(models.TextChoices):
+    """Where a benchmark stands against its target (computed, or set by hand with a reason)."""
+
+    ACHIEVED = "achieved", _("Achieved")
+    ON_TRACK = "on_track", _("On track")
+    OFF_TRACK = "off_track", _("Off track")
+    NO_DATA = "no_data", _("No data")
+
+
+class CoverageElement(models.TextChoices):
+    """What each regular report on a mission must cover (resolution 2553 OP20(e) and (f))."""
+
+    SSR_PROGRESS = "ssr_progress", _("OP20(e): progress of security sector reform")
+    BENCHMARKS = "benchmarks", _("OP20(e): country-specific benchmarks")
+    OBSTACLES = "obstacles", _("OP20(e): obstacles to reform")
+    HOST_COMMITMENTS = "host_commitments", _("OP20(e): host-country commitments")
+    COORDINATION = "coordination", _("OP20(f): coordination of international support")
+    OTHER_ACTORS = "other_actors", _("OP20(f): support by other actors")
+
+    @classmethod
+    def subparagraph(cls, element: str) -> str:
+        """ "e" or "f": the sub-paragraph of 2553 OP20 that asks for ``element``."""
+        return "f" if element in (cls.COORDINATION, cls.OTHER_ACTORS) else "e"
+
+
+class CoverageState(models.TextChoices):
+    NOT_REVIEWED = "not_reviewed", _("Not reviewed")
+    COVERED = "covered", _("Covered")
+    MISSING = "missing", _("Missing")
+
+
+class PartnerKind(models.TextChoices):
+    BILATERAL = "bilateral", _("Bilateral partner")
+    AFRICAN_UNION = "african_union", _("African Union")
+    EUROPEAN_UNION = "european_union", _("European Union")
+    REGIONAL = "regional", _("Other regional organization")
+    WORLD_BANK = "world_bank", _("World Bank")
+    UN_SYSTEM = "un_system", _("UN agency, fund or programme")
+    OTHER = "other", _("Other")

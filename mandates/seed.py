@@ -29,7 +29,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from mandates.choices import ParagraphKind
+from mandates import reporting
+from mandates.choices import CoverageElement, CoverageState, ParagraphKind
 from mandates.models import (
     AddresseeRoute,
     Benchmark,
@@ -37,7 +38,9 @@ from mandates.models import (
     Document,
     Mission,
     Paragraph,
+    PartnerSupport,
     Request,
+    SecretaryGeneralReport,
     StatusUpdate,
     Theme,
     Unit,
@@ -79,6 +82,8 @@ class SeedData:
     requests: list[dict[str, Any]]
     benchmarks: list[dict[str, Any]]
     sources: dict[str, str]
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    partner_support: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _read_json(path: Path) -> Any:
@@ -132,10 +137,22 @@ def read_seed(directory: Path = DEFAULT_FIXTURES_DIR) -> SeedData:
         routes=_read_json(directory / "routes.json"),
         requests=_read_json(directory / "requests.json"),
         benchmarks=_read_json(directory / "benchmarks.json"),
+        **_read_reports(directory / "reports.json"),
         sources=sources,
     )
     _check_references(data)
     return data
+
+
+def _read_reports(path: Path) -> dict[str, Any]:
+    """Secretary-General reports with their coverage, and partner support (optional file)."""
+    if not path.exists():
+        return {}
+    content = _read_json(path)
+    return {
+        "reports": content.get("reports", []),
+        "partner_support": content.get("partner_support", []),
+    }
 
 
 def _check_references(data: SeedData) -> None:
@@ -194,6 +211,22 @@ def _check_references(data: SeedData) -> None:
             report = assessment.get("source_report")
             if report and report not in symbols:
                 problems.append(f"{where}: unknown source report {report!r}")
+    elements = set(CoverageElement.values)
+    for report in data.reports:
+        where = f"report {report.get('symbol')}"
+        if report["mission"] not in missions:
+            problems.append(f"{where}: unknown mission {report['mission']!r}")
+        problems += [
+            f"{where}: unknown coverage element {item['element']!r}"
+            for item in report.get("coverage", [])
+            if item["element"] not in elements
+        ]
+    for support in data.partner_support:
+        where = f"partner support {support.get('partner')}"
+        if support.get("mission") and support["mission"] not in missions:
+            problems.append(f"{where}: unknown mission {support['mission']!r}")
+        if support.get("area") and support["area"] not in themes:
+            problems.append(f"{where}: unknown area {support['area']!r}")
     if problems:
         shown = "\n  ".join(problems[:20])
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
@@ -348,6 +381,11 @@ class _Loader:
         for bm in self.data.benchmarks:
             self.load_benchmark(bm)
         self.progress(f"benchmarks: {len(self.data.benchmarks)}")
+        for report in self.data.reports:
+            self.load_report(report)
+        for support in self.data.partner_support:
+            self.load_partner_support(support)
+        self.progress(f"reports: {len(self.data.reports)}")
         return self.report
 
     def load_documents(self) -> None:
@@ -418,6 +456,7 @@ class _Loader:
                 "end_date": _date(m.get("end_date")),
                 "mandate_expiry": _date(m.get("mandate_expiry")),
                 "reporting_cycle_months": m.get("reporting_cycle_months"),
+                "reporting_anchor": _date(m.get("reporting_anchor")),
             },
         )
 
@@ -499,6 +538,10 @@ class _Loader:
             target=b.get("target", ""),
             target_date=_date(b.get("target_date")),
             responsible_unit=self.units.get(b.get("responsible_unit") or ""),
+            host_country_context=b.get("host_country_context", ""),
+            direction=b.get("direction", ""),
+            progress_override=b.get("progress_override", ""),
+            progress_override_reason=b.get("progress_override_reason", ""),
         )
         benchmark.full_clean(validate_unique=False)
         benchmark.save()
@@ -512,10 +555,60 @@ class _Loader:
                 value=a.get("value", ""),
                 narrative=a.get("narrative", ""),
                 source_report=self.documents.get(a.get("source_report") or ""),
+                evidence=a.get("evidence", ""),
+                evidence_url=a.get("evidence_url", ""),
             )
             assessment.full_clean(validate_unique=False)
             assessment.save()
             self.report.created[str(BenchmarkAssessment._meta.verbose_name_plural)] += 1
+
+    def load_report(self, r: dict[str, Any]) -> None:
+        """A report with its coverage, created once through the services (so a missing
+        element opens its request for the next report) and never overwritten."""
+        name = str(SecretaryGeneralReport._meta.verbose_name_plural)
+        if SecretaryGeneralReport.objects.filter(symbol=r["symbol"]).exists():
+            self.report.unchanged[name] += 1
+            return
+        try:
+            report = reporting.report_register(
+                mission=self.missions[r["mission"]],
+                symbol=r["symbol"],
+                date=_required_date(r["date"]),
+                link=r.get("link") or "",
+                title=r.get("title") or "",
+                by=None,
+            )
+            items = {i.element: i for i in report.coverage_items.all()}
+            for entry in r.get("coverage", []):
+                if entry.get("state", CoverageState.NOT_REVIEWED) == CoverageState.NOT_REVIEWED:
+                    continue
+                reporting.coverage_record(
+                    item=items[entry["element"]],
+                    state=entry["state"],
+                    paragraphs=entry.get("paragraphs") or "",
+                    note=entry.get("note") or "",
+                    by=None,
+                )
+        except ValidationError as exc:
+            raise SeedError(f"report {r['symbol']}: {_describe(exc)}") from None
+        self.report.created[name] += 1
+
+    def load_partner_support(self, p: dict[str, Any]) -> None:
+        self.upsert(
+            PartnerSupport,
+            {
+                "partner": p["partner"],
+                "mission": self.missions.get(p.get("mission") or ""),
+                "period_start": _required_date(p["period_start"]),
+            },
+            {
+                "partner_kind": p["partner_kind"],
+                "country": p.get("country") or "",
+                "area": self.themes.get(p.get("area") or ""),
+                "period_end": _date(p.get("period_end")),
+                "note": p.get("note") or "",
+            },
+        )
 
 
 def load_seed(

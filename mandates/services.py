@@ -452,7 +452,16 @@ def _successor_reference(request: Request, paragraph: Paragraph) -> str:
     return candidate
 
 
-ASSESSMENT_FIELDS = ("period_start", "period_end", "rating", "value", "narrative", "source_report")
+ASSESSMENT_FIELDS = (
+    "period_start",
+    "period_end",
+    "rating",
+    "value",
+    "narrative",
+    "source_report",
+    "evidence",
+    "evidence_url",
+)
 
 
 @transaction.atomic

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
+from django.db import OperationalError
 
-from mandates import webhooks
+from mandates import reporting, webhooks
 
 #: Attempts of one webhook delivery, and the longest wait between two (seconds).
 WEBHOOK_MAX_RETRIES = 8
@@ -30,3 +31,13 @@ def queue_overdue_webhooks(today: str | None = None) -> int:
     """Daily: ``request.overdue`` events for requests that passed their due date."""
     day = datetime.date.fromisoformat(today) if today else None
     return webhooks.queue_overdue(today=day)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=30, retry_backoff_max=3600, max_retries=8
+)
+def reporting_daily(today: str | None = None) -> dict[str, list[int]]:
+    """Daily: "SSR input to the renewal" requests for mandate expiries (once each), and any
+    coverage follow-up a failure left behind."""
+    day = datetime.date.fromisoformat(today) if today else None
+    return reporting.daily(today=day)

@@ -1,6 +1,6 @@
 """The dashboards, under ``/dashboard/``. Missions and units are addressed by acronym."""
 
-from django.urls import path
+from django.urls import include, path
 
 from reports import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("summaries/", views.summaries, name="summaries"),
     path("summaries/<int:pk>/", views.summary, name="summary"),
     path("summaries/<int:pk>/<str:fmt>/", views.summary_download, name="summary-download"),
+    path("", include("reports.benchmark_urls")),
 ]

@@ -32,6 +32,8 @@ NAV = [
     ("resolutions", "dashboard:resolutions", gettext_lazy("Resolutions")),
     ("deadlines", "dashboard:deadlines", gettext_lazy("Deadlines")),
     ("matrix", "dashboard:matrix", gettext_lazy("Matrix")),
+    ("benchmarks", "dashboard:scorecards", gettext_lazy("Benchmarks")),
+    ("coverage", "dashboard:coverage", gettext_lazy("Report coverage")),
     ("summaries", "dashboard:summaries", gettext_lazy("Summaries")),
 ]
 

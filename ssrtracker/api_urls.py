@@ -26,6 +26,8 @@ router.register("units", views.UnitViewSet)
 router.register("themes", views.ThemeViewSet)
 router.register("benchmarks", views.BenchmarkViewSet)
 router.register("assessments", views.AssessmentViewSet, basename="assessment")
+router.register("sg-reports", views.SecretaryGeneralReportViewSet, basename="sgreport")
+router.register("partner-support", views.PartnerSupportViewSet)
 router.register("calendar-feeds", views.CalendarFeedViewSet, basename="calendarfeed")
 router.register("summaries", SummaryViewSet)
 

@@ -242,6 +242,12 @@ REMINDER_WEEKLY_DIGEST_WEEKDAY = env_int("REMINDER_WEEKLY_DIGEST_WEEKDAY", 0)
 # A failed e-mail is retried after this many seconds, doubling each time up to a day.
 REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 300)
 
+# --- Reporting cycles and mandate renewals (2553 OP20(e)/(f)) -----------------------------------
+# The request for the SSR input to a mandate renewal falls due this many weeks before the expiry.
+RENEWAL_INPUT_WEEKS_BEFORE = env_int("RENEWAL_INPUT_WEEKS_BEFORE", 6)
+# Who leads coverage follow-ups and renewal inputs of a mission without an SSR section (acronym).
+REPORTING_DEFAULT_LEAD_UNIT = env_str("REPORTING_DEFAULT_LEAD_UNIT") or "SSRU"
+
 # --- REST framework and the API schema -------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its authenticate_header makes a request without credentials a 401.

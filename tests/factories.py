@@ -14,6 +14,7 @@ from mandates.choices import (
     MissionKind,
     OwnershipElement,
     ParagraphKind,
+    PartnerKind,
     Rating,
     UnitKind,
 )
@@ -23,7 +24,9 @@ from mandates.models import (
     Document,
     Mission,
     Paragraph,
+    PartnerSupport,
     Request,
+    SecretaryGeneralReport,
     StatusUpdate,
     Theme,
     Unit,
@@ -156,3 +159,24 @@ class BenchmarkAssessmentFactory(factory.django.DjangoModelFactory[BenchmarkAsse
     period_end = factory.LazyAttribute(lambda a: a.period_start + datetime.timedelta(days=90))
     rating = Rating.ON_TRACK
     value = "3 of 4 meetings held"
+
+
+class SecretaryGeneralReportFactory(factory.django.DjangoModelFactory[SecretaryGeneralReport]):
+    """A report without its checklist; use ``reporting.report_register`` for a registered one."""
+
+    class Meta:
+        model = SecretaryGeneralReport
+
+    mission = factory.SubFactory(MissionFactory)
+    symbol = factory.Sequence(lambda n: f"S/2026/{100 + n}")
+    date = factory.Sequence(lambda n: datetime.date(2025, 1, 15) + datetime.timedelta(n * 91))
+
+
+class PartnerSupportFactory(factory.django.DjangoModelFactory[PartnerSupport]):
+    class Meta:
+        model = PartnerSupport
+
+    partner = "European Union"
+    partner_kind = PartnerKind.EUROPEAN_UNION
+    mission = factory.SubFactory(MissionFactory)
+    period_start = datetime.date(2025, 1, 1)

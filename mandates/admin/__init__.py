@@ -5,6 +5,6 @@ annotation, so its query count does not grow with the number of rows (tests/mand
 Row-level rules (who may change what) come from :mod:`mandates.permissions`.
 """
 
-from mandates.admin import benchmarks, documents, integration, organisation, requests
+from mandates.admin import benchmarks, documents, integration, organisation, reporting, requests
 
-__all__ = ["benchmarks", "documents", "integration", "organisation", "requests"]
+__all__ = ["benchmarks", "documents", "integration", "organisation", "reporting", "requests"]

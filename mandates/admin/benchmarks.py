@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mandates import permissions
 from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, shorten, status_badge
-from mandates.choices import Rating
+from mandates.choices import ProgressStatus, Rating
 from mandates.models import (
     Benchmark,
     BenchmarkAssessment,
@@ -24,7 +24,16 @@ class BenchmarkAssessmentInline(admin.TabularInline):
     """Assessments, changed only by the benchmark's responsible unit (and administrators)."""
 
     model = BenchmarkAssessment
-    fields = ["period_start", "period_end", "rating", "value", "narrative", "source_report"]
+    fields = [
+        "period_start",
+        "period_end",
+        "rating",
+        "value",
+        "narrative",
+        "evidence",
+        "evidence_url",
+        "source_report",
+    ]
     autocomplete_fields = ["source_report"]
     ordering = ["-period_start"]
     extra = 0
@@ -59,6 +68,7 @@ class BenchmarkAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
         "short_indicator",
         "target_date",
         "latest_rating",
+        "progress",
     ]
     list_filter = ["mission", "ownership_element", "component"]
     list_select_related = ["mission", "component"]
@@ -83,7 +93,10 @@ class BenchmarkAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(_latest_rating=Subquery(latest.values("rating")[:1]))
+            .annotate(
+                _latest_rating=Subquery(latest.values("rating")[:1]),
+                _latest_value=Subquery(latest.values("value")[:1]),
+            )
         )
 
     @admin.display(description=_("indicator"))
@@ -96,6 +109,13 @@ class BenchmarkAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
         if not value:
             return "–"
         return status_badge(value, Rating(value).label)
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: Benchmark) -> str:
+        value = obj._latest_value  # type: ignore[attr-defined]
+        status, by_hand = obj.progress_for(value)
+        label = ProgressStatus(status).label
+        return status_badge(status, f"{label} ({_('set by hand')})" if by_hand else label)
 
 
 @admin.register(BenchmarkAssessment)

@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from mandates.choices import (
+    CoverageElement,
+    CoverageState,
     DocumentBody,
     DocumentKind,
     MissionKind,
     OwnershipElement,
     ParagraphKind,
+    PartnerKind,
     Priority,
     Rating,
     Recurrence,
@@ -32,7 +35,9 @@ from mandates.models import (
     Document,
     Mission,
     Paragraph,
+    PartnerSupport,
     Request,
+    SecretaryGeneralReport,
     StatusUpdate,
     Theme,
     Unit,
@@ -358,3 +363,56 @@ class AssessmentFilter(UpdatedSinceMixin):
     class Meta:
         model = BenchmarkAssessment
         fields = ["benchmark", "rating"]
+
+
+class SecretaryGeneralReportFilter(UpdatedSinceMixin):
+    mission = df.ModelChoiceFilter(queryset=Mission.objects.all())
+    date = df.DateFromToRangeFilter(help_text=_("date_after / date_before (YYYY-MM-DD)."))
+    missing = df.ChoiceFilter(
+        choices=CoverageElement.choices,
+        method="filter_missing",
+        help_text=_("Only reports where this element is recorded as missing."),
+    )
+    state = df.ChoiceFilter(
+        choices=CoverageState.choices,
+        method="filter_state",
+        help_text=_("Only reports with at least one element in this state."),
+    )
+    q = df.CharFilter(method="search", help_text=_("Text in the symbol or title."))
+    ordering = ordering("date", "symbol", "updated_at")
+
+    class Meta:
+        model = SecretaryGeneralReport
+        fields = ["mission"]
+
+    def filter_missing(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(
+            coverage_items__element=value, coverage_items__state=CoverageState.MISSING
+        ).distinct()
+
+    def filter_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(coverage_items__state=value).distinct()
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("symbol", "title"), value)
+
+
+class PartnerSupportFilter(UpdatedSinceMixin):
+    mission = df.ModelChoiceFilter(queryset=Mission.objects.all())
+    partner_kind = df.MultipleChoiceFilter(choices=PartnerKind.choices)
+    area = df.CharFilter(field_name="area__slug", help_text=_("Area theme slug."))
+    active_on = df.DateFilter(
+        method="filter_active_on", help_text=_("Only support under way on this date.")
+    )
+    q = df.CharFilter(method="search", help_text=_("Text in the partner, country or note."))
+    ordering = ordering("period_start", "partner", "updated_at")
+
+    class Meta:
+        model = PartnerSupport
+        fields = ["mission"]
+
+    def filter_active_on(self, qs: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return qs.filter(period_start__lte=value).exclude(period_end__lt=value)
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("partner", "country", "note"), value)

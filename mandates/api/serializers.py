@@ -15,14 +15,18 @@ from rest_framework import serializers
 
 from mandates import services
 from mandates.api.fields import CompactRelatedField
+from mandates.choices import ProgressStatus, Rating
 from mandates.models import (
     Benchmark,
     BenchmarkAssessment,
     CalendarFeed,
+    CoverageItem,
     Document,
     Mission,
     Paragraph,
+    PartnerSupport,
     Request,
+    SecretaryGeneralReport,
     StatusUpdate,
     Theme,
     Unit,
@@ -73,6 +77,7 @@ class MissionSerializer(serializers.ModelSerializer):
             "end_date",
             "mandate_expiry",
             "reporting_cycle_months",
+            "reporting_anchor",
             "updated_at",
         ]
 
@@ -288,6 +293,13 @@ class BenchmarkSerializer(serializers.ModelSerializer):
     paragraph = compact("paragraph", _citation, read_only=True)
     component = compact("theme", read_only=True)
     responsible_unit = compact("unit", _acronym, read_only=True)
+    progress = serializers.SerializerMethodField(
+        help_text=_(
+            "achieved, on_track, off_track or no_data: from baseline, target, direction and the "
+            "latest assessed value, unless set by hand (then progress_set_by_hand is true)."
+        )
+    )
+    progress_set_by_hand = serializers.SerializerMethodField()
 
     class Meta:
         model = Benchmark
@@ -304,8 +316,26 @@ class BenchmarkSerializer(serializers.ModelSerializer):
             "target",
             "target_date",
             "responsible_unit",
+            "host_country_context",
+            "direction",
+            "progress",
+            "progress_set_by_hand",
+            "progress_override_reason",
             "updated_at",
         ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=ProgressStatus.choices))
+    def get_progress(self, obj: Benchmark) -> str:
+        return _progress(obj)[0]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_progress_set_by_hand(self, obj: Benchmark) -> bool:
+        return _progress(obj)[1]
+
+
+def _progress(obj: Benchmark) -> tuple[str, bool]:
+    """Progress from the latest value the viewset annotated (``_latest_value``)."""
+    return obj.progress_for(getattr(obj, "_latest_value", None))
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -329,6 +359,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "rating",
             "value",
             "narrative",
+            "evidence",
+            "evidence_url",
             "source_report",
             "created_at",
             "updated_at",
@@ -399,3 +431,116 @@ class CalendarFeedSerializer(serializers.ModelSerializer):
         feed._secret = feed.set_secret()  # type: ignore[attr-defined]
         feed.save()
         return feed
+
+
+class CoverageItemSerializer(serializers.ModelSerializer):
+    follow_up = compact("request", _reference, read_only=True)
+
+    class Meta:
+        model = CoverageItem
+        fields = ["id", "element", "state", "paragraphs", "note", "follow_up", "updated_at"]
+
+
+class SecretaryGeneralReportSerializer(serializers.ModelSerializer):
+    """A regular report on a mission with its OP20(e)/(f) coverage checklist."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:sgreport-detail")
+    mission = compact("mission", _acronym, read_only=True)
+    coverage = CoverageItemSerializer(source="coverage_items", many=True, read_only=True)
+
+    class Meta:
+        model = SecretaryGeneralReport
+        fields = [
+            "id",
+            "url",
+            "mission",
+            "symbol",
+            "date",
+            "title",
+            "link",
+            "coverage",
+            "updated_at",
+        ]
+
+
+class PartnerSupportSerializer(serializers.ModelSerializer):
+    """Support another actor gives to SSR (2553 OP20(f))."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:partnersupport-detail")
+    mission = compact("mission", _acronym, read_only=True)
+    area = compact("theme", read_only=True)
+
+    class Meta:
+        model = PartnerSupport
+        fields = [
+            "id",
+            "url",
+            "partner",
+            "partner_kind",
+            "mission",
+            "country",
+            "area",
+            "period_start",
+            "period_end",
+            "note",
+            "updated_at",
+        ]
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class ScorecardCellSerializer(serializers.Serializer):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    value = serializers.CharField()
+
+
+class ScorecardRowSerializer(serializers.Serializer):
+    benchmark = compact("benchmark", _reference, read_only=True)
+    indicator = serializers.CharField(source="benchmark.indicator")
+    baseline = serializers.CharField(source="benchmark.baseline")
+    target = serializers.CharField(source="benchmark.target")
+    target_date = serializers.DateField(source="benchmark.target_date", allow_null=True)
+    progress = serializers.ChoiceField(choices=ProgressStatus.choices)
+    progress_set_by_hand = serializers.BooleanField(source="progress_by_hand")
+    cells = serializers.ListField(
+        child=ScorecardCellSerializer(allow_null=True),
+        help_text=_("One per period of the scorecard, in order; null where not assessed."),
+    )
+
+
+class ScorecardSerializer(serializers.Serializer):
+    """A mission's benchmarks against its reporting periods."""
+
+    mission = compact("mission", _acronym, read_only=True)
+    periods = PeriodSerializer(many=True)
+    rows = ScorecardRowSerializer(many=True)
+
+
+class ExpectedReportSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    report = compact("sgreport", _symbol, read_only=True, allow_null=True)
+    upcoming = serializers.BooleanField()
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    report = compact("sgreport", _symbol, read_only=True)
+    date = serializers.DateField(source="report.date")
+    coverage = serializers.ListField(
+        source="cells",
+        child=CoverageItemSerializer(allow_null=True),
+        help_text=_("One per element, in the order of the elements; null if not on the list."),
+    )
+
+
+class MissionCoverageSerializer(serializers.Serializer):
+    """One mission of the coverage matrix: its reports with their checklists, and the report
+    dates its cycle expected over the last year and next."""
+
+    mission = compact("mission", _acronym, read_only=True)
+    expected = ExpectedReportSerializer(many=True)
+    rows = CoverageRowSerializer(many=True)

@@ -7,7 +7,7 @@ import datetime
 import re
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
+from mandates import benchmark_selectors
 from mandates.api import exports, filters
 from mandates.api import serializers as s
 from mandates.api.etags import ETagMixin, PreconditionFailed, parse_etags
@@ -32,10 +33,13 @@ from mandates.models import (
     Benchmark,
     BenchmarkAssessment,
     CalendarFeed,
+    CoverageItem,
     Document,
     Mission,
     Paragraph,
+    PartnerSupport,
     Request,
+    SecretaryGeneralReport,
     StatusUpdate,
     Theme,
     Unit,
@@ -86,6 +90,28 @@ class MissionViewSet(ReadOnlyViewSet):
     queryset = Mission.objects.order_by("acronym", "pk")
     serializer_class = s.MissionSerializer
     filterset_class = filters.MissionFilter
+
+    @extend_schema(
+        summary="A mission's benchmark scorecard",
+        description=(
+            "The mission's benchmarks (rows) against its reporting periods (columns): the rating "
+            "and value of each period, and the benchmark's progress (2553 OP20(e))."
+        ),
+        responses=s.ScorecardSerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def scorecard(self, request: HttpRequest, pk: str | None = None) -> Response:
+        mission = self.get_object()
+        card = benchmark_selectors.scorecard(mission, today=timezone.localdate())
+        data = s.ScorecardSerializer(
+            {
+                "mission": mission,
+                "periods": [{"start": a, "end": b} for a, b in card.periods],
+                "rows": card.rows,
+            },
+            context=self.get_serializer_context(),
+        ).data
+        return Response(data)
 
 
 @extend_schema_view(
@@ -396,11 +422,84 @@ def _expected_updated_at(
 class BenchmarkViewSet(ReadOnlyViewSet):
     """Country-specific SSR benchmarks of missions (resolution 2553 OP20(e))."""
 
-    queryset = Benchmark.objects.select_related(
-        "mission", "paragraph", "component", "responsible_unit"
-    ).order_by("reference", "pk")
+    queryset = (
+        Benchmark.objects.select_related("mission", "paragraph", "component", "responsible_unit")
+        .annotate(
+            # The latest assessed value, for the computed progress (no query per row).
+            _latest_value=Subquery(
+                BenchmarkAssessment.objects.filter(benchmark=OuterRef("pk"))
+                .order_by("-period_start")
+                .values("value")[:1]
+            )
+        )
+        .order_by("reference", "pk")
+    )
     serializer_class = s.BenchmarkSerializer
     filterset_class = filters.BenchmarkFilter
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List Secretary-General reports with their coverage"),
+    retrieve=extend_schema(summary="A Secretary-General report with its coverage checklist"),
+)
+class SecretaryGeneralReportViewSet(ReadOnlyViewSet):
+    """Regular reports of the Secretary-General on missions, each with its checklist of what it
+    covered of resolution 2553 OP20(e) and (f) (report paragraphs as evidence)."""
+
+    queryset = (
+        SecretaryGeneralReport.objects.select_related("mission")
+        .prefetch_related(
+            Prefetch(
+                "coverage_items",
+                queryset=CoverageItem.objects.select_related("follow_up").order_by("element"),
+            )
+        )
+        .order_by("-date", "symbol", "pk")
+    )
+    serializer_class = s.SecretaryGeneralReportSerializer
+    filterset_class = filters.SecretaryGeneralReportFilter
+
+    @extend_schema(
+        summary="The coverage matrix",
+        description=(
+            "Missions × reports × elements of 2553 OP20(e)/(f), newest report first, with the "
+            "report dates each mission's cycle expected over the last year and the next one."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "mission", OpenApiTypes.INT, description=_("Only this mission (its id).")
+            )
+        ],
+        responses=s.MissionCoverageSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def matrix(self, request: HttpRequest) -> Response:
+        raw = request.query_params.get("mission", "")
+        mission = None
+        if raw:
+            if not raw.isdigit():
+                raise serializers.ValidationError({"mission": [_("A mission id.")]})
+            mission = Mission.objects.filter(pk=int(raw)).first()
+            if mission is None:
+                raise serializers.ValidationError({"mission": [_("No such mission.")]})
+        rows = benchmark_selectors.coverage_matrix(mission=mission, today=timezone.localdate())
+        context = self.get_serializer_context()
+        return Response(s.MissionCoverageSerializer(rows, many=True, context=context).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List support by other actors"),
+    retrieve=extend_schema(summary="Support by another actor"),
+)
+class PartnerSupportViewSet(ReadOnlyViewSet):
+    """Support other actors (bilateral partners, the AU, the EU, the World Bank...) give to
+    security sector reform, by mission or country, area and period (2553 OP20(f))."""
+
+    queryset = PartnerSupport.objects.select_related("mission", "area").order_by(
+        "-period_start", "partner", "pk"
+    )
+    serializer_class = s.PartnerSupportSerializer
+    filterset_class = filters.PartnerSupportFilter
 
 
 @extend_schema_view(

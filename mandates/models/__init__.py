@@ -10,6 +10,7 @@ from mandates.models.integration import (
     hash_secret,
 )
 from mandates.models.organisation import AddresseeRoute, Mission, Unit, UnitMembership
+from mandates.models.reporting import CoverageItem, PartnerSupport, SecretaryGeneralReport
 from mandates.models.requests import Request, StatusUpdate
 
 __all__ = [
@@ -18,10 +19,13 @@ __all__ = [
     "Benchmark",
     "BenchmarkAssessment",
     "CalendarFeed",
+    "CoverageItem",
     "Document",
     "Mission",
     "Paragraph",
+    "PartnerSupport",
     "Request",
+    "SecretaryGeneralReport",
     "StatusUpdate",
     "Theme",
     "Unit",

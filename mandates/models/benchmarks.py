@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mandates.choices import OwnershipElement, Rating, ThemeKind
+from mandates.benchmark_progress import compute_progress
+from mandates.choices import Direction, OwnershipElement, ProgressStatus, Rating, ThemeKind
 from mandates.models.base import TimestampedModel, choices_check
 
 __all__ = ["Benchmark", "BenchmarkAssessment"]
@@ -59,6 +63,28 @@ class Benchmark(TimestampedModel):
         blank=True,
         related_name="benchmarks",
     )
+    host_country_context = models.TextField(
+        _("host-country context"),
+        blank=True,
+        help_text=_("The host country's commitments and circumstances this benchmark rests on."),
+    )
+    direction = models.CharField(
+        _("direction"),
+        max_length=10,
+        choices=Direction.choices,
+        blank=True,
+        help_text=_("Which way the indicator should move; blank: read from baseline and target."),
+    )
+    progress_override = models.CharField(
+        _("progress set by hand"),
+        max_length=20,
+        choices=ProgressStatus.choices,
+        blank=True,
+        help_text=_("Leave blank to compute progress from baseline, target and latest value."),
+    )
+    progress_override_reason = models.TextField(
+        _("reason for setting progress by hand"), blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -68,6 +94,13 @@ class Benchmark(TimestampedModel):
         verbose_name_plural = _("benchmarks")
         constraints = [
             choices_check("ownership_element", OwnershipElement, blank=True),
+            choices_check("direction", Direction, blank=True),
+            choices_check("progress_override", ProgressStatus, blank=True),
+            models.CheckConstraint(
+                condition=Q(progress_override="") | ~Q(progress_override_reason=""),
+                name="%(app_label)s_%(class)s_override_has_reason",
+                violation_error_message=_("Progress set by hand needs a reason."),
+            ),
             models.CheckConstraint(
                 condition=~Q(ownership_element="") | Q(component__isnull=False),
                 name="%(app_label)s_%(class)s_has_element_or_component",
@@ -80,6 +113,22 @@ class Benchmark(TimestampedModel):
     def __str__(self) -> str:
         indicator = self.indicator if len(self.indicator) <= 60 else self.indicator[:59] + "…"
         return f"{self.reference}: {indicator}"
+
+    def progress_for(
+        self, latest_value: str | None, *, today: datetime.date | None = None
+    ) -> tuple[str, bool]:
+        """(progress status, set by hand?) given the value of the latest assessment."""
+        if self.progress_override:
+            return self.progress_override, True
+        status = compute_progress(
+            baseline=self.baseline,
+            target=self.target,
+            latest=latest_value,
+            direction=self.direction or None,
+            target_date=self.target_date,
+            as_of=today or timezone.localdate(),
+        )
+        return str(status), False
 
 
 class BenchmarkAssessment(TimestampedModel):
@@ -106,6 +155,12 @@ class BenchmarkAssessment(TimestampedModel):
         blank=True,
         related_name="benchmark_assessments",
     )
+    evidence = models.TextField(
+        _("evidence"),
+        blank=True,
+        help_text=_("What the rating rests on: sources, report paragraphs, meeting minutes."),
+    )
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
 
     history = HistoricalRecords()
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from mandates.benchmark_progress import expected_report_dates, next_report_date
 from mandates.choices import MembershipRole, MissionKind, UnitKind
 from mandates.models.base import TimestampedModel, choices_check
 
@@ -32,6 +35,15 @@ class Mission(TimestampedModel):
         blank=True,
         help_text=_("Months between the Secretary-General's regular reports on the mission."),
     )
+    reporting_anchor = models.DateField(
+        _("a report date of the cycle"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date of one regular report; the others are expected every cycle before and "
+            "after it."
+        ),
+    )
 
     class Meta:
         ordering = ["acronym"]
@@ -56,6 +68,24 @@ class Mission(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.acronym} ({self.host_country})"
+
+    def expected_reports(self, *, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        """The dates the Secretary-General's regular reports are expected, from its cycle."""
+        if not (self.reporting_anchor and self.reporting_cycle_months):
+            return []
+        return expected_report_dates(
+            anchor=self.reporting_anchor,
+            months=self.reporting_cycle_months,
+            start=start,
+            end=end,
+        )
+
+    def next_report_after(self, day: datetime.date) -> datetime.date | None:
+        if not (self.reporting_anchor and self.reporting_cycle_months):
+            return None
+        return next_report_date(
+            anchor=self.reporting_anchor, months=self.reporting_cycle_months, after=day
+        )
 
 
 class Unit(TimestampedModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -15,7 +16,9 @@ from tests.factories import (
     DocumentFactory,
     MissionFactory,
     ParagraphFactory,
+    PartnerSupportFactory,
     RequestFactory,
+    SecretaryGeneralReportFactory,
     StatusUpdateFactory,
     ThemeFactory,
     UnitFactory,
@@ -111,7 +114,27 @@ def _summaries(n: int) -> None:
         )
 
 
+def _sg_reports(n: int) -> None:
+    from mandates import reporting
+    from mandates.choices import CoverageState
+
+    mission = MissionFactory.create(reporting_anchor=datetime.date(2025, 1, 15))
+    UnitFactory.create(acronym=f"{mission.acronym}-SSR", kind="mission_section", mission=mission)
+    for report in SecretaryGeneralReportFactory.create_batch(n, mission=mission):
+        reporting.checklist_open(report=report)
+        item = report.coverage_items.order_by("element")[0]
+        reporting.coverage_record(item=item, state=CoverageState.MISSING, by=None)
+
+
+def _partner_support(n: int) -> None:
+    mission, theme = MissionFactory.create(), ThemeFactory.create(kind="component")
+    PartnerSupportFactory.create_batch(n, mission=mission, area=theme)
+
+
 CASES: dict[str, Callable[[int], object]] = {
+    "/api/v1/sg-reports/": _sg_reports,
+    "/api/v1/sg-reports/matrix/": _sg_reports,
+    "/api/v1/partner-support/": _partner_support,
     "/api/v1/summaries/": _summaries,
     "/api/v1/requests/": _requests,
     "/api/v1/requests/export/": _requests,

@@ -19,7 +19,9 @@ from tests.factories import (
     DocumentFactory,
     MissionFactory,
     ParagraphFactory,
+    PartnerSupportFactory,
     RequestFactory,
+    SecretaryGeneralReportFactory,
     StatusUpdateFactory,
     ThemeFactory,
     UnitFactory,
@@ -101,7 +103,27 @@ def make_themes(n: int) -> None:
         ParagraphFactory.create(number=1, order=1).themes.add(ThemeFactory.create())
 
 
+def make_reports(n: int) -> None:
+    from mandates import reporting
+    from mandates.choices import CoverageState
+
+    mission = MissionFactory.create()
+    UnitFactory.create(acronym=f"{mission.acronym}-SSR", kind="mission_section", mission=mission)
+    for _ in range(n):
+        report = SecretaryGeneralReportFactory.create(mission=mission)
+        reporting.checklist_open(report=report)
+        item = report.coverage_items.order_by("element")[0]
+        reporting.coverage_record(item=item, state=CoverageState.MISSING, by=None)
+
+
+def make_partner_support(n: int) -> None:
+    PartnerSupportFactory.create_batch(n, area=ThemeFactory.create())
+
+
 CHANGELISTS: list[tuple[str, Callable[[int], None]]] = [
+    ("secretarygeneralreport", make_reports),
+    ("coverageitem", make_reports),
+    ("partnersupport", make_partner_support),
     ("document", make_documents),
     ("paragraph", make_paragraphs),
     ("theme", make_themes),
@@ -136,8 +158,9 @@ def test_changelist_search_and_add_pages_render(admin_client, model):
     response = admin_client.get(reverse(f"admin:mandates_{model}_changelist"), {"q": "2553"})
     assert response.status_code == 200
     add = admin_client.get(reverse(f"admin:mandates_{model}_add"))
-    # Status updates are added from their request, never on their own.
-    assert add.status_code == (403 if model == "statusupdate" else 200)
+    # Status updates are added from their request, never on their own; coverage items come
+    # with the report they belong to.
+    assert add.status_code == (403 if model in ("statusupdate", "coverageitem") else 200)
 
 
 def test_request_change_page_shows_paragraph_and_timeline(admin_client):
