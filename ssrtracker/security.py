@@ -113,7 +113,8 @@ def security_event(event: str, request: HttpRequest | None = None, **details: An
         fields["address"] = client_address(request)
         fields["user"] = user.get_username() if user and user.is_authenticated else "-"
     fields.update(details)
-    text = " ".join(f"{key}={escape_control(value)!r}" for key, value in fields.items())
+    # repr() writes control characters as escapes, so a value cannot break the line.
+    text = " ".join(f"{key}={str(value)!r}" for key, value in fields.items())
     security_log.warning("event=%s %s", event, text)
 
 
