@@ -105,13 +105,14 @@ def find_expansions(source: str, filename: str = "<source>") -> list[str]:
     for scope in scopes:
         tainted = _tainted(scope)
         for node in ast.walk(scope):
-            expanded: list[ast.AST] = []
+            expanded: list[ast.expr] = []
             if isinstance(node, ast.Call):
                 expanded = [kw.value for kw in node.keywords if kw.arg is None]
             elif isinstance(node, ast.Dict):
                 expanded = [v for k, v in zip(node.keys, node.values, strict=True) if k is None]
             for value in expanded:
                 if _carries_client_keys(value, tainted):
+                    assert isinstance(node, ast.Call | ast.Dict)
                     code = ast.unparse(node)[:120]
                     found[(node.lineno, code)] = f"{filename}:{node.lineno}: {code}"
     return [found[key] for key in sorted(found)]
