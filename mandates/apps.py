@@ -9,6 +9,8 @@ class MandatesConfig(AppConfig):
 
     def ready(self) -> None:
         from mandates import events, webhooks
+        from ssrtracker import security
 
         events.connect()
         webhooks.connect()
+        security.connect_axes_signals()

@@ -37,5 +37,7 @@ urlpatterns = [
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
 ]
 
+handler400 = "ssrtracker.errors.bad_request"
+handler403 = "ssrtracker.errors.permission_denied"
 handler404 = "ssrtracker.errors.page_not_found"
 handler500 = "ssrtracker.errors.server_error"

@@ -95,3 +95,13 @@ def administrator(db):
     user = UserFactory.create(is_staff=True, is_superuser=True)
     user.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit and token-failure counters live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -172,12 +172,12 @@ class DocumentToolsMixin:
         if not pairs:
             messages.warning(request, _("Select the requests to carry forward."))
             return
-        requests = Request.objects.in_bulk([r for r, _p in pairs])
+        sources = Request.objects.in_bulk([r for r, _p in pairs])
         paragraphs = Paragraph.objects.filter(document=new).in_bulk([p for _r, p in pairs])
         done: list[str] = []
         with transaction.atomic():
             for request_id, paragraph_id in pairs:
-                source, target = requests.get(request_id), paragraphs.get(paragraph_id)
+                source, target = sources.get(request_id), paragraphs.get(paragraph_id)
                 if source is None or target is None:
                     continue
                 try:

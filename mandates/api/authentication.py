@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -12,26 +14,61 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from mandates.models import ApiToken
+from ssrtracker.security import client_address, security_event
 
 # Writing last_used_at on every call would make each read a write; once a minute is enough to
 # tell whether a token is still in use.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
+class TokenLockedOut(exceptions.Throttled):
+    default_detail = _("Too many invalid tokens from this address. Try again later.")
+
+
+def _failure_key(address: str) -> str:
+    return f"api-token-failures:{address}"
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """Bearer tokens, with a back-off per address: after ``API_TOKEN_FAILURE_LIMIT`` refused
+    tokens within ``API_TOKEN_FAILURE_WINDOW_SECONDS`` the address gets 429 without its token
+    being looked at, until the window has passed (counted in the cache: set ``CACHE_URL`` so
+    all web processes share the count)."""
+
     keywords = ("Bearer", "Token")
 
     def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].decode("latin-1") not in self.keywords:
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Give the token after the word Bearer."))
+        address = client_address(request._request)
+        failures = cache.get(_failure_key(address), 0)
+        if failures >= settings.API_TOKEN_FAILURE_LIMIT:
+            security_event("api_token_locked_out", request._request, failures=failures)
+            raise TokenLockedOut(wait=settings.API_TOKEN_FAILURE_WINDOW_SECONDS)
         try:
-            secret = header[1].decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        return self.authenticate_secret(secret)
+            if len(header) != 2:
+                raise exceptions.AuthenticationFailed(_("Give the token after the word Bearer."))
+            try:
+                secret = header[1].decode("ascii")
+            except UnicodeDecodeError:
+                raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+            return self.authenticate_secret(secret)
+        except exceptions.AuthenticationFailed as exc:
+            self._record_failure(request, address, str(exc.detail))
+            raise
+
+    def _record_failure(self, request: Request, address: str, reason: str) -> None:
+        key = _failure_key(address)
+        window = settings.API_TOKEN_FAILURE_WINDOW_SECONDS
+        # add() then incr() keeps the count atomic on Redis; the window starts at the first one.
+        cache.add(key, 0, timeout=window)
+        try:
+            failures = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=window)
+            failures = 1
+        security_event("api_token_invalid", request._request, reason=reason, failures=failures)
 
     def authenticate_secret(self, secret: str) -> tuple[Any, ApiToken]:
         parts = secret.split("_")

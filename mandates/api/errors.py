@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from mandates.services import StaleVersion, TransitionNotAllowed, WorkflowError
+from ssrtracker.security import security_event
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -32,7 +33,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {"detail": "This would break a data rule (a duplicate or a missing link)."},
             status=status.HTTP_409_CONFLICT,
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
+        request = context.get("request")
+        security_event(
+            "access_denied",
+            getattr(request, "_request", None),
+            status=403,
+            reason=str(getattr(exc, "detail", exc.__class__.__name__)),
+        )
+    return response
 
 
 def _rename_all(body: dict[str, Any]) -> dict[str, Any]:

@@ -41,7 +41,8 @@ DEMO_USERS = [
 
 DEMO_API_USER = "api.client"
 DEMO_API_UNIT = "SSRU"
-DEMO_TOKEN_NAME = "Demo token"  # noqa: S105 - a label, not a secret
+# Reviewed (bandit B105): the token's label, not a secret.
+DEMO_TOKEN_NAME = "Demo token"  # noqa: S105  # nosec B105
 
 
 class Command(BaseCommand):
