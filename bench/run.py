@@ -276,8 +276,9 @@ OVERVIEW_SQL = [
           GROUP BY 1""",
         """SELECT date_trunc('month', created_at), count(*) FROM mandates_request
           WHERE archived_at IS NULL AND created_at >= %(year)s GROUP BY 1""",
-        """SELECT date_trunc('month', created_at), count(*) FROM mandates_statusupdate
-          WHERE created_at >= %(year)s GROUP BY 1""",
+        """SELECT date_trunc('month', s.created_at), count(*) FROM mandates_statusupdate s
+          JOIN mandates_request r ON r.id = s.request_id
+          WHERE r.archived_at IS NULL AND s.created_at >= %(year)s GROUP BY 1""",
         _LIST.format(due="r.due_date < %(today)s"),
         _LIST.format(due="r.due_date BETWEEN %(today)s AND %(d30)s"),
         _LIST.format(due="r.due_date BETWEEN %(d31)s AND %(d90)s"),
