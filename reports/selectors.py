@@ -134,7 +134,7 @@ def due_lists(
     )
     lists: tuple[list[Request], list[Request], list[Request]] = ([], [], [])
     for row in rows:
-        lists[row.bucket].append(row)  # type: ignore[attr-defined]
+        lists[row.bucket].append(row)
     return lists
 
 
