@@ -482,7 +482,12 @@ def load(database_url: str, token: str, duration: int, request_ids: list[int]) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--admin-url", default=os.environ.get("BENCH_ADMIN_URL", DEFAULT_ADMIN_URL))
+    parser.add_argument(
+        "--admin-url",
+        "--database-url",
+        default=os.environ.get("BENCH_ADMIN_URL", DEFAULT_ADMIN_URL),
+        help="A PostgreSQL server and a user that may create databases (its database is unused).",
+    )
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--job-scales", default="0.1,1", help="Scales for the jobs (comma list).")
     parser.add_argument(
@@ -554,10 +559,12 @@ def main() -> None:
             .values_list("pk", flat=True)[:200]
         )
         result = load(url, token, args.duration, ids)
-        workers = result.get("workers")
-        print(f"5. Load run: wrk -t2 -c8, {args.duration} s each, gunicorn with {workers} workers")
+        print("5. Load run", end="")
         if "error" in result:
-            print("   " + result["error"])
+            print(f"\n   {result['error']}")
+        else:
+            workers = result.get("workers")
+            print(f": wrk -t2 -c8, {args.duration} s each, gunicorn with {workers} workers")
         for mode in ("list", "detail", "patch", "mix"):
             r = result.get(mode) or {}
             if not r:
