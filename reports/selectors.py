@@ -246,33 +246,6 @@ def counts_by(
     return rows[0], rows[1], rows[2]
 
 
-def by_mission(requests: QuerySet[Request], *, today: datetime.date) -> list[Mission]:
-    missions: QuerySet[Any] = Mission.objects.all()
-    return list(
-        missions.annotate(**_counts(requests, today=today, path="requests"))
-        .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
-        .order_by("-overdue_count", "-open_count", "acronym")
-    )
-
-
-def by_unit(requests: QuerySet[Request], *, today: datetime.date) -> list[Unit]:
-    units: QuerySet[Any] = Unit.objects.all()
-    return list(
-        units.annotate(**_counts(requests, today=today, path="led_requests"))
-        .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
-        .order_by("-overdue_count", "-open_count", "acronym")
-    )
-
-
-def by_resolution(requests: QuerySet[Request], *, today: datetime.date) -> list[Document]:
-    documents: QuerySet[Any] = Document.objects.filter(kind=DocumentKind.RESOLUTION)
-    return list(
-        documents.annotate(**_counts(requests, today=today, path="paragraphs__requests"))
-        .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
-        .order_by("-date", "symbol")
-    )
-
-
 def latest_updates(
     requests: QuerySet[Request], *, limit: int = 10, since: datetime.date | None = None
 ) -> list[StatusUpdate]:
