@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any
 
 from django import forms
+from django.db.models import F, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from mandates.models import Mission, Request, Theme, Unit
@@ -58,6 +60,46 @@ class DashboardFilters(forms.Form):
                     del self.fields[name]
         for field in self.fields.values():
             field.widget.attrs["class"] = "filter-input"
+        self._options: dict[str, list[tuple[str, str]]] | None = None
+        for name in ("mission", "unit", "theme"):
+            menu = self.fields.get(name)
+            if isinstance(menu, forms.ModelChoiceField):
+                # A callable: the options are loaded when the form is drawn, all in one query.
+                menu.choices = partial(self._choices, name, menu.empty_label)
+
+    def _choices(self, name: str, empty_label: Any) -> list[tuple[str, Any]]:
+        """The options of the mission, unit and theme menus, read together in one query (a
+        UNION), labelled as ``str()`` labels the objects. Validation still goes through each
+        field's queryset."""
+        if self._options is None:
+            wanted = [n for n in ("mission", "unit", "theme") if n in self.fields]
+            parts: list[QuerySet[Any]] = []
+            sources: list[tuple[Any, str, str, str]] = [
+                (Mission, "mission", "acronym", "host_country"),
+                (Unit, "unit", "acronym", "name"),
+                (Theme, "theme", "slug", "name"),
+            ]
+            for model, menu, key, extra in sources:
+                if menu in wanted:
+                    parts.append(
+                        model.objects.annotate(menu=Value(menu), key=F(key), extra=F(extra))
+                        .values_list("menu", "key", "extra")
+                        .order_by()
+                    )
+            rows = parts[0].union(*parts[1:], all=True) if parts else []
+            options: dict[str, list[tuple[str, str]]] = {n: [] for n in wanted}
+            for menu, key, extra in rows:
+                label = {
+                    "mission": f"{key} ({extra})",  # Mission.__str__
+                    "unit": f"{key} – {extra}",  # Unit.__str__
+                    "theme": extra,  # Theme.__str__
+                }[menu]
+                options[menu].append((key, label))
+            options.get("mission", []).sort(key=lambda o: o[0])
+            options.get("unit", []).sort(key=lambda o: o[0])
+            options.get("theme", []).sort(key=lambda o: o[1])
+            self._options = options
+        return [("", empty_label or ""), *self._options[name]]
 
     @property
     def values(self) -> dict[str, Any]:

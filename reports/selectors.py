@@ -8,8 +8,24 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 
 from mandates.choices import DocumentKind, RequestStatus
@@ -93,38 +109,66 @@ def due_between(
     return list(queryset[:limit] if limit else queryset)
 
 
+def due_lists(
+    requests: QuerySet[Request], *, today: datetime.date, limit: int = LIST_LIMIT
+) -> tuple[list[Request], list[Request], list[Request]]:
+    """The overview's three lists of open requests, soonest due first: overdue, due in the next
+    30 days, due in 31 to 90 days; at most ``limit`` each (1 query: a row number per list)."""
+    bucket = Case(
+        When(due_date__lt=today, then=Value(0)),
+        When(due_date__lte=today + _days(30), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    rows = (
+        requests.filter(OPEN, due_date__lte=today + _days(90))
+        .annotate(
+            bucket=bucket,
+            rank=Window(
+                RowNumber(), partition_by=[bucket], order_by=[F("due_date"), F("reference")]
+            ),
+        )
+        .filter(rank__lte=limit)
+        .select_related("lead_unit")
+        .order_by("due_date", "reference")
+    )
+    lists: tuple[list[Request], list[Request], list[Request]] = ([], [], [])
+    for row in rows:
+        lists[row.bucket].append(row)
+    return lists
+
+
+def _month_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the current time zone: comparing the stored time with
+    it (not its date) lets the database use the index on the column."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def activity_by_month(
     requests: QuerySet[Request], *, today: datetime.date, months: int = 12
 ) -> tuple[list[datetime.date], list[int], list[int], list[int]]:
     """Per month over the last ``months`` months: requests completed, requests created and
-    updates recorded (3 queries)."""
+    updates recorded (1 query: the three counts joined with UNION ALL)."""
     starts = _month_starts(today, months)
-    completed = dict(
-        requests.filter(status=S.COMPLETED, closed_at__date__gte=starts[0])
-        .annotate(month=TruncMonth("closed_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    created = dict(
-        requests.filter(created_at__date__gte=starts[0])
-        .annotate(month=TruncMonth("created_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    updates = dict(
-        StatusUpdate.objects.filter(
-            request__in=requests.values("pk"), created_at__date__gte=starts[0]
+    since = _month_start(starts[0])
+
+    def per_month(queryset: QuerySet[Any], series: int, column: str) -> QuerySet[Any]:
+        return (
+            queryset.filter(**{f"{column}__gte": since})
+            .annotate(series=Value(series), month=TruncMonth(column))
+            .values("series", "month")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        .annotate(month=TruncMonth("created_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
+
+    completed = per_month(requests.filter(status=S.COMPLETED), 0, "closed_at")
+    created = per_month(requests, 1, "created_at")
+    updates = per_month(
+        StatusUpdate.objects.filter(request__in=requests.values("pk")), 2, "created_at"
     )
-    series = [
-        {_as_date(k): v for k, v in counts.items()} for counts in (completed, created, updates)
-    ]
+    series: list[dict[datetime.date, int]] = [{}, {}, {}]
+    for row in completed.union(created, updates, all=True):
+        series[row["series"]][_as_date(row["month"])] = row["n"]
     return starts, *([counts.get(m, 0) for m in starts] for counts in series)  # type: ignore[return-value]
 
 
@@ -146,31 +190,60 @@ def _counts(requests: QuerySet[Request], *, today: datetime.date, path: str) -> 
     }
 
 
-def by_mission(requests: QuerySet[Request], *, today: datetime.date) -> list[Mission]:
-    missions: QuerySet[Any] = Mission.objects.all()
-    return list(
-        missions.annotate(**_counts(requests, today=today, path="requests"))
-        .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
-        .order_by("-overdue_count", "-open_count", "acronym")
-    )
+def counts_by(
+    requests: QuerySet[Request], *, today: datetime.date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Open, overdue and completed requests by mission, by lead unit and by resolution, only
+    where there is one open or completed (1 query: three GROUP BYs joined with UNION ALL).
 
+    Each part groups the selected requests themselves (not every mission with a subquery over
+    the requests), so the cost follows the selection, not missions × requests. Rows are dicts
+    with the keys the templates read (``acronym``, ``host_country``, ``name``, ``pk``,
+    ``citation_label`` and the three counts).
+    """
 
-def by_unit(requests: QuerySet[Request], *, today: datetime.date) -> list[Unit]:
-    units: QuerySet[Any] = Unit.objects.all()
-    return list(
-        units.annotate(**_counts(requests, today=today, path="led_requests"))
-        .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
-        .order_by("-overdue_count", "-open_count", "acronym")
-    )
+    def part(queryset: QuerySet[Any], kind: int, key: str, label: str, extra: str, day: Any):
+        # A request rests on one or more paragraphs of a resolution: only there count distinct.
+        distinct = kind == 2
+        counts = {
+            "open_count": Count("pk", filter=OPEN, distinct=distinct),
+            "overdue_count": Count("pk", filter=OPEN & Q(due_date__lt=today), distinct=distinct),
+            "completed_count": Count("pk", filter=Q(status=S.COMPLETED), distinct=distinct),
+        }
+        return (
+            queryset.annotate(kind=Value(kind), key=F(key), label=F(label), extra=F(extra), day=day)
+            .values("kind", "key", "label", "extra", "day")
+            .annotate(**counts)
+            .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
+            .order_by()
+        )
 
-
-def by_resolution(requests: QuerySet[Request], *, today: datetime.date) -> list[Document]:
-    documents: QuerySet[Any] = Document.objects.filter(kind=DocumentKind.RESOLUTION)
-    return list(
-        documents.annotate(**_counts(requests, today=today, path="paragraphs__requests"))
-        .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
-        .order_by("-date", "symbol")
-    )
+    no_day = Cast(Value(None), DateField())  # typed NULL: PostgreSQL must match the UNION
+    missions = part(
+        requests.filter(missions__isnull=False),
+        0, "missions__id", "missions__acronym", "missions__host_country", no_day,
+    )  # fmt: skip
+    units = part(requests, 1, "lead_unit_id", "lead_unit__acronym", "lead_unit__name", no_day)
+    resolutions = part(
+        requests.filter(paragraphs__document__kind=DocumentKind.RESOLUTION),
+        2, "paragraphs__document_id", "paragraphs__document__citation_label",
+        "paragraphs__document__symbol", F("paragraphs__document__date"),
+    )  # fmt: skip
+    rows: tuple[list[dict[str, Any]], ...] = ([], [], [])
+    for row in missions.union(units, resolutions, all=True):
+        kind = row.pop("kind")
+        if kind == 0:
+            row.update(pk=row["key"], acronym=row["label"], host_country=row["extra"])
+        elif kind == 1:
+            row.update(pk=row["key"], acronym=row["label"], name=row["extra"])
+        else:
+            row.update(pk=row["key"], citation_label=row["label"], symbol=row["extra"])
+        rows[kind].append(row)
+    for table in rows[:2]:
+        table.sort(key=lambda r: (-r["overdue_count"], -r["open_count"], r["acronym"]))
+    rows[2].sort(key=lambda r: r["symbol"])
+    rows[2].sort(key=lambda r: str(r["day"] or ""), reverse=True)
+    return rows[0], rows[1], rows[2]
 
 
 def latest_updates(

@@ -68,6 +68,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     figures = selectors.figures(requests, today=today, since=since)
     counts = selectors.status_counts(figures)
     months, completed, created, updated = selectors.activity_by_month(requests, today=today)
+    overdue, due_30, due_90 = selectors.due_lists(requests, today=today)
+    by_mission, by_unit, by_resolution = selectors.counts_by(requests, today=today)
     month_labels = [date_format(m, "M y") for m in months]
     context = {
         "filters": filters,
@@ -84,12 +86,12 @@ def overview(request: HttpRequest) -> HttpResponse:
             title=_("Activity by month: requests completed, new requests, updates recorded"),
         ),
         "completion_table": list(zip(month_labels, completed, created, updated, strict=True)),
-        "overdue": selectors.overdue(requests, today=today),
-        "due_30": selectors.due_between(requests, start=today, end=today + _days(30)),
-        "due_90": selectors.due_between(requests, start=today + _days(31), end=today + _days(90)),
-        "missions": selectors.by_mission(requests, today=today),
-        "units": selectors.by_unit(requests, today=today),
-        "resolutions": selectors.by_resolution(requests, today=today),
+        "overdue": overdue,
+        "due_30": due_30,
+        "due_90": due_90,
+        "missions": by_mission,
+        "units": by_unit,
+        "resolutions": by_resolution,
         "updates": selectors.latest_updates(requests, since=since),
         "since": since,
         "exports": _exports(filters),

@@ -217,13 +217,17 @@ class ParagraphFilter(UpdatedSinceMixin):
 
 
 class RequestFilter(UpdatedSinceMixin):
+    # distinct=False: a column of the request itself cannot duplicate rows, and SELECT DISTINCT
+    # over every column made the count and the page cost twice as much at 100k requests.
     status = df.MultipleChoiceFilter(
-        choices=RequestStatus.choices, help_text=_("One or more statuses (repeat the parameter).")
+        choices=RequestStatus.choices,
+        distinct=False,
+        help_text=_("One or more statuses (repeat the parameter)."),
     )
     open = BooleanFilter(
         method="filter_open", help_text=_("true: not started, in progress or on hold.")
     )
-    priority = df.MultipleChoiceFilter(choices=Priority.choices)
+    priority = df.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     recurrence = df.ChoiceFilter(choices=Recurrence.choices)
     mission = df.ModelChoiceFilter(
         queryset=Mission.objects.all(), method="filter_mission", help_text=_("Mission id.")

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mandates import services
-from mandates.api.fields import CompactRelatedField
+from mandates.api.fields import CompactRelatedField, DetailUrlField
 from mandates.choices import ProgressStatus, Rating
 from mandates.models import (
     Benchmark,
@@ -163,7 +163,7 @@ class RequestSerializer(serializers.ModelSerializer):
     """A request. PATCH changes ``status`` (with a ``note``), ``due_date``, ``priority``,
     ``lead_unit``, ``supporting_units`` and ``missions``; everything else is read-only."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:request-detail")
+    url = DetailUrlField(view_name="api:request-detail")
     lead_unit = compact("unit", _acronym, queryset=Unit.objects.all())
     supporting_units = compact("unit", _acronym, many=True, queryset=Unit.objects.all())
     missions = compact("mission", _acronym, many=True, queryset=Mission.objects.all())

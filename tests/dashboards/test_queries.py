@@ -125,3 +125,8 @@ def test_page_query_counts_do_not_depend_on_the_data_size(client, seeded, manage
     after = {url: count_queries(client, url) for url in urls}
     assert after == before
     assert max(before.values()) <= 20, before
+    # The overview: session, user, the user's and the group's permissions (4, Django's auth);
+    # figures; activity by month (one UNION); the three due lists (one windowed query); counts
+    # by mission, unit and resolution (one UNION); latest updates; the filter form's missions,
+    # units and themes (one UNION).
+    assert before["/dashboard/"] <= 10, before

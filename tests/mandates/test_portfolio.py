@@ -1,0 +1,90 @@
+"""The generated portfolio: the counts asked for, the same rows for the same seed, and the
+guards that keep it out of real databases."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from mandates.choices import RequestStatus
+from mandates.models import (
+    Benchmark,
+    BenchmarkAssessment,
+    Document,
+    Mission,
+    Paragraph,
+    Request,
+    StatusUpdate,
+    Unit,
+)
+from mandates.portfolio import Portfolio, sizes
+from tests.factories import UnitFactory
+
+TODAY = datetime.date(2026, 11, 22)
+SCALE = 0.002  # 200 requests, about 2,000 updates
+
+
+def rows(seed: int) -> dict[str, list[tuple]]:
+    portfolio = Portfolio(scale=SCALE, seed=seed, today=TODAY)
+    return {table.name: list(table.rows) for table in portfolio.tables()}
+
+
+def generate(*args: str) -> str:
+    out = io.StringIO()
+    call_command(
+        "generate_portfolio", "--scale", str(SCALE), "--today", "2026-11-22", *args, stdout=out
+    )
+    return out.getvalue()
+
+
+def test_same_seed_gives_the_same_rows():
+    assert rows(7) == rows(7)
+
+
+def test_another_seed_gives_other_rows():
+    assert rows(7)["mandates.Request"] != rows(8)["mandates.Request"]
+
+
+@pytest.mark.django_db
+def test_generates_the_counts_of_the_scale():
+    generate("--yes")
+    n = sizes(SCALE)
+    assert Mission.objects.count() == n["missions"]
+    assert Unit.objects.count() == n["units"]
+    assert Document.objects.count() == n["documents"]
+    assert Paragraph.objects.count() == n["documents"] * 20
+    assert Request.objects.count() == n["requests"]
+    assert Benchmark.objects.count() == n["benchmarks"]
+    assert BenchmarkAssessment.objects.count() == n["benchmarks"] * 10
+    assert 5 * n["requests"] < StatusUpdate.objects.count() < 15 * n["requests"]
+    statuses = set(Request.objects.values_list("status", flat=True))
+    assert {RequestStatus.COMPLETED, RequestStatus.IN_PROGRESS} <= statuses
+    assert Request.objects.open().filter(due_date__lt=TODAY).exists()
+    # Sequences follow the generated ids, so the app can add rows afterwards.
+    assert Request.objects.create(
+        reference="after", title="t", lead_unit=Unit.objects.order_by("pk")[0]
+    )
+
+
+@pytest.mark.django_db
+def test_a_second_run_does_nothing():
+    generate("--yes")
+    count = Request.objects.count()
+    assert "nothing done" in generate("--yes")
+    assert Request.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_refuses_a_database_with_real_data():
+    UnitFactory()
+    with pytest.raises(CommandError, match="not generated"):
+        generate("--yes")
+
+
+def test_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        generate()
