@@ -106,8 +106,11 @@ class Command(BaseCommand):
                 model, db_table = _model_and_table(table.name)
                 touched.append(model)
                 counts[table.name] = 0
+                extra, values = _defaults(model, table.columns, is_m2m=table.name.count(".") > 1)
                 for chunk in _chunks(table.rows):
-                    _insert(db_table, table.columns, chunk)
+                    if extra:
+                        chunk = [(*row, *values) for row in chunk]
+                    _insert(db_table, [*table.columns, *extra], chunk)
                     counts[table.name] += len(chunk)
                     written += len(chunk)
                     while progress.done < min(written // CHUNK, progress.total - 1):
@@ -127,6 +130,25 @@ class Command(BaseCommand):
                 f"in {elapsed:.1f} s."
             )
         )
+
+
+def _defaults(
+    model: type[models.Model], columns: list[str], *, is_m2m: bool
+) -> tuple[list[str], list[Any]]:
+    """Columns the generator does not set, with their model defaults ("" for text), so that
+    fields added to the models later get their default rather than NULL."""
+    if is_m2m:
+        return [], []
+    extra: list[str] = []
+    values: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.column is None or field.column in columns:
+            continue
+        if not field.has_default() and field.null:
+            continue  # NULL is fine
+        extra.append(field.column)
+        values.append(field.get_db_prep_save(field.get_default(), connection))
+    return extra, values
 
 
 def _next_ids() -> dict[str, int]:
