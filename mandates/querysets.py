@@ -43,7 +43,29 @@ class RequestQuerySet(models.QuerySet):
         return self.for_units([unit_id])
 
     def for_mission(self, mission_id: int) -> RequestQuerySet:
-        return self.filter(missions__id=mission_id)
+        """Requests concerning the mission (a subquery: combines with other filters without
+        duplicate rows)."""
+        through = self.model._meta.get_field("missions").remote_field.through  # type: ignore[union-attr]
+        return self.filter(
+            pk__in=through.objects.filter(mission_id=mission_id).values("request_id")
+        )
+
+    def _via_paragraphs(self, **lookups: object) -> RequestQuerySet:
+        through = self.model._meta.get_field("paragraphs").remote_field.through  # type: ignore[union-attr]
+        paragraphs = {f"paragraph__{key}": value for key, value in lookups.items()}
+        return self.filter(pk__in=through.objects.filter(**paragraphs).values("request_id"))
+
+    def for_document(self, document_id: int) -> RequestQuerySet:
+        """Requests resting on a paragraph of the document."""
+        return self._via_paragraphs(document_id=document_id)
+
+    def for_theme(self, slug: str) -> RequestQuerySet:
+        """Requests resting on a paragraph with the theme."""
+        return self._via_paragraphs(themes__slug=slug)
+
+    def citing(self, prefix: str) -> RequestQuerySet:
+        """Requests resting on a paragraph whose citation starts with ``prefix``."""
+        return self._via_paragraphs(citation__istartswith=prefix)
 
     def for_units(self, unit_ids: Iterable[int]) -> RequestQuerySet:
         """Requests led or supported by any of the units, each once."""

@@ -119,13 +119,11 @@ class DashboardFilters(forms.Form):
         values = self.values
         queryset = Request.objects.active()
         if values.get("mission"):
-            missions = Request.missions.through.objects.filter(mission=values["mission"])
-            queryset = queryset.filter(pk__in=missions.values("request_id"))
+            queryset = queryset.for_mission(values["mission"].pk)
         if values.get("unit"):
             queryset = queryset.for_units([values["unit"].pk])
         if values.get("theme"):
-            through = Request.paragraphs.through.objects.filter(paragraph__themes=values["theme"])
-            queryset = queryset.filter(pk__in=through.values("request_id"))
+            queryset = queryset.for_theme(values["theme"].slug)
         return queryset
 
     def api_query(self) -> dict[str, Any]:

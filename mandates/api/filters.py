@@ -277,23 +277,19 @@ class RequestFilter(UpdatedSinceMixin):
         return qs.filter(query) if value else qs.exclude(query)
 
     def filter_mission(self, qs: QuerySet, name: str, value: Mission) -> QuerySet:
-        through = Request.missions.through.objects.filter(mission=value)
-        return qs.filter(pk__in=through.values("request_id"))
+        return qs.for_mission(value.pk)  # type: ignore[attr-defined]
 
     def filter_unit(self, qs: QuerySet, name: str, value: Unit) -> QuerySet:
         return qs.for_units([value.pk])  # type: ignore[attr-defined]
 
     def filter_document(self, qs: QuerySet, name: str, value: Document) -> QuerySet:
-        through = Request.paragraphs.through.objects.filter(paragraph__document=value)
-        return qs.filter(pk__in=through.values("request_id"))
+        return qs.for_document(value.pk)  # type: ignore[attr-defined]
 
     def filter_citation(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        through = Request.paragraphs.through.objects.filter(paragraph__citation__istartswith=value)
-        return qs.filter(pk__in=through.values("request_id"))
+        return qs.citing(value)  # type: ignore[attr-defined]
 
     def filter_theme(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        through = Request.paragraphs.through.objects.filter(paragraph__themes__slug=value)
-        return qs.filter(pk__in=through.values("request_id"))
+        return qs.for_theme(value)  # type: ignore[attr-defined]
 
     def filter_overdue(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
         query = Q(status__in=RequestStatus.open(), due_date__lt=timezone.localdate())
@@ -330,12 +326,10 @@ class StatusUpdateFilter(df.FilterSet):
         fields = ["request"]
 
     def filter_mission(self, qs: QuerySet, name: str, value: Mission) -> QuerySet:
-        through = Request.missions.through.objects.filter(mission=value)
-        return qs.filter(request_id__in=through.values("request_id"))
+        return qs.filter(request_id__in=Request.objects.for_mission(value.pk).values("pk"))
 
     def filter_unit(self, qs: QuerySet, name: str, value: Unit) -> QuerySet:
-        requests = Request.objects.for_units([value.pk]).values("pk")
-        return qs.filter(request_id__in=requests)
+        return qs.filter(request_id__in=Request.objects.for_units([value.pk]).values("pk"))
 
 
 class BenchmarkFilter(UpdatedSinceMixin):
