@@ -450,13 +450,15 @@ class Portfolio:
         names: dict[int, str],
     ) -> Iterator[tuple[Any, ...]]:
         """Each request's timeline: started, notes, then its current status; spread between its
-        creation and its closing (or now)."""
+        creation and its closing (or now). A closed request's last update is at its closing."""
         rng, now = self.rng, self.now
         pk = self.start.get("update", 1)
         for request in requests:
             count = rng.randrange(2, 2 * MEAN_UPDATES - 1)
             end = request.closed_at or now
             moments = sorted(self._moment(request.created_at, end) for _ in range(count))
+            if request.closed_at is not None:
+                moments[-1] = request.closed_at  # the update that closed it, at that moment
             chain: list[tuple[str, str]]
             if request.status == S.NOT_STARTED:
                 chain = [(S.NOT_STARTED, S.NOT_STARTED)] * count

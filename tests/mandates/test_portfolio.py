@@ -70,6 +70,19 @@ def test_generates_the_counts_of_the_scale():
 
 
 @pytest.mark.django_db
+def test_a_closed_request_was_closed_by_its_last_update():
+    """Summaries date a completion by its status update and "open at the end of a period" by
+    ``closed_at``: in generated data both must tell the same story."""
+    generate("--yes")
+    closed = Request.objects.filter(closed_at__isnull=False)
+    assert closed.count() > 10
+    for request in closed:
+        last = request.updates.order_by("-created_at", "-pk").first()
+        assert last is not None
+        assert (last.created_at, last.status_to) == (request.closed_at, request.status)
+
+
+@pytest.mark.django_db
 def test_a_second_run_does_nothing():
     generate("--yes")
     count = Request.objects.count()
