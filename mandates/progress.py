@@ -20,8 +20,8 @@ class Progress:
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self._last_step = -1
 
-    def advance(self, note: str = "") -> None:
-        self.done += 1
+    def advance(self, note: str = "", *, by: int = 1) -> None:
+        self.done += by
         fraction = self.done / self.total
         elapsed = time.monotonic() - self.started
         left = elapsed / fraction - elapsed if fraction else 0.0

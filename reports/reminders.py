@@ -7,16 +7,21 @@ message or a restarted worker):
    reached today (:func:`reports.periods.reminder_point`) for each focal point of its lead unit
    (and of its supporting units when ``REMINDER_SUPPORTING_UNITS`` is on), minus what the
    ledger already holds and what the person opted out of.
-2. **Claim** (one transaction, recipients locked): insert one :class:`ReminderDigest` per person
-   and one :class:`Reminder` per planned point under the ledger's unique constraint. A reminder
-   belongs to exactly one digest from then on, and a digest's content and Message-ID never
-   change.
+2. **Claim** (one transaction per batch of people, their rows locked, then planned): insert one
+   :class:`ReminderDigest` per person and one :class:`Reminder` per planned point under the
+   ledger's unique constraint. A reminder belongs to exactly one digest from then on, and a
+   digest's content and Message-ID never change.
 3. **Deliver** (one transaction per digest, the digest row locked with ``SKIP LOCKED``): send
    the e-mail, then mark it sent in the same transaction. A crash after the SMTP server accepted
    the message but before the commit leaves the digest pending; it is sent again later with the
    same Message-ID, so the receiving side sees one message twice at worst, never two different
    messages for one reminder, and nothing is lost. An SMTP error marks it failed with a growing
    backoff; :func:`retry_due_digests` picks it up again until it is sent.
+
+Steps 1 and 2 run for ``REMINDER_BATCH_SIZE`` people at a time, reading their requests
+:data:`CHUNK_SIZE` at a time, and step 3 one digest at a time, naming at most
+``REMINDER_DIGEST_LIMIT`` requests: a run's memory does not grow with the number of requests or
+people.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import hashlib
 import logging
 import smtplib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from enum import StrEnum
@@ -36,7 +42,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +59,9 @@ logger = logging.getLogger(__name__)
 
 #: A backoff never grows past a day.
 MAX_BACKOFF = datetime.timedelta(days=1)
+
+#: Requests a run reads at a time while planning a batch of people.
+CHUNK_SIZE = 500
 
 
 class Delivery(StrEnum):
@@ -76,19 +85,11 @@ class PlannedReminder:
 
 
 @dataclass
-class ReminderPlan:
-    """What a run on ``today`` would claim; ``requests`` and ``recipients`` for display."""
+class Claim:
+    """What claiming a batch of people recorded: the new digests and how many reminders."""
 
-    today: datetime.date
-    items: list[PlannedReminder] = field(default_factory=list)
-    requests: dict[int, Request] = field(default_factory=dict)
-    recipients: dict[int, User] = field(default_factory=dict)
-
-    def by_recipient(self) -> dict[int, list[PlannedReminder]]:
-        grouped: dict[int, list[PlannedReminder]] = defaultdict(list)
-        for item in self.items:
-            grouped[item.recipient_id].append(item)
-        return dict(grouped)
+    digest_ids: list[int] = field(default_factory=list)
+    reminders: int = 0
 
 
 @dataclass
@@ -119,69 +120,118 @@ def _wants(user: User, days_before: int, today: datetime.date) -> bool:
     )
 
 
-def plan_reminders(*, today: datetime.date | None = None) -> ReminderPlan:
-    """Step 1: the reminders a run on ``today`` would claim (four queries, however many rows).
+def _focal_points() -> QuerySet[UnitMembership]:
+    """Memberships that receive reminders: focal points, active, with an e-mail address."""
+    return UnitMembership.objects.filter(
+        role=MembershipRole.FOCAL_POINT, user__is_active=True
+    ).exclude(user__email="")
 
-    Queries: open requests with a due date within reach; supporting units (only when they are
-    reminded); focal-point memberships with their users and preferences; the ledger's keys for
-    those requests.
-    """
-    today = today or timezone.localdate()
-    days_before = settings.REMINDER_DAYS_BEFORE
-    horizon = today + datetime.timedelta(days=max(days_before, default=0))
-    candidates = Request.objects.open().filter(due_date__isnull=False, due_date__lte=horizon)
-    requests = {r.pk: r for r in candidates.select_related("lead_unit").order_by("due_date", "pk")}
-    plan = ReminderPlan(today=today, requests=requests)
-    if not requests:
-        return plan
 
-    units_of: dict[int, list[int]] = {pk: [r.lead_unit_id] for pk, r in requests.items()}
-    if settings.REMINDER_SUPPORTING_UNITS:
-        through = Request.supporting_units.through
-        for request_id, unit_id in through.objects.filter(
-            request_id__in=candidates.values("pk")
-        ).values_list("request_id", "unit_id"):
-            units_of[request_id].append(unit_id)
-    unit_ids = {unit_id for ids in units_of.values() for unit_id in ids}
-    focal_points: dict[int, list[User]] = defaultdict(list)
-    memberships = (
-        UnitMembership.objects.filter(
-            unit_id__in=unit_ids, role=MembershipRole.FOCAL_POINT, user__is_active=True
+def recipient_count() -> int:
+    """How many people a run considers (for a progress bar)."""
+    return _focal_points().values("user_id").distinct().count()
+
+
+def recipient_batches(*, size: int | None = None) -> Iterator[list[int]]:
+    """The ids of the people who can receive reminders, ascending, ``size`` at a time
+    (``REMINDER_BATCH_SIZE`` by default); one query per batch, resuming after the last id."""
+    size = size or settings.REMINDER_BATCH_SIZE
+    last = 0
+    while True:
+        ids = list(
+            _focal_points()
+            .filter(user_id__gt=last)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+            .distinct()[:size]
         )
-        .exclude(user__email="")
+        if ids:
+            yield ids
+        if len(ids) < size:
+            return
+        last = ids[-1]
+
+
+def _focal_points_by_unit(recipient_ids: list[int]) -> dict[int, list[User]]:
+    focal_points: dict[int, list[User]] = defaultdict(list)
+    for membership in (
+        _focal_points()
+        .filter(user_id__in=recipient_ids)
         .select_related("user", "user__reminder_preference")
         .order_by("user_id")
-    )
-    for membership in memberships:
+    ):
         focal_points[membership.unit_id].append(membership.user)
-    claimed = set(
-        Reminder.objects.filter(request_id__in=candidates.values("pk")).values_list(
-            "request_id", "recipient_id", "due_date", "days_before"
-        )
-    )
+    return focal_points
 
-    for request in requests.values():
-        due_date: datetime.date = request.due_date  # filtered above
-        point = reminder_point(
-            due_date=due_date,
-            today=today,
-            days_before=days_before,
-            overdue_every=settings.REMINDER_OVERDUE_EVERY_DAYS,
+
+def plan_reminders(
+    *, today: datetime.date, recipient_ids: list[int], chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[PlannedReminder]]:
+    """Step 1 for a batch of people: the reminders a run on ``today`` would claim for them, in
+    lists of at most ``chunk_size`` requests' worth.
+
+    Queries: the people's focal-point memberships with users and preferences; then per chunk
+    of requests (open, with a due date within reach, in those people's units, read in id
+    order), their supporting units (only when those are reminded) and the ledger's keys.
+    """
+    focal_points = _focal_points_by_unit(recipient_ids)
+    if not focal_points:
+        return
+    unit_ids = list(focal_points)
+    days_before = settings.REMINDER_DAYS_BEFORE
+    horizon = today + datetime.timedelta(days=max(days_before, default=0))
+    through = Request.supporting_units.through
+    supporting = settings.REMINDER_SUPPORTING_UNITS
+    reached = Q(lead_unit_id__in=unit_ids)
+    if supporting:
+        reached |= Q(pk__in=through.objects.filter(unit_id__in=unit_ids).values("request_id"))
+    candidates = (
+        Request.objects.open()
+        .filter(reached, due_date__isnull=False, due_date__lte=horizon)
+        .order_by("pk")
+        .values_list("pk", "due_date", "lead_unit_id")
+    )
+    last = 0
+    while True:
+        chunk = list(candidates.filter(pk__gt=last)[:chunk_size])
+        if not chunk:
+            return
+        last = chunk[-1][0]
+        request_ids = [pk for pk, _due, _lead in chunk]
+        units_of: dict[int, list[int]] = {pk: [lead] for pk, _due, lead in chunk}
+        if supporting:
+            for request_id, unit_id in through.objects.filter(
+                request_id__in=request_ids, unit_id__in=unit_ids
+            ).values_list("request_id", "unit_id"):
+                units_of[request_id].append(unit_id)
+        claimed = set(
+            Reminder.objects.filter(request_id__in=request_ids, recipient_id__in=recipient_ids)
+            .order_by()
+            .values_list("request_id", "recipient_id", "due_date", "days_before")
         )
-        if point is None:
-            continue
-        seen: set[int] = set()
-        for unit_id in units_of[request.pk]:
-            for user in focal_points.get(unit_id, []):
-                if user.pk in seen:
-                    continue
-                seen.add(user.pk)
-                item = PlannedReminder(request.pk, user.pk, due_date, point)
-                if item.key in claimed or not _wants(user, point, today):
-                    continue
-                plan.items.append(item)
-                plan.recipients[user.pk] = user
-    return plan
+        items = []
+        for request_id, due_date, _lead in chunk:
+            point = reminder_point(
+                due_date=due_date,
+                today=today,
+                days_before=days_before,
+                overdue_every=settings.REMINDER_OVERDUE_EVERY_DAYS,
+            )
+            if point is None:
+                continue
+            seen: set[int] = set()
+            for unit_id in units_of[request_id]:
+                for user in focal_points.get(unit_id, []):
+                    if user.pk in seen:
+                        continue
+                    seen.add(user.pk)
+                    item = PlannedReminder(request_id, user.pk, due_date, point)
+                    if item.key not in claimed and _wants(user, point, today):
+                        items.append(item)
+        if items:
+            yield items
+        if len(chunk) < chunk_size:
+            return
 
 
 def message_id_for(*, recipient_id: int, run_date: datetime.date, sequence: int) -> str:
@@ -195,73 +245,76 @@ def mail_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-@transaction.atomic
-def claim_reminders(*, plan: ReminderPlan, now: datetime.datetime | None = None) -> list[int]:
-    """Step 2: record the planned reminders in the ledger; return the new digests' ids.
+def claim_reminders(
+    *, today: datetime.date, recipient_ids: list[int], now: datetime.datetime | None = None
+) -> Claim:
+    """Step 2 for a batch of people: plan their reminders and record them in the ledger, in
+    one transaction.
 
-    The recipients' user rows are locked first, so two runs at once claim one after the other;
-    the second finds the first's rows and claims nothing. A digest already created today gets
-    no new reminder (it may have been sent): new ones go into a digest with the next sequence.
+    The people's user rows are locked first and the plan is read after, so of two runs at
+    once the second waits, then finds the first's reminders in the ledger and claims nothing.
+    A digest created by an earlier run today gets no new reminder (it may have been sent): new
+    ones go into a digest with the next sequence, one per person and run.
     """
     now = now or timezone.now()
-    grouped = plan.by_recipient()
-    if not grouped:
-        return []
-    recipient_ids = sorted(grouped)
-    list(
-        User.objects.select_for_update()
-        .filter(pk__in=recipient_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    claimed = set(
-        Reminder.objects.filter(
-            recipient_id__in=recipient_ids, request_id__in=[i.request_id for i in plan.items]
-        ).values_list("request_id", "recipient_id", "due_date", "days_before")
-    )
-    last_sequence = dict(
-        ReminderDigest.objects.filter(recipient_id__in=recipient_ids, run_date=plan.today)
-        .values("recipient_id")
-        .annotate(last=Max("sequence"))
-        .values_list("recipient_id", "last")
-    )
-    digests: list[ReminderDigest] = []
-    new_items: dict[int, list[PlannedReminder]] = {}
-    for recipient_id in recipient_ids:
-        items = [i for i in grouped[recipient_id] if i.key not in claimed]
-        if not items:
-            continue
-        sequence = last_sequence.get(recipient_id, 0) + 1
-        digests.append(
-            ReminderDigest(
-                recipient_id=recipient_id,
-                run_date=plan.today,
-                sequence=sequence,
-                message_id=message_id_for(
-                    recipient_id=recipient_id, run_date=plan.today, sequence=sequence
-                ),
-                created_at=now,
-                next_attempt_at=now,
-            )
+    claim = Claim()
+    with transaction.atomic():
+        list(
+            User.objects.select_for_update()
+            .filter(pk__in=recipient_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        new_items[recipient_id] = items
-    ReminderDigest.objects.bulk_create(digests)
-    Reminder.objects.bulk_create(
-        [
-            Reminder(
-                request_id=item.request_id,
-                recipient_id=item.recipient_id,
-                due_date=item.due_date,
-                days_before=item.days_before,
-                point_date=item.due_date - datetime.timedelta(days=item.days_before),
-                digest=digest,
-                created_at=now,
+        digests: dict[int, ReminderDigest] = {}
+        last_sequence: dict[int, int] | None = None
+        for items in plan_reminders(today=today, recipient_ids=recipient_ids):
+            newcomers = sorted({item.recipient_id for item in items} - digests.keys())
+            if newcomers:
+                if last_sequence is None:
+                    last_sequence = dict(
+                        ReminderDigest.objects.filter(
+                            recipient_id__in=recipient_ids, run_date=today
+                        )
+                        .values("recipient_id")
+                        .annotate(last=Max("sequence"))
+                        .values_list("recipient_id", "last")
+                    )
+                created = [
+                    _new_digest(recipient_id, today, last_sequence.get(recipient_id, 0) + 1, now)
+                    for recipient_id in newcomers
+                ]
+                ReminderDigest.objects.bulk_create(created)
+                digests.update((digest.recipient_id, digest) for digest in created)
+            Reminder.objects.bulk_create(
+                [
+                    Reminder(
+                        request_id=item.request_id,
+                        recipient_id=item.recipient_id,
+                        due_date=item.due_date,
+                        days_before=item.days_before,
+                        point_date=item.due_date - datetime.timedelta(days=item.days_before),
+                        digest=digests[item.recipient_id],
+                        created_at=now,
+                    )
+                    for item in items
+                ]
             )
-            for digest in digests
-            for item in new_items[digest.recipient_id]
-        ]
+            claim.reminders += len(items)
+        claim.digest_ids = [digest.pk for digest in digests.values()]
+    return claim
+
+
+def _new_digest(
+    recipient_id: int, run_date: datetime.date, sequence: int, now: datetime.datetime
+) -> ReminderDigest:
+    return ReminderDigest(
+        recipient_id=recipient_id,
+        run_date=run_date,
+        sequence=sequence,
+        message_id=message_id_for(recipient_id=recipient_id, run_date=run_date, sequence=sequence),
+        created_at=now,
+        next_attempt_at=now,
     )
-    return [digest.pk for digest in digests]
 
 
 def _when(due_date: datetime.date, run_date: datetime.date) -> str:
@@ -273,16 +326,24 @@ def _when(due_date: datetime.date, run_date: datetime.date) -> str:
     return ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
 
 
-def build_digest_message(
-    digest: ReminderDigest, reminders: list[Reminder]
-) -> EmailMultiAlternatives:
+def build_digest_message(digest: ReminderDigest) -> EmailMultiAlternatives:
     """The digest e-mail, plain text and HTML, grouped by due date; a function of the ledger
-    rows and the requests they name, so every attempt sends the same message."""
+    rows and the requests they name, so every attempt sends the same message.
+
+    It names the first ``REMINDER_DIGEST_LIMIT`` requests by due date and says how many more
+    there are, with a link to the person's requests in the admin; the ``X-Ssrtracker-Reminders``
+    header lists every ledger row it carries. Three queries, however long the digest.
+    """
+    limit = settings.REMINDER_DIGEST_LIMIT
+    carried = digest.reminders.order_by("pk")
+    reminder_ids = list(carried.values_list("pk", flat=True))
+    overdue = carried.filter(due_date__lt=digest.run_date).count()
+    shown = carried.select_related("request", "request__lead_unit").order_by(
+        "due_date", "request__reference", "pk"
+    )[:limit]
     groups: dict[datetime.date, list[dict[str, object]]] = defaultdict(list)
-    overdue = 0
-    for reminder in sorted(reminders, key=lambda r: (r.due_date, r.request.reference)):
+    for reminder in shown:
         request = reminder.request
-        overdue += reminder.due_date < digest.run_date
         groups[reminder.due_date].append(
             {
                 "reference": request.reference,
@@ -293,11 +354,14 @@ def build_digest_message(
                 + reverse("admin:mandates_request_change", args=[request.pk]),
             }
         )
+    count = len(reminder_ids)
     context = {
         "recipient": digest.recipient,
         "run_date": long_date(digest.run_date),
-        "count": len(reminders),
+        "count": count,
         "overdue": overdue,
+        "more": max(count - limit, 0),
+        "more_url": settings.SITE_URL + reverse("admin:mandates_request_changelist") + "?mine=yes",
         "groups": [
             {"date": long_date(day), "when": _when(day, digest.run_date), "items": items}
             for day, items in groups.items()
@@ -310,8 +374,8 @@ def build_digest_message(
     subject = ngettext(
         "ssrtracker: %(count)d request to follow up (%(date)s)",
         "ssrtracker: %(count)d requests to follow up (%(date)s)",
-        len(reminders),
-    ) % {"count": len(reminders), "date": long_date(digest.run_date)}
+        count,
+    ) % {"count": count, "date": long_date(digest.run_date)}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("reports/email/reminder_digest.txt", context),
@@ -320,7 +384,7 @@ def build_digest_message(
         headers={
             "Message-ID": digest.message_id,
             "Date": format_datetime(digest.created_at),
-            "X-Ssrtracker-Reminders": ",".join(str(r.pk) for r in reminders),
+            "X-Ssrtracker-Reminders": ",".join(map(str, reminder_ids)),
         },
     )
     message.attach_alternative(
@@ -357,10 +421,9 @@ def deliver_digest(
             return Delivery.ALREADY_SENT
         if not force and digest.next_attempt_at > now:
             return Delivery.NOT_DUE
-        reminders = list(digest.reminders.select_related("request", "request__lead_unit"))
         digest.attempts += 1
         try:
-            build_digest_message(digest, reminders).send()
+            build_digest_message(digest).send()
         except (smtplib.SMTPException, OSError) as exc:
             digest.status = DeliveryStatus.FAILED
             digest.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -397,15 +460,13 @@ def retry_due_digests(*, now: datetime.datetime | None = None) -> dict[str, int]
 def send_reminders(
     *, today: datetime.date | None = None, now: datetime.datetime | None = None
 ) -> RunResult:
-    """One reminder run: plan, claim, then deliver every due digest (this run's and any an
-    earlier, interrupted run left unsent)."""
+    """One reminder run: plan and claim a batch of people at a time, then deliver every due
+    digest (this run's and any an earlier, interrupted run left unsent)."""
     today = today or timezone.localdate()
-    plan = plan_reminders(today=today)
-    digest_ids = claim_reminders(plan=plan, now=now)
-    result = RunResult(
-        today=today,
-        claimed_reminders=Reminder.objects.filter(digest_id__in=digest_ids).count(),
-        claimed_digests=len(digest_ids),
-    )
+    result = RunResult(today=today)
+    for recipient_ids in recipient_batches():
+        claim = claim_reminders(today=today, recipient_ids=recipient_ids, now=now)
+        result.claimed_digests += len(claim.digest_ids)
+        result.claimed_reminders += claim.reminders
     result.deliveries = retry_due_digests(now=now)
     return result

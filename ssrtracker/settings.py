@@ -298,6 +298,12 @@ REMINDER_SUPPORTING_UNITS = env_bool("REMINDER_SUPPORTING_UNITS", default=False)
 REMINDER_WEEKLY_DIGEST_WEEKDAY = env_int("REMINDER_WEEKLY_DIGEST_WEEKDAY", 0)
 # A failed e-mail is retried after this many seconds, doubling each time up to a day.
 REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 300)
+# A run plans and claims reminders for this many people at a time: its memory depends on this,
+# not on the size of the database.
+REMINDER_BATCH_SIZE = max(1, env_int("REMINDER_BATCH_SIZE", 50))
+# A digest e-mail names at most this many requests, then says how many more and links to the
+# person's requests in the admin.
+REMINDER_DIGEST_LIMIT = max(1, env_int("REMINDER_DIGEST_LIMIT", 50))
 
 # --- Reporting cycles and mandate renewals (2553 OP20(e)/(f)) -----------------------------------
 # The request for the SSR input to a mandate renewal falls due this many weeks before the expiry.

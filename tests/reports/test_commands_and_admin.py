@@ -34,7 +34,7 @@ def call(*args: str) -> str:
 def test_send_reminders_dry_run_shows_and_sends_nothing(make_request, amina):
     make_request(reference="2553-OP25", title="Report on SSR")
     out = call("send_reminders", "--today", "2021-09-23", "--dry-run")
-    assert "23 September 2021: 1 new reminders for 1 people." in out
+    assert "23 September 2021: one new reminder for one person." in out
     assert "2021-09-30 (+7 days) 2553-OP25: Report on SSR" in out
     assert mail.outbox == []
     assert not Reminder.objects.exists()

@@ -174,13 +174,12 @@ def test_new_reminders_on_a_day_already_sent_go_into_a_second_email(make_request
     ]
 
 
-def test_two_runs_planned_at_once_claim_each_reminder_once(make_request, amina):
+def test_a_second_claim_of_the_same_people_claims_nothing(make_request, amina):
     make_request()
-    first = reminders.plan_reminders(today=D(2021, 9, 23))
-    second = reminders.plan_reminders(today=D(2021, 9, 23))
-    assert len(first.items) == len(second.items) == 1
-    assert len(reminders.claim_reminders(plan=first)) == 1
-    assert reminders.claim_reminders(plan=second) == []
+    first = reminders.claim_reminders(today=D(2021, 9, 23), recipient_ids=[amina.pk])
+    second = reminders.claim_reminders(today=D(2021, 9, 23), recipient_ids=[amina.pk])
+    assert (len(first.digest_ids), first.reminders) == (1, 1)
+    assert (second.digest_ids, second.reminders) == ([], 0)
     reminders.retry_due_digests()
     assert len(mail.outbox) == 1
 
@@ -267,3 +266,92 @@ def test_a_run_does_not_query_per_request(make_request, amina, django_assert_num
         reminders.send_reminders(today=D(2021, 9, 23))
     assert len(mail.outbox) == 2
     assert Reminder.objects.filter(recipient__username="bintou").count() == 40
+
+
+def planned(day: D, recipient_ids: list[int], chunk_size: int = 500):
+    return [
+        item
+        for items in reminders.plan_reminders(
+            today=day, recipient_ids=recipient_ids, chunk_size=chunk_size
+        )
+        for item in items
+    ]
+
+
+def test_people_are_planned_a_batch_at_a_time_one_digest_each(make_request, unit, amina, settings):
+    """With batches of one person, each batch reads only that person's requests, and the run
+    sends what one batch for everyone would: one digest per person, each reminder once."""
+    settings.REMINDER_SUPPORTING_UNITS = True
+    supporting = UnitFactory.create(acronym="IASSRTF")
+    bintou = focal_point(supporting, "bintou")
+    supporting.memberships.create(user=amina, role=MembershipRole.FOCAL_POINT)
+    other = UnitFactory.create(acronym="DPO")
+    chen = focal_point(other, "chen")
+    shared = make_request(reference="shared", supporting_units=[supporting])
+    own = make_request(reference="own", lead_unit=other)
+    make_request(reference="unstaffed", lead_unit=UnitFactory.create(acronym="NOBODY"))
+
+    batches = list(reminders.recipient_batches(size=1))
+    assert batches == [[amina.pk], [bintou.pk], [chen.pk]]
+    assert [
+        [(i.request_id, i.recipient_id) for i in planned(D(2021, 9, 23), b)] for b in batches
+    ] == [
+        [(shared.pk, amina.pk)],
+        [(shared.pk, bintou.pk)],
+        [(own.pk, chen.pk)],
+    ]
+    assert reminders.recipient_count() == 3
+
+    settings.REMINDER_BATCH_SIZE = 1
+    sent = run(D(2021, 9, 23))
+    assert sorted(m.to[0] for m in sent) == sorted([amina.email, bintou.email, chen.email])
+    assert Reminder.objects.count() == 3
+    assert ReminderDigest.objects.filter(sequence=1).count() == 3
+    assert run(D(2021, 9, 23)) == []
+
+
+def test_batches_resume_after_the_last_person_and_stop(unit):
+    people = [focal_point(unit, f"fp{n}") for n in range(5)]
+    ids = [p.pk for p in people]
+    assert list(reminders.recipient_batches(size=2)) == [ids[:2], ids[2:4], ids[4:]]
+    assert list(reminders.recipient_batches(size=5)) == [ids]
+    assert list(reminders.recipient_batches(size=50)) == [ids]
+
+
+def test_requests_are_read_a_chunk_at_a_time_into_one_digest(make_request, amina):
+    """A person with more requests than a chunk still gets one digest with all of them, and
+    each chunk costs the same queries."""
+    for n in range(7):
+        make_request(reference=f"op-{n}", due_date=DUE + n % 3 * ONE_DAY)
+    chunks = list(
+        reminders.plan_reminders(today=D(2021, 9, 23), recipient_ids=[amina.pk], chunk_size=3)
+    )
+    assert [len(chunk) for chunk in chunks] == [3, 3, 1]
+
+    with CaptureQueriesContext(connection) as queries:
+        claim = reminders.claim_reminders(today=D(2021, 9, 23), recipient_ids=[amina.pk])
+    assert (len(claim.digest_ids), claim.reminders) == (1, 7)
+    assert Reminder.objects.filter(digest_id=claim.digest_ids[0]).count() == 7
+    selects = [q["sql"] for q in queries.captured_queries if "mandates_request" in q["sql"]]
+    assert len(selects) == 1  # 7 requests, one chunk of 500
+
+
+def test_a_long_digest_names_the_first_requests_and_counts_the_rest(make_request, amina, settings):
+    settings.REMINDER_DIGEST_LIMIT = 3
+    settings.SITE_URL = "https://ssr.example.org"
+    for n in range(5):
+        make_request(reference=f"op-{n}", title=f"Task {n}", due_date=DUE + n * ONE_DAY)
+    make_request(reference="late", title="Late task", due_date=D(2021, 9, 9))
+    (message,) = run(D(2021, 9, 30))
+
+    assert message.subject.startswith("ssrtracker: 6 requests to follow up")
+    assert "6 requests you follow need attention as of 30 September 2021." in message.body
+    assert "One of them is overdue." in message.body
+    assert "Late task (late)" in message.body
+    assert "Task 1 (op-1)" in message.body
+    assert "Task 2 (op-2)" not in message.body
+    assert "… and 3 more requests." in message.body
+    assert "https://ssr.example.org/admin/mandates/request/?mine=yes" in message.body
+    html = message.alternatives[0][0]
+    assert '<a href="https://ssr.example.org/admin/mandates/request/?mine=yes">' in html
+    assert len(message.extra_headers["X-Ssrtracker-Reminders"].split(",")) == 6

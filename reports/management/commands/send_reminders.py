@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from mandates.models import Request
 from mandates.progress import Progress
 from reports import reminders
 from reports.periods import long_date
+from reports.prose import counted
 
 
 def _date(value: str) -> datetime.date:
@@ -33,28 +37,31 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         today: datetime.date = options["today"] or timezone.localdate()
-        plan = reminders.plan_reminders(today=today)
-        grouped = plan.by_recipient()
+        dry_run: bool = options["dry_run"]
+        reminder_count = people = digests = 0
+        progress = Progress(reminders.recipient_count(), label="planning ")
+        for recipient_ids in reminders.recipient_batches():
+            if dry_run:
+                planned = self._show(today, recipient_ids)
+                reminder_count += sum(planned.values())
+                people += len(planned)
+            else:
+                claim = reminders.claim_reminders(today=today, recipient_ids=recipient_ids)
+                reminder_count += claim.reminders
+                digests += len(claim.digest_ids)
+                people += len(claim.digest_ids)
+            progress.advance(f"{reminder_count} reminders", by=len(recipient_ids))
         self.stdout.write(
-            f"{long_date(today)}: {len(plan.items)} new reminders for {len(grouped)} people."
+            f"{long_date(today)}: {counted(reminder_count, 'new reminder')} for "
+            f"{counted(people, 'person', 'people')}."
         )
-        if options["dry_run"]:
-            for recipient_id, items in grouped.items():
-                user = plan.recipients[recipient_id]
-                self.stdout.write(f"  {user.get_username()} <{user.email}>")
-                for item in items:
-                    request = plan.requests[item.request_id]
-                    self.stdout.write(
-                        f"    {item.due_date:%Y-%m-%d} ({item.days_before:+d} days) "
-                        f"{request.reference}: {request.title}"
-                    )
+        if dry_run:
             self.stdout.write("Dry run: nothing recorded, nothing sent.")
             return
 
-        digest_ids = reminders.claim_reminders(plan=plan)
         due = reminders.due_digest_ids()
         self.stdout.write(
-            f"Claimed {len(digest_ids)} e-mails; {len(due)} to send (with earlier unsent ones)."
+            f"Claimed {counted(digests, 'e-mail')}; {len(due)} to send (with earlier unsent ones)."
         )
         counts: dict[str, int] = {}
         progress = Progress(len(due), label="reminders ")
@@ -66,3 +73,24 @@ class Command(BaseCommand):
             ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing to send"
         )
         self.stdout.write(self.style.SUCCESS(f"Done: {summary}."))
+
+    def _show(self, today: datetime.date, recipient_ids: list[int]) -> dict[int, int]:
+        """Print what a batch of people would receive; return how many reminders each."""
+        by_person: dict[int, list[reminders.PlannedReminder]] = defaultdict(list)
+        for items in reminders.plan_reminders(today=today, recipient_ids=recipient_ids):
+            for item in items:
+                by_person[item.recipient_id].append(item)
+        users = User.objects.in_bulk(list(by_person))
+        requests = Request.objects.in_bulk(
+            {item.request_id for items in by_person.values() for item in items}
+        )
+        for recipient_id, items in by_person.items():
+            user = users[recipient_id]
+            self.stdout.write(f"  {user.get_username()} <{user.email}>")
+            for item in sorted(items, key=lambda i: (i.due_date, i.request_id)):
+                request = requests[item.request_id]
+                self.stdout.write(
+                    f"    {item.due_date:%Y-%m-%d} ({item.days_before:+d} days) "
+                    f"{request.reference}: {request.title}"
+                )
+        return {recipient_id: len(items) for recipient_id, items in by_person.items()}
