@@ -18,7 +18,7 @@ _WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", 
 
 def number(n: int) -> str:
     """``no``, ``one`` … ``ten``, then digits, as prose writes counts."""
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
 
 
 def _none(n: int) -> str:
@@ -152,37 +152,68 @@ def _benchmark_sentence(row: dict[str, Any]) -> str:
 def _mission_paragraph(
     mission: dict[str, Any], by_ref: dict[str, dict[str, Any]], noun: str
 ) -> str:
+    """A mission's spotlight. Since summaries cap their lists, the mission carries its counts and
+    the titles of the few requests it names; older summaries name all, and only references."""
+    counts = mission.get("counts", {})
+    titles = mission.get("titles", {})
+
+    def named(key: str) -> tuple[int, str]:
+        refs = mission[key]
+        listed = _list([f"{titles.get(r) or by_ref[r]['title']} ({r})" for r in refs])
+        total = counts.get(key, len(refs))
+        return total, listed if total == len(refs) else f"among them {listed}"
+
     parts = []
-
-    def titles(refs: list[str]) -> str:
-        return _list([f"{by_ref[r]['title']} ({r})" for r in refs])
-
     if mission["completed"]:
+        total, listed = named("completed")
         parts.append(
-            f"{capitalised(counted(len(mission['completed']), 'request was', 'requests were'))} "
-            f"completed: {titles(mission['completed'])}."
+            f"{capitalised(counted(total, 'request was', 'requests were'))} completed: {listed}."
         )
     if mission["new"]:
+        total, listed = named("new")
         parts.append(
-            f"{capitalised(counted(len(mission['new']), 'new request'))} concern the mission: "
-            f"{titles(mission['new'])}."
-            if len(mission["new"]) > 1
-            else f"One new request concerns the mission: {titles(mission['new'])}."
+            f"{capitalised(counted(total, 'new request'))} concern the mission: {listed}."
+            if total > 1
+            else f"One new request concerns the mission: {listed}."
         )
     if mission["late"]:
-        verb = "is" if len(mission["late"]) == 1 else "are"
-        parts.append(
-            f"{capitalised(counted(len(mission['late']), 'request'))} {verb} overdue: "
-            f"{titles(mission['late'])}."
-        )
+        total, listed = named("late")
+        verb = "is" if total == 1 else "are"
+        parts.append(f"{capitalised(counted(total, 'request'))} {verb} overdue: {listed}.")
     if mission["coming"]:
-        parts.append(f"Coming next {noun}: {titles(mission['coming'])}.")
-    if mission["benchmarks"]:
+        total, listed = named("coming")
         parts.append(
-            capitalised(counted(len(mission["benchmarks"]), "benchmark was", "benchmarks were"))
+            f"Coming next {noun}: {listed}."
+            if total == len(mission["coming"])
+            else f"{capitalised(counted(total, 'request falls', 'requests fall'))} due next "
+            f"{noun}, {listed}."
+        )
+    total = counts.get("benchmarks", len(mission["benchmarks"]))
+    if total:
+        parts.append(
+            capitalised(counted(total, "benchmark was", "benchmarks were"))
             + " assessed (see below)."
         )
     return " ".join(parts)
+
+
+def _more(shown: int, total: int, *, url: str = "", where: str = "") -> list[Entry]:
+    """The line closing a capped list: how many it leaves out, and where to find them."""
+    if total <= shown:
+        return []
+    more = f"… and {number(total - shown)} more"
+    if url and where:
+        return [Entry(" lists them all.", url, where, before=f"{more}. ")]
+    return [Entry(f"{more}.")]
+
+
+def _benchmark_figures(benchmarks: list[dict[str, Any]]) -> dict[str, int]:
+    """How the benchmarks moved, for a summary compiled before its data carried the figures
+    (its list then held every assessment)."""
+    moves = {k: sum(b["movement"] == k for b in benchmarks) for k in ("improved", "worsened")}
+    first = sum(b["movement"] == "first" for b in benchmarks)
+    steady = len(benchmarks) - moves["improved"] - moves["worsened"] - first
+    return {"assessed": len(benchmarks), **moves, "first": first, "steady": steady}
 
 
 def narrative(data: dict[str, Any]) -> Story:
@@ -192,6 +223,9 @@ def narrative(data: dict[str, Any]) -> Story:
     kind_title = {"weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly"}[data["kind"]]
     title = f"{kind_title} summary: {title_label}"
     sections: list[Section] = []
+    figures = data["figures"]
+    deadlines = data.get("links", {}).get("deadlines", "")
+    deadlines_page = "The deadlines page"
 
     if data["completed"]:
         sections.append(
@@ -205,22 +239,24 @@ def narrative(data: dict[str, Any]) -> Story:
                         f"{r['title']} ({r['reference']})",
                     )
                     for r in data["completed"]
-                ],
+                ]
+                + _more(len(data["completed"]), figures["completed"]),
             )
         )
     late = data["slipped"] + data["overdue"]
+    slipped, earlier = figures["slipped"], figures["overdue"] - figures["slipped"]
     if late:
         intro = []
-        if data["slipped"]:
+        if slipped:
             intro.append(
-                f"{capitalised(counted(len(data['slipped']), 'request'))} slipped this {noun}: "
-                f"due during the {noun}, {'it is' if len(data['slipped']) == 1 else 'they are'} "
+                f"{capitalised(counted(slipped, 'request'))} slipped this {noun}: "
+                f"due during the {noun}, {'it is' if slipped == 1 else 'they are'} "
                 "still open."
             )
-        if data["overdue"]:
+        if earlier:
             intro.append(
-                f"{capitalised(counted(len(data['overdue']), 'request'))} overdue from earlier "
-                f"{'remains' if len(data['overdue']) == 1 else 'remain'} open."
+                f"{capitalised(counted(earlier, 'request'))} overdue from earlier "
+                f"{'remains' if earlier == 1 else 'remain'} open."
             )
         sections.append(
             Section(
@@ -239,7 +275,8 @@ def narrative(data: dict[str, Any]) -> Story:
                         f"{r['title']} ({r['reference']})",
                     )
                     for r in late
-                ],
+                ]
+                + _more(len(late), figures["overdue"], url=deadlines, where=deadlines_page),
             )
         )
     if data["new"]:
@@ -256,7 +293,8 @@ def narrative(data: dict[str, Any]) -> Story:
                         f"{r['title']} ({r['reference']})",
                     )
                     for r in data["new"]
-                ],
+                ]
+                + _more(len(data["new"]), figures["new"]),
             )
         )
     by_ref = {
@@ -272,19 +310,25 @@ def narrative(data: dict[str, Any]) -> Story:
         )
         for m in data["missions"]
     ]
+    others = data.get("other_missions", [])
+    if others:
+        spotlight.append(
+            Section(
+                "Other missions",
+                [f"Also concerned this {noun}, with less activity: {_list(others)}."],
+                level=3,
+            )
+        )
     if spotlight:
         sections.append(Section("Mission spotlight", [f"Where the missions stood this {noun}."]))
         sections.extend(spotlight)
     if data["benchmarks"]:
-        moves = {
-            k: sum(b["movement"] == k for b in data["benchmarks"]) for k in ("improved", "worsened")
-        }
-        first = sum(b["movement"] == "first" for b in data["benchmarks"])
-        steady = len(data["benchmarks"]) - moves["improved"] - moves["worsened"] - first
+        moves = data.get("benchmark_figures") or _benchmark_figures(data["benchmarks"])
+        first = moves["first"]
         summary = (
-            f"{capitalised(counted(len(data['benchmarks']), 'benchmark assessment'))} closed a "
+            f"{capitalised(counted(moves['assessed'], 'benchmark assessment'))} closed a "
             f"reporting period this {noun}: {_none(moves['improved'])} improved, "
-            f"{_none(moves['worsened'])} slipped and {_none(steady)} held steady"
+            f"{_none(moves['worsened'])} slipped and {_none(moves['steady'])} held steady"
             + (
                 f"; {counted(first, 'benchmark was', 'benchmarks were')} assessed for the first"
                 " time"
@@ -297,7 +341,8 @@ def narrative(data: dict[str, Any]) -> Story:
             Section(
                 "Benchmarks",
                 [summary],
-                [Entry(_benchmark_sentence(b)) for b in data["benchmarks"]],
+                [Entry(_benchmark_sentence(b)) for b in data["benchmarks"]]
+                + _more(len(data["benchmarks"]), moves["assessed"]),
             )
         )
     coming = data["coming_soon"]
@@ -317,7 +362,8 @@ def narrative(data: dict[str, Any]) -> Story:
                     before=f"{_date(r['due_date'])}: ",
                 )
                 for r in coming
-            ],
+            ]
+            + _more(len(coming), figures["due_next"], url=deadlines, where=deadlines_page),
         )
     )
     return Story(title=title, lead=headline(data), sections=sections)

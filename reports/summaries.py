@@ -1,6 +1,10 @@
 """Periodic summaries for managers: compiled once per (kind, period), stored, e-mailed.
 
-:func:`compile_data` gathers the figures (a fixed number of queries, however many requests);
+:func:`compile_data` gathers the figures (a fixed number of queries, however many requests).
+The figures count everything; the lists name at most ``SUMMARY_LIST_LIMIT`` requests or
+benchmarks each, the spotlight the ``SUMMARY_SPOTLIGHT_LIMIT`` most active missions and at most
+:data:`MISSION_EXAMPLES` requests per section of each, so a summary stays readable, and its
+compiling takes the same memory, however large the portfolio;
 :mod:`reports.prose` turns them into the paragraphs a manager reads; :func:`summary_compile`
 stores them exactly once per period, even with two schedulers running at the same moment (the
 unique constraint on kind and period start, then a row lock); :func:`summary_send` e-mails the
@@ -13,7 +17,7 @@ import datetime
 import hashlib
 import logging
 import smtplib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from email.utils import format_datetime
 from typing import Any
 
@@ -21,7 +25,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +43,12 @@ logger = logging.getLogger(__name__)
 
 #: Ratings from worst to best, to tell an improvement from a setback.
 RATING_ORDER = {Rating.OFF_TRACK: 0, Rating.AT_RISK: 1, Rating.ON_TRACK: 2}
+
+#: The order in which a capped benchmark list names movements: setbacks first.
+MOVEMENTS = ("worsened", "improved", "first", "reassessed", "unchanged")
+
+#: Requests a mission's spotlight names in each of its sections.
+MISSION_EXAMPLES = 3
 
 
 def _bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
@@ -74,6 +85,7 @@ class _Lists:
         self.new = base.filter(created_at__gte=start, created_at__lt=end)
         open_at_end = base.filter(_open_at(end))
         self.slipped = open_at_end.filter(due_date__gte=period.start, due_date__lte=period.end)
+        self.earlier = open_at_end.filter(due_date__lt=period.start)
         self.overdue = open_at_end.filter(due_date__lte=period.end)
         self.coming = open_at_end.filter(due_date__gte=following.start, due_date__lte=following.end)
         self.open = open_at_end
@@ -103,10 +115,12 @@ def _item(request: Request, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _rows(queryset: QuerySet[Any], order: str = "due_date") -> list[Request]:
+def _rows(queryset: QuerySet[Any], order: str = "due_date", *, limit: int) -> list[Request]:
     missions = Prefetch("missions", queryset=Mission.objects.order_by("acronym"))
     return list(
-        queryset.select_related("lead_unit").prefetch_related(missions).order_by(order, "reference")
+        queryset.select_related("lead_unit")
+        .prefetch_related(missions)
+        .order_by(order, "reference")[:limit]
     )
 
 
@@ -119,126 +133,178 @@ def _movement(rating: str, previous: str | None) -> str:
     return "improved" if delta > 0 else "worsened" if delta < 0 else "unchanged"
 
 
-def _benchmarks(period: Period) -> list[dict[str, Any]]:
+def _rating_label(rating: str | None) -> str | None:
+    return str(dict(Rating.choices).get(rating, rating)) if rating else None
+
+
+def _benchmarks(
+    period: Period, *, limit: int
+) -> tuple[list[dict[str, Any]], dict[str, int], dict[int, int]]:
     """Assessments whose reporting period ended in ``period``, each against the benchmark's
-    assessment before it (two queries)."""
-    assessments = list(
-        BenchmarkAssessment.objects.filter(period_end__gte=period.start, period_end__lte=period.end)
-        .select_related("benchmark", "benchmark__mission")
-        .order_by("benchmark__mission__acronym", "benchmark__reference", "period_start")
-    )
-    if not assessments:
-        return []
-    earlier: dict[int, list[BenchmarkAssessment]] = defaultdict(list)
-    for previous in BenchmarkAssessment.objects.filter(
-        benchmark_id__in={a.benchmark_id for a in assessments},
-        period_start__lt=max(a.period_start for a in assessments),
-    ).order_by("period_start"):
-        earlier[previous.benchmark_id].append(previous)
-    rows = []
-    for assessment in assessments:
-        before = [
-            p for p in earlier[assessment.benchmark_id] if p.period_start < assessment.period_start
-        ]
-        previous_rating = before[-1].rating if before else None
-        benchmark = assessment.benchmark
-        rows.append(
-            {
-                "reference": benchmark.reference,
-                "indicator": benchmark.indicator,
-                "mission": benchmark.mission.acronym,
-                "rating": assessment.rating,
-                "rating_label": str(assessment.get_rating_display()),
-                "previous_rating": previous_rating,
-                "previous_label": str(Rating(previous_rating).label) if previous_rating else None,
-                "movement": _movement(assessment.rating, previous_rating),
-                "value": assessment.value,
-                "period_end": assessment.period_end.isoformat(),
-            }
+    assessment before it, read as a stream (one query): at most ``limit`` of them, setbacks
+    first; how many moved which way; and how many per mission (by id)."""
+    previous = (
+        BenchmarkAssessment.objects.filter(
+            benchmark_id=OuterRef("benchmark_id"), period_start__lt=OuterRef("period_start")
         )
-    return rows
+        .order_by("-period_start")
+        .values("rating")[:1]
+    )
+    rows = (
+        BenchmarkAssessment.objects.filter(period_end__gte=period.start, period_end__lte=period.end)
+        .annotate(previous_rating=Subquery(previous))
+        .order_by("benchmark__mission__acronym", "benchmark__reference", "period_start")
+        .values(
+            "rating",
+            "previous_rating",
+            "value",
+            "period_end",
+            "benchmark__reference",
+            "benchmark__indicator",
+            "benchmark__mission__acronym",
+            "benchmark__mission_id",
+        )
+    )
+    kept: dict[str, list[dict[str, Any]]] = {movement: [] for movement in MOVEMENTS}
+    moves: Counter[str] = Counter()
+    by_mission: Counter[int] = Counter()
+    for row in rows.iterator(chunk_size=500):
+        movement = _movement(row["rating"], row["previous_rating"])
+        moves[movement] += 1
+        by_mission[row["benchmark__mission_id"]] += 1
+        if len(kept[movement]) < limit:
+            kept[movement].append(
+                {
+                    "reference": row["benchmark__reference"],
+                    "indicator": row["benchmark__indicator"],
+                    "mission": row["benchmark__mission__acronym"],
+                    "rating": row["rating"],
+                    "rating_label": _rating_label(row["rating"]),
+                    "previous_rating": row["previous_rating"],
+                    "previous_label": _rating_label(row["previous_rating"]),
+                    "movement": movement,
+                    "value": row["value"],
+                    "period_end": row["period_end"].isoformat(),
+                }
+            )
+    listed = [row for movement in MOVEMENTS for row in kept[movement]][:limit]
+    figures = {
+        "assessed": sum(moves.values()),
+        "improved": moves["improved"],
+        "worsened": moves["worsened"],
+        "first": moves["first"],
+        "steady": moves["unchanged"] + moves["reassessed"],
+    }
+    return listed, figures, dict(by_mission)
+
+
+def _missions(lists: _Lists, assessed: dict[int, int]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The missions the period's requests or benchmarks concern, most active first: the first
+    ``SUMMARY_SPOTLIGHT_LIMIT`` in the spotlight, with how many requests each has in each
+    section and the first few of them; the acronyms of the others.
+
+    Queries, however many requests and missions: the counts per mission of each section (4),
+    the missions (1), and the first requests of each section for the spotlight's missions (4).
+    """
+    # The auto-created through model: the type stubs do not follow annotations on it.
+    through: Any = Request.missions.through
+    sections = {
+        "completed": lists.completed,
+        "new": lists.new,
+        "late": lists.overdue,
+        "coming": lists.coming,
+    }
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for key, queryset in sections.items():
+        for mission_id, total in (
+            through.objects.filter(request_id__in=queryset.values("pk"))
+            .values("mission_id")
+            .annotate(total=Count("pk"))
+            .order_by()
+            .values_list("mission_id", "total")
+        ):
+            counts[mission_id][key] = total
+    for mission_id, total in assessed.items():
+        counts[mission_id]["benchmarks"] = total
+    missions = {
+        pk: (acronym, name, host_country)
+        for pk, acronym, name, host_country in Mission.objects.filter(
+            pk__in=list(counts)
+        ).values_list("pk", "acronym", "name", "host_country")
+    }
+    ranked = sorted(missions, key=lambda pk: (-sum(counts[pk].values()), missions[pk][0]))
+    chosen = ranked[: settings.SUMMARY_SPOTLIGHT_LIMIT]
+    spotlight: dict[int, dict[str, Any]] = {
+        pk: {
+            "acronym": missions[pk][0],
+            "name": missions[pk][1],
+            "host_country": missions[pk][2],
+            "counts": counts[pk],
+            "titles": {},
+            **{key: [] for key in sections},
+            "benchmarks": [],
+        }
+        for pk in sorted(chosen, key=lambda pk: missions[pk][0])
+    }
+    for key, queryset in sections.items():
+        for mission_id, reference, title in (
+            through.objects.filter(request_id__in=queryset.values("pk"), mission_id__in=chosen)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("mission_id"),
+                    order_by=[F("request__due_date").asc(nulls_last=True), F("request__reference")],
+                )
+            )
+            .filter(rank__lte=MISSION_EXAMPLES)
+            .order_by("mission_id", "rank")
+            .values_list("mission_id", "request__reference", "request__title")
+        ):
+            spotlight[mission_id][key].append(reference)
+            spotlight[mission_id]["titles"][reference] = title
+    others = [missions[pk][0] for pk in ranked[len(chosen) :]]
+    return list(spotlight.values()), others
 
 
 def compile_data(period: Period, *, now: datetime.datetime | None = None) -> dict[str, Any]:
     """Everything a summary says about ``period``, as JSON-ready data.
 
-    Queries (the same for 1 request or 500): for this period, five lists each with its missions
-    prefetched (10) and the open count (1); for the previous period, six counts; benchmarks (2);
-    the missions named (1).
+    Queries (the same for 1 request or 100,000): for this period and the one before, six counts
+    each; five lists of at most ``SUMMARY_LIST_LIMIT`` requests, each with its missions
+    prefetched (10); the benchmarks (1); the missions (9, see :func:`_missions`).
     """
     now = now or timezone.now()
+    limit = settings.SUMMARY_LIST_LIMIT
     current, previous = _Lists(period), _Lists(period.previous())
     end_day = period.end
+
+    def late(request: Request) -> dict[str, Any]:
+        due_date: datetime.date = request.due_date  # type: ignore[assignment]  # filtered
+        return _item(request, days_late=(end_day - due_date).days)
+
     completed = [
         _item(r, completed_on=timezone.localtime(r.completed_at).date().isoformat())  # type: ignore[attr-defined]
-        for r in _rows(current.completed, "completed_at")
+        for r in _rows(current.completed, "completed_at", limit=limit)
     ]
-    new = [_item(r) for r in _rows(current.new, "created_at")]
-    overdue_rows = _rows(current.overdue)
-    slipped_ids = set(current.slipped.values_list("pk", flat=True))
-    slipped: list[dict[str, Any]] = []
-    overdue: list[dict[str, Any]] = []
-    for request in overdue_rows:
-        due_date: datetime.date = request.due_date  # type: ignore[assignment]  # filtered
-        late = (end_day - due_date).days
-        (slipped if request.pk in slipped_ids else overdue).append(_item(request, days_late=late))
-    coming = [_item(r) for r in _rows(current.coming)]
-    benchmarks = _benchmarks(period)
-
-    figures = {
-        "completed": len(completed),
-        "new": len(new),
-        "slipped": len(slipped),
-        "overdue": len(slipped) + len(overdue),
-        "due_next": len(coming),
-        "open": current.open.count(),
-    }
-    missions: dict[str, dict[str, Any]] = {}
-    named = {
-        a
-        for rows in (completed, new, slipped, overdue, coming)
-        for r in rows
-        for a in r["missions"]
-    }
-    named |= {b["mission"] for b in benchmarks}
-    for mission in Mission.objects.filter(acronym__in=named).order_by("acronym"):
-        missions[mission.acronym] = {
-            "acronym": mission.acronym,
-            "name": mission.name,
-            "host_country": mission.host_country,
-            "completed": [],
-            "new": [],
-            "late": [],
-            "coming": [],
-            "benchmarks": [],
-        }
-    for key, rows in (
-        ("completed", completed),
-        ("new", new),
-        ("late", slipped + overdue),
-        ("coming", coming),
-    ):
-        for row in rows:
-            for acronym in row["missions"]:
-                missions[acronym][key].append(row["reference"])
-    for bench in benchmarks:
-        missions[bench["mission"]]["benchmarks"].append(bench["reference"])
-
-    following = period.next()
+    benchmarks, benchmark_figures, assessed = _benchmarks(period, limit=limit)
+    spotlight, other_missions = _missions(current, assessed)
     return {
         "kind": period.kind,
         "period": _period_data(period),
         "previous": _period_data(period.previous()),
-        "next": _period_data(following),
-        "figures": figures,
+        "next": _period_data(period.next()),
+        "figures": current.counts(),
         "previous_figures": previous.counts(),
         "completed": completed,
-        "new": new,
-        "slipped": slipped,
-        "overdue": overdue,
-        "coming_soon": coming,
+        "new": [_item(r) for r in _rows(current.new, "created_at", limit=limit)],
+        "slipped": [late(r) for r in _rows(current.slipped, limit=limit)],
+        "overdue": [late(r) for r in _rows(current.earlier, limit=limit)],
+        "coming_soon": [_item(r) for r in _rows(current.coming, limit=limit)],
         "benchmarks": benchmarks,
-        "missions": list(missions.values()),
+        "benchmark_figures": benchmark_figures,
+        "missions": spotlight,
+        "other_missions": other_missions,
+        "links": {"deadlines": settings.SITE_URL + reverse("dashboard:deadlines")},
         "compiled_at": now.isoformat(),
     }
 

@@ -304,6 +304,11 @@ REMINDER_BATCH_SIZE = max(1, env_int("REMINDER_BATCH_SIZE", 50))
 # A digest e-mail names at most this many requests, then says how many more and links to the
 # person's requests in the admin.
 REMINDER_DIGEST_LIMIT = max(1, env_int("REMINDER_DIGEST_LIMIT", 50))
+# A summary names at most this many requests (or benchmarks) in each list; its figures count
+# them all, and the deadlines dashboard lists every late or coming request.
+SUMMARY_LIST_LIMIT = max(1, env_int("SUMMARY_LIST_LIMIT", 25))
+# The mission spotlight covers the most active missions, this many; the others are named.
+SUMMARY_SPOTLIGHT_LIMIT = max(1, env_int("SUMMARY_SPOTLIGHT_LIMIT", 12))
 
 # --- Reporting cycles and mandate renewals (2553 OP20(e)/(f)) -----------------------------------
 # The request for the SSR input to a mandate renewal falls due this many weeks before the expiry.

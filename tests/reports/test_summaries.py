@@ -210,6 +210,120 @@ def test_compiling_does_not_query_per_request(unit, django_assert_num_queries):
     assert data["figures"]["new"] == 93
 
 
+def test_long_lists_are_capped_and_the_figures_count_everything(unit, settings):
+    """A large portfolio's summary names the first few of each list, says how many more there
+    are and where to find them; the figures and the mission spotlight still count them all."""
+    settings.SUMMARY_LIST_LIMIT = 2
+    settings.SITE_URL = "https://ssr.example.org"
+    mission = MissionFactory.create(acronym="UNMISS", host_country="South Sudan")
+    for n in range(7):
+        RequestFactory.create(
+            reference=f"late-{n}",
+            title=f"Late task {n}",
+            lead_unit=unit,
+            due_date=D(2021, 8, 1) + datetime.timedelta(days=n),
+            created_at=at(D(2021, 1, 4)),
+            missions=[mission],
+        )
+    for n in range(5):
+        RequestFactory.create(
+            reference=f"next-{n}",
+            lead_unit=unit,
+            due_date=D(2021, 11, 1) + datetime.timedelta(days=n),
+            created_at=at(D(2021, 1, 4)),
+        )
+    ratings = [
+        (Rating.OFF_TRACK, Rating.ON_TRACK),
+        (Rating.ON_TRACK, Rating.AT_RISK),
+        (Rating.AT_RISK, Rating.OFF_TRACK),
+        (Rating.AT_RISK, Rating.AT_RISK),
+    ]
+    for n, (before, now) in enumerate(ratings):
+        benchmark = BenchmarkFactory.create(mission=mission, reference=f"OP20e-{n}")
+        for start, end, rating in (
+            (D(2021, 1, 1), D(2021, 6, 30), before),
+            (D(2021, 7, 1), D(2021, 9, 30), now),
+        ):
+            BenchmarkAssessmentFactory.create(
+                benchmark=benchmark, period_start=start, period_end=end, rating=rating
+            )
+
+    data = summaries.compile_data(Q3)
+
+    assert data["figures"]["slipped"] == 7
+    assert data["figures"]["due_next"] == 5
+    assert [r["reference"] for r in data["slipped"]] == ["late-0", "late-1"]
+    assert [r["reference"] for r in data["coming_soon"]] == ["next-0", "next-1"]
+    assert data["benchmark_figures"] == {
+        "assessed": 4,
+        "improved": 1,
+        "worsened": 2,
+        "first": 0,
+        "steady": 1,
+    }
+    assert [b["movement"] for b in data["benchmarks"]] == ["worsened", "worsened"]
+    (spotlight,) = data["missions"]
+    assert spotlight["counts"] == {"late": 7, "benchmarks": 4}
+    assert spotlight["late"] == ["late-0", "late-1", "late-2"]
+
+    _title, html, text = summaries.render(data)
+    prose = " ".join(text.split())
+    assert "Seven requests slipped this quarter" in prose
+    assert "… and five more. The deadlines page lists them all." in prose
+    assert "… and three more. The deadlines page lists them all." in prose
+    assert '<a href="https://ssr.example.org/dashboard/deadlines/">The deadlines page</a>' in html
+    assert "Four benchmark assessments closed a reporting period" in prose
+    assert "none improved" not in prose
+    assert "one improved, two slipped and one held steady" in prose
+    assert "… and two more." in prose
+    assert (
+        "Seven requests are overdue: among them Late task 0 (late-0), Late task 1 (late-1) and "
+        "Late task 2 (late-2)." in prose
+    )
+    assert "Four benchmarks were assessed" in prose
+
+
+def test_the_spotlight_covers_the_most_active_missions_and_names_the_others(unit, settings):
+    settings.SUMMARY_SPOTLIGHT_LIMIT = 2
+    busy, middling, quiet, idle = (
+        MissionFactory.create(acronym=a, host_country=c)
+        for a, c in (("UNMISS", "South Sudan"), ("MINUSCA", "CAR"), ("BINUH", "Haiti"), ("X", "Y"))
+    )
+    for mission, n in ((busy, 3), (middling, 2), (quiet, 1)):
+        for _ in range(n):
+            RequestFactory.create(
+                lead_unit=unit,
+                due_date=D(2021, 8, 1),
+                created_at=at(D(2021, 1, 4)),
+                missions=[mission],
+            )
+    data = summaries.compile_data(Q3)
+    assert [m["acronym"] for m in data["missions"]] == ["MINUSCA", "UNMISS"]
+    assert data["other_missions"] == ["BINUH"]
+    assert [m["counts"] for m in data["missions"]] == [{"late": 2}, {"late": 3}]
+    text = " ".join(summaries.render(data)[2].split())
+    assert "Also concerned this quarter, with less activity: BINUH." in text
+    assert "Three requests are overdue" in text
+    assert idle.acronym + " (" not in text
+
+
+def test_a_summary_stored_before_lists_were_capped_still_reads_the_same(quarter):
+    """Summaries compiled before the caps have every item listed and no counts beside them;
+    the dashboard renders them again from that data."""
+    data = summaries.compile_data(Q3)
+    old = {
+        k: v for k, v in data.items() if k not in {"benchmark_figures", "links", "other_missions"}
+    }
+    old["missions"] = [
+        {
+            **{k: v for k, v in m.items() if k not in {"counts", "titles"}},
+            "benchmarks": ["OP20e-ref"] * m["counts"].get("benchmarks", 0),
+        }
+        for m in data["missions"]
+    ]
+    assert summaries.render(old)[2] == summaries.render(data)[2]
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_produce_one_summary_per_period(quarter):
