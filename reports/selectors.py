@@ -172,22 +172,38 @@ def activity_by_month(
     return starts, *([counts.get(m, 0) for m in starts] for counts in series)  # type: ignore[return-value]
 
 
-def _counts(requests: QuerySet[Request], *, today: datetime.date, path: str) -> dict[str, Any]:
-    scoped = Q(**{f"{path}__in": requests.values("pk")})
-    prefix = f"{path}__"
-    return {
-        "open_count": Count(
-            path, filter=scoped & Q(**{f"{prefix}status__in": S.open()}), distinct=True
-        ),
-        "overdue_count": Count(
-            path,
-            filter=scoped & Q(**{f"{prefix}status__in": S.open(), f"{prefix}due_date__lt": today}),
-            distinct=True,
-        ),
-        "completed_count": Count(
-            path, filter=scoped & Q(**{f"{prefix}status": S.COMPLETED}), distinct=True
-        ),
-    }
+COUNT_NAMES = ("open_count", "overdue_count", "completed_count")
+
+
+def _grouped_counts(
+    requests: QuerySet[Request], *, today: datetime.date, key: str, distinct: bool = False
+) -> dict[int, dict[str, int]]:
+    """Open, overdue and completed requests per value of ``key`` (1 query).
+
+    It groups the selected requests themselves, so its cost follows the selection; annotating
+    every mission, unit or resolution with counts filtered by ``request IN (selection)`` took
+    over a minute for the missions at 100,000 requests. ``distinct`` where a request can reach
+    the same key twice (several paragraphs of one resolution).
+    """
+    rows = (
+        requests.values(group=F(key))
+        .annotate(
+            open_count=Count("pk", filter=OPEN, distinct=distinct),
+            overdue_count=Count("pk", filter=OPEN & Q(due_date__lt=today), distinct=distinct),
+            completed_count=Count("pk", filter=Q(status=S.COMPLETED), distinct=distinct),
+        )
+        .order_by()
+    )
+    return {group: row for row in rows if (group := row.pop("group")) is not None}
+
+
+def _with_counts(objects: list[Any], counts: dict[int, dict[str, int]]) -> list[Any]:
+    """Set the three counts on each object (zero where it has none)."""
+    for obj in objects:
+        found = counts.get(obj.pk, {})
+        for name in COUNT_NAMES:
+            setattr(obj, name, found.get(name, 0))
+    return objects
 
 
 def counts_by(
@@ -357,14 +373,19 @@ def resolution_paragraphs(document: Document, *, requests: QuerySet[Request]) ->
 
 
 def resolutions(requests: QuerySet[Request], *, today: datetime.date) -> list[Document]:
-    return list(
+    """Every resolution with its number of paragraphs and request counts (2 queries)."""
+    counts = _grouped_counts(
+        requests.filter(paragraphs__document__kind=DocumentKind.RESOLUTION),
+        today=today,
+        key="paragraphs__document_id",
+        distinct=True,
+    )
+    documents = (
         Document.objects.filter(kind=DocumentKind.RESOLUTION)
-        .annotate(
-            paragraph_count=Count("paragraphs", distinct=True),
-            **_counts(requests, today=today, path="paragraphs__requests"),
-        )
+        .annotate(paragraph_count=Count("paragraphs"))
         .order_by("-date", "symbol")
     )
+    return _with_counts(list(documents), counts)
 
 
 # --- Matrix ------------------------------------------------------------------------------------
@@ -388,24 +409,20 @@ def matrix(requests: QuerySet[Request]) -> tuple[list[Request], list[Mission]]:
 
 
 def mission_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Mission]:
-    """Every mission with its request counts and number of benchmarks (1 query)."""
+    """Every mission with its request counts and number of benchmarks (2 queries)."""
     benchmarks = Benchmark.objects.filter(mission=OuterRef("pk")).values("mission")
-    return list(
-        Mission.objects.annotate(
-            **_counts(requests, today=today, path="requests"),
-            benchmark_count=Coalesce(
-                Subquery(benchmarks.annotate(n=Count("pk")).values("n")[:1]), 0
-            ),
-        ).order_by(F("end_date").desc(nulls_first=True), "acronym")
-    )
+    missions = Mission.objects.annotate(
+        benchmark_count=Coalesce(Subquery(benchmarks.annotate(n=Count("pk")).values("n")[:1]), 0)
+    ).order_by(F("end_date").desc(nulls_first=True), "acronym")
+    counts = _grouped_counts(requests, today=today, key="missions__id")
+    return _with_counts(list(missions), counts)
 
 
 def unit_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Unit]:
-    """Every unit that leads a request, with its counts (1 query)."""
-    units: QuerySet[Any] = Unit.objects.all()
-    return list(
-        units.annotate(**_counts(requests, today=today, path="led_requests"))
-        .filter(Q(open_count__gt=0) | Q(completed_count__gt=0) | Q(overdue_count__gt=0))
-        .select_related("mission")
-        .order_by("-overdue_count", "-open_count", "acronym")
-    )
+    """Every unit that leads an open, overdue or completed request, with its counts (2 queries),
+    most overdue first."""
+    counts = _grouped_counts(requests, today=today, key="lead_unit_id")
+    active = [pk for pk, row in counts.items() if any(row.values())]
+    units = _with_counts(list(Unit.objects.filter(pk__in=active).select_related("mission")), counts)
+    units.sort(key=lambda u: (-u.overdue_count, -u.open_count, u.acronym))
+    return units

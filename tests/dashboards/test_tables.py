@@ -1,0 +1,69 @@
+"""The missions, units and resolutions tables count what the requests say, for the selection."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from mandates.choices import DocumentKind, RequestStatus
+from mandates.models import Request
+from reports import selectors
+from tests.factories import MissionFactory, RequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def expected(requests, keys_of) -> dict[int, tuple[int, int, int]]:
+    """(open, overdue, completed) per key, counted one request at a time."""
+    today = timezone.localdate()
+    counts: dict[int, Counter] = {}
+    for request in requests:
+        for key in set(keys_of(request)):
+            c = counts.setdefault(key, Counter())
+            if request.status in RequestStatus.open():
+                c["open"] += 1
+                c["overdue"] += bool(request.due_date and request.due_date < today)
+            c["completed"] += request.status == RequestStatus.COMPLETED
+    found = {k: (c["open"], c["overdue"], c["completed"]) for k, c in counts.items()}
+    return {k: v for k, v in found.items() if any(v)}
+
+
+def counted(rows) -> dict[int, tuple[int, int, int]]:
+    return {
+        row.pk: (row.open_count, row.overdue_count, row.completed_count)
+        for row in rows
+        if row.open_count or row.overdue_count or row.completed_count
+    }
+
+
+def test_tables_count_the_selected_requests(seeded):
+    today = timezone.localdate()
+    quiet = MissionFactory.create(acronym="QUIET")
+    now = timezone.now()
+    RequestFactory.create(
+        status=RequestStatus.CANCELLED, created_at=now, closed_at=now, missions=[quiet]
+    )
+    every = Request.objects.active()
+    requests = list(every.prefetch_related("missions", "paragraphs__document"))
+    assert requests, "the seed data has requests"
+
+    missions = selectors.mission_table(every, today=today)
+    assert counted(missions) == expected(requests, lambda r: [m.pk for m in r.missions.all()])
+    assert next(m for m in missions if m.pk == quiet.pk).open_count == 0
+
+    units = selectors.unit_table(every, today=today)
+    assert counted(units) == expected(requests, lambda r: [r.lead_unit_id])
+    assert [u.overdue_count for u in units] == sorted(
+        (u.overdue_count for u in units), reverse=True
+    )
+
+    resolutions = selectors.resolutions(every, today=today)
+    assert counted(resolutions) == expected(
+        requests,
+        lambda r: [
+            p.document_id for p in r.paragraphs.all() if p.document.kind == DocumentKind.RESOLUTION
+        ],
+    )
+    assert counted(selectors.mission_table(every.none(), today=today)) == {}
