@@ -84,14 +84,10 @@ def status_counts(figures: dict[str, int]) -> list[tuple[str, str, int]]:
 
 
 def overdue(
-    requests: QuerySet[Request], *, today: datetime.date, limit: int | None = LIST_LIMIT
+    requests: QuerySet[Request], *, today: datetime.date, limit: int = LIST_LIMIT
 ) -> list[Request]:
-    queryset = (
-        requests.filter(OPEN, due_date__lt=today)
-        .select_related("lead_unit")
-        .order_by("due_date", "reference")
-    )
-    return list(queryset[:limit] if limit else queryset)
+    queryset = requests.filter(OPEN, due_date__lt=today).select_related("lead_unit")
+    return list(queryset.order_by("due_date", "reference")[:limit])
 
 
 def due_between(
@@ -99,14 +95,45 @@ def due_between(
     *,
     start: datetime.date,
     end: datetime.date,
-    limit: int | None = LIST_LIMIT,
+    limit: int = LIST_LIMIT,
 ) -> list[Request]:
-    queryset = (
-        requests.filter(OPEN, due_date__gte=start, due_date__lte=end)
+    queryset = requests.filter(OPEN, due_date__gte=start, due_date__lte=end)
+    return list(queryset.select_related("lead_unit").order_by("due_date", "reference")[:limit])
+
+
+def deadlines(requests: QuerySet[Request], *, end: datetime.date) -> QuerySet[Request]:
+    """Open requests due by ``end``, overdue ones first, soonest due first: to page through."""
+    return (
+        requests.filter(OPEN, due_date__lte=end)
         .select_related("lead_unit")
-        .order_by("due_date", "reference")
+        .order_by("due_date", "reference", "pk")
     )
-    return list(queryset[:limit] if limit else queryset)
+
+
+def deadline_counts(
+    requests: QuerySet[Request], *, today: datetime.date, end: datetime.date
+) -> tuple[int, dict[datetime.date, int]]:
+    """How many open requests are overdue, and how many fall due in each month from today to
+    ``end`` (1 query)."""
+    month = Case(
+        When(due_date__lt=today, then=Value(None)),
+        default=TruncMonth("due_date"),
+        output_field=DateField(),
+    )
+    overdue = 0
+    months: dict[datetime.date, int] = {}
+    for first_day, n in (
+        requests.filter(OPEN, due_date__lte=end)
+        .values(month=month)
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("month", "n")
+    ):
+        if first_day is None:
+            overdue = n
+        else:
+            months[first_day] = n
+    return overdue, months
 
 
 def due_lists(
@@ -194,7 +221,11 @@ def _grouped_counts(
         )
         .order_by()
     )
-    return {group: row for row in rows if (group := row.pop("group")) is not None}
+    return {
+        row["group"]: {name: row[name] for name in COUNT_NAMES}  # type: ignore[literal-required]
+        for row in rows
+        if row["group"] is not None
+    }
 
 
 def _with_counts(objects: list[Any], counts: dict[int, dict[str, int]]) -> list[Any]:
@@ -391,16 +422,16 @@ def resolutions(requests: QuerySet[Request], *, today: datetime.date) -> list[Do
 # --- Matrix ------------------------------------------------------------------------------------
 
 
-def matrix(requests: QuerySet[Request]) -> tuple[list[Request], list[Mission]]:
-    """Requests concerning at least one mission (rows) and the missions they concern (columns)."""
+def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission]]:
+    """Requests concerning at least one mission (rows, a queryset to page through) and every
+    mission they concern (columns, the same on every page)."""
     requests = requests.exclude(status__in=[S.CANCELLED, S.SUPERSEDED])
-    rows = list(
-        requests.filter(missions__isnull=False)
-        .distinct()
-        .prefetch_related(Prefetch("missions", queryset=Mission.objects.only("id", "acronym")))
-        .order_by("reference")
-    )
     through = Request.missions.through.objects.filter(request__in=requests.values("pk"))
+    rows = (
+        requests.filter(pk__in=through.values("request_id"))
+        .prefetch_related(Prefetch("missions", queryset=Mission.objects.only("id", "acronym")))
+        .order_by("reference", "pk")
+    )
     columns = list(Mission.objects.filter(pk__in=through.values("mission_id")).order_by("acronym"))
     return rows, columns
 

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,6 +26,8 @@ from reports.models import Summary
 from reports.prose import narrative
 
 S = RequestStatus
+#: Rows per page of the deadlines and the matrix.
+PAGE_SIZE = 100
 NAV = [
     ("overview", "dashboard:overview", gettext_lazy("Overview")),
     ("missions", "dashboard:missions", gettext_lazy("Missions")),
@@ -238,13 +241,26 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     horizon = today + _days(180)
     requests = filters.requests()
+    page = Paginator(selectors.deadlines(requests, end=horizon), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    overdue_total, month_totals = selectors.deadline_counts(requests, today=today, end=horizon)
+    overdue: list[Any] = []
     by_month: OrderedDict[datetime.date, list[Any]] = OrderedDict()
-    for item in selectors.due_between(requests, start=today, end=horizon, limit=None):
-        by_month.setdefault(item.due_date.replace(day=1), []).append(item)  # type: ignore[union-attr]
+    for item in page:
+        due: datetime.date = item.due_date  # type: ignore[assignment]  # filtered: due by horizon
+        if due < today:
+            overdue.append(item)
+        else:
+            by_month.setdefault(due.replace(day=1), []).append(item)
     context = {
         "filters": filters,
-        "overdue": selectors.overdue(requests, today=today, limit=None),
-        "months": list(by_month.items()),
+        "page": page,
+        "overdue": overdue,
+        "overdue_total": overdue_total,
+        "months": [
+            (month, rows, month_totals.get(month, len(rows))) for month, rows in by_month.items()
+        ],
         "horizon": horizon,
         "exports": _exports(filters, open="true"),
     }
@@ -257,8 +273,9 @@ def matrix(request: HttpRequest) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("unit", "theme"))
     today = timezone.localdate()
     rows, columns = selectors.matrix(filters.requests())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     table = []
-    for item in rows:
+    for item in page:
         concerned = {m.pk for m in item.missions.all()}
         state = "overdue" if item.is_overdue(today=today) else item.status
         table.append((item, [state if m.pk in concerned else None for m in columns]))
@@ -271,6 +288,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "columns": columns,
             "table": table,
+            "page": page,
             "legend": legend,
             "exports": _exports(filters),
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from html.parser import HTMLParser
 
@@ -102,6 +103,43 @@ def test_matrix_marks_overdue_cells(client, seeded, manager):
     overdue = Request.objects.overdue().filter(missions__isnull=False).distinct().count()
     rows_with_overdue = sum(1 for row in html.split("<tr>") if 'class="cell fill-overdue"' in row)
     assert rows_with_overdue == overdue > 0
+
+
+def test_deadlines_and_matrix_are_paged_and_keep_their_filters(
+    client, seeded, manager, monkeypatch
+):
+    """Long lists come a page at a time; the headings still count everything."""
+    from reports import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client.force_login(manager)
+    today = timezone.localdate()
+    due = (
+        Request.objects.active()
+        .open()
+        .filter(due_date__lte=today + datetime.timedelta(days=180))
+        .order_by("due_date", "reference", "pk")
+    )
+    overdue = due.filter(due_date__lt=today).count()
+    assert due.count() > 3
+
+    first = client.get("/dashboard/deadlines/").content.decode()
+    refs = list(due.values_list("reference", flat=True))
+    assert all(ref in first for ref in refs[:3])
+    assert refs[3] not in first
+    assert f"Overdue: {overdue} request" in first
+    assert f"1–3 of {len(refs)}" in first
+    assert 'href="?page=2" rel="next"' in first
+
+    second = client.get("/dashboard/deadlines/?page=2").content.decode()
+    assert refs[3] in second
+    assert refs[0] not in second
+    assert 'href="?page=1" rel="prev"' in second
+
+    matrix = client.get("/dashboard/matrix/?unit=").content.decode()
+    assert matrix.count('<th scope="row">') == 3
+    assert 'href="?unit=&amp;page=2" rel="next"' in matrix
+    assert client.get("/dashboard/matrix/?page=999").status_code == 200
 
 
 def test_missing_objects_are_404(client, seeded, manager):

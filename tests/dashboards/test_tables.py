@@ -51,13 +51,12 @@ def test_tables_count_the_selected_requests(seeded):
 
     missions = selectors.mission_table(every, today=today)
     assert counted(missions) == expected(requests, lambda r: [m.pk for m in r.missions.all()])
-    assert next(m for m in missions if m.pk == quiet.pk).open_count == 0
+    assert getattr(next(m for m in missions if m.pk == quiet.pk), "open_count") == 0  # noqa: B009
 
     units = selectors.unit_table(every, today=today)
     assert counted(units) == expected(requests, lambda r: [r.lead_unit_id])
-    assert [u.overdue_count for u in units] == sorted(
-        (u.overdue_count for u in units), reverse=True
-    )
+    overdue = [getattr(u, "overdue_count") for u in units]  # noqa: B009 - set at run time
+    assert overdue == sorted(overdue, reverse=True)
 
     resolutions = selectors.resolutions(every, today=today)
     assert counted(resolutions) == expected(
