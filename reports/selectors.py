@@ -43,6 +43,8 @@ from mandates.models import (
 S = RequestStatus
 OPEN = Q(status__in=S.open())
 LIST_LIMIT = 12
+#: Paragraphs a mission's page quotes.
+PARAGRAPH_LIMIT = 30
 
 
 def _month_starts(today: datetime.date, months: int) -> list[datetime.date]:
@@ -331,21 +333,28 @@ def mission_benchmarks(mission: Mission) -> list[BenchmarkRow]:
     return [BenchmarkRow(b, list(b.assessments.all())) for b in benchmarks]
 
 
-def mission_paragraphs(requests: QuerySet[Request]) -> list[Paragraph]:
-    """The mandate paragraphs the mission's requests rest on, in document order."""
+def mission_paragraphs(
+    requests: QuerySet[Request], *, limit: int | None = None
+) -> tuple[list[Paragraph], int]:
+    """The mandate paragraphs the mission's requests rest on, the latest documents first: at
+    most ``limit`` (``PARAGRAPH_LIMIT``) of them, and how many there are (2 queries)."""
+    limit = limit or PARAGRAPH_LIMIT
     through = Request.paragraphs.through.objects.filter(request__in=requests.values("pk"))
-    return list(
-        Paragraph.objects.filter(pk__in=through.values("paragraph_id"))
-        .select_related("document")
-        .order_by("-document__date", "document_id", "order")
+    paragraphs = Paragraph.objects.filter(pk__in=through.values("paragraph_id"))
+    shown = list(
+        paragraphs.select_related("document").order_by("-document__date", "document_id", "order")[
+            :limit
+        ]
     )
+    return shown, (paragraphs.count() if len(shown) == limit else len(shown))
 
 
-def mission_requests(requests: QuerySet[Request]) -> list[Request]:
-    """Open requests first, soonest due first; then the closed ones."""
-    rows = list(requests.select_related("lead_unit"))
-    far = datetime.date.max
-    return sorted(rows, key=lambda r: (not r.is_open, r.due_date or far, r.reference))
+def mission_requests(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """Open requests first, soonest due first; then the closed ones: to page through."""
+    closed = Case(When(OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return requests.select_related("lead_unit").order_by(
+        closed, F("due_date").asc(nulls_last=True), "reference", "pk"
+    )
 
 
 def next_report_due(requests: QuerySet[Request], *, today: datetime.date) -> datetime.date | None:

@@ -26,7 +26,7 @@ from reports.models import Summary
 from reports.prose import narrative
 
 S = RequestStatus
-#: Rows per page of the deadlines and the matrix.
+#: Rows per page of long lists: deadlines, the matrix, a mission's requests.
 PAGE_SIZE = 100
 NAV = [
     ("overview", "dashboard:overview", gettext_lazy("Overview")),
@@ -130,14 +130,18 @@ def mission(request: HttpRequest, acronym: str) -> HttpResponse:
     requests = filters.requests().for_mission(mission.pk)
     figures = selectors.figures(requests, today=today, since=today - _days(90))
     counts = selectors.status_counts(figures)
+    paragraphs, paragraph_total = selectors.mission_paragraphs(requests)
     context = {
         "mission": mission,
         "filters": filters,
         "figures": figures,
         "status_chart": charts.stacked_bar(_status_segments(counts), title=_("Requests by status")),
         "status_counts": counts,
-        "requests": selectors.mission_requests(requests),
-        "paragraphs": selectors.mission_paragraphs(requests),
+        "page": Paginator(selectors.mission_requests(requests), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+        "paragraphs": paragraphs,
+        "paragraph_total": paragraph_total,
         "benchmarks": selectors.mission_benchmarks(mission),
         "ratings": Rating.choices,
         "next_report": selectors.next_report_due(requests, today=today),

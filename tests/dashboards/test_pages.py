@@ -142,6 +142,32 @@ def test_deadlines_and_matrix_are_paged_and_keep_their_filters(
     assert client.get("/dashboard/matrix/?page=999").status_code == 200
 
 
+def test_a_mission_page_pages_its_requests_and_quotes_its_latest_paragraphs(
+    client, seeded, manager, monkeypatch
+):
+    from reports import selectors, views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "PARAGRAPH_LIMIT", 1)
+    client.force_login(manager)
+    mission = Mission.objects.get(acronym="MINUSCA")
+    requests = Request.objects.active().for_mission(mission.pk)
+    paragraphs = (
+        Request.paragraphs.through.objects.filter(request__in=requests.values("pk"))
+        .values("paragraph_id")
+        .distinct()
+        .count()
+    )
+    assert requests.count() > 2
+    assert paragraphs > 1
+
+    html = client.get("/dashboard/missions/MINUSCA/").content.decode()
+    table = html.split('id="h-requests"')[1].split("</section>")[0]
+    assert table.count("<tr>") == 3  # the head and two rows
+    assert f"1–2 of {requests.count()}" in html
+    assert f"The latest 1 of {paragraphs} paragraphs" in html
+
+
 def test_missing_objects_are_404(client, seeded, manager):
     client.force_login(manager)
     assert client.get("/dashboard/missions/NOPE/").status_code == 404
