@@ -230,7 +230,7 @@ def _grouped_counts(
     }
 
 
-def _with_counts(objects: list[Any], counts: dict[int, dict[str, int]]) -> list[Any]:
+def with_counts(objects: list[Any], counts: dict[int, dict[str, int]]) -> list[Any]:
     """Set the three counts on each object (zero where it has none)."""
     for obj in objects:
         found = counts.get(obj.pk, {})
@@ -412,8 +412,11 @@ def resolution_paragraphs(document: Document, *, requests: QuerySet[Request]) ->
     )
 
 
-def resolutions(requests: QuerySet[Request], *, today: datetime.date) -> list[Document]:
-    """Every resolution with its number of paragraphs and request counts (2 queries)."""
+def resolutions(
+    requests: QuerySet[Request], *, today: datetime.date
+) -> tuple[QuerySet[Document], dict[int, dict[str, int]]]:
+    """Every resolution with its number of paragraphs, latest first, to page through; and the
+    request counts of each (1 query), for :func:`with_counts`."""
     counts = _grouped_counts(
         requests.filter(paragraphs__document__kind=DocumentKind.RESOLUTION),
         today=today,
@@ -423,9 +426,9 @@ def resolutions(requests: QuerySet[Request], *, today: datetime.date) -> list[Do
     documents = (
         Document.objects.filter(kind=DocumentKind.RESOLUTION)
         .annotate(paragraph_count=Count("paragraphs"))
-        .order_by("-date", "symbol")
+        .order_by("-date", "symbol", "pk")
     )
-    return _with_counts(list(documents), counts)
+    return documents, counts
 
 
 # --- Matrix ------------------------------------------------------------------------------------
@@ -455,7 +458,7 @@ def mission_table(requests: QuerySet[Request], *, today: datetime.date) -> list[
         benchmark_count=Coalesce(Subquery(benchmarks.annotate(n=Count("pk")).values("n")[:1]), 0)
     ).order_by(F("end_date").desc(nulls_first=True), "acronym")
     counts = _grouped_counts(requests, today=today, key="missions__id")
-    return _with_counts(list(missions), counts)
+    return with_counts(list(missions), counts)
 
 
 def unit_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Unit]:
@@ -463,6 +466,6 @@ def unit_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Uni
     most overdue first."""
     counts = _grouped_counts(requests, today=today, key="lead_unit_id")
     active = [pk for pk, row in counts.items() if any(row.values())]
-    units = _with_counts(list(Unit.objects.filter(pk__in=active).select_related("mission")), counts)
+    units = with_counts(list(Unit.objects.filter(pk__in=active).select_related("mission")), counts)
     units.sort(key=lambda u: (-u.overdue_count, -u.open_count, u.acronym))
     return units

@@ -26,7 +26,7 @@ from reports.models import Summary
 from reports.prose import narrative
 
 S = RequestStatus
-#: Rows per page of long lists: deadlines, the matrix, a mission's requests.
+#: Rows per page of long lists: deadlines, the matrix, resolutions, a mission's requests.
 PAGE_SIZE = 100
 NAV = [
     ("overview", "dashboard:overview", gettext_lazy("Overview")),
@@ -199,15 +199,14 @@ def unit(request: HttpRequest, acronym: str) -> HttpResponse:
 @dashboard_view
 def resolutions(request: HttpRequest) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("mission", "unit", "theme"))
-    today = timezone.localdate()
+    documents, counts = selectors.resolutions(filters.requests(), today=timezone.localdate())
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_counts(list(page.object_list), counts)
     return _page(
         request,
         "reports/dashboard/resolutions.html",
         "resolutions",
-        {
-            "filters": filters,
-            "documents": selectors.resolutions(filters.requests(), today=today),
-        },
+        {"filters": filters, "documents": page.object_list, "page": page},
     )
 
 

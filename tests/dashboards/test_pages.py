@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from mandates.models import Mission, Request, Unit
+from mandates.choices import DocumentKind
+from mandates.models import Document, Mission, Request, Unit
 from reports.periods import Period
 from reports.summaries import summary_compile
 from tests.dashboards.conftest import page_urls
@@ -140,6 +141,10 @@ def test_deadlines_and_matrix_are_paged_and_keep_their_filters(
     assert matrix.count('<th scope="row">') == 3
     assert 'href="?unit=&amp;page=2" rel="next"' in matrix
     assert client.get("/dashboard/matrix/?page=999").status_code == 200
+
+    resolutions = Document.objects.filter(kind=DocumentKind.RESOLUTION).count()
+    html = client.get("/dashboard/resolutions/").content.decode()
+    assert html.split("<table")[1].count("<tr>") == min(resolutions, 3) + 1
 
 
 def test_a_mission_page_pages_its_requests_and_quotes_its_latest_paragraphs(

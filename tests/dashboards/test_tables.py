@@ -58,7 +58,8 @@ def test_tables_count_the_selected_requests(seeded):
     overdue = [getattr(u, "overdue_count") for u in units]  # noqa: B009 - set at run time
     assert overdue == sorted(overdue, reverse=True)
 
-    resolutions = selectors.resolutions(every, today=today)
+    documents, counts = selectors.resolutions(every, today=today)
+    resolutions = selectors.with_counts(list(documents), counts)
     assert counted(resolutions) == expected(
         requests,
         lambda r: [
