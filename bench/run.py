@@ -356,6 +356,66 @@ def dashboard(database_url: str, manager: Any, repeat: int) -> dict[str, Any]:
     return result
 
 
+# --- Every page at scale ----------------------------------------------------------------------
+
+
+def page_urls() -> list[str]:
+    """Every dashboard page (detail pages for the busiest mission and unit and the latest
+    resolution, and a later page of each paged list) and the admin's longest lists."""
+    from django.db.models import Count
+
+    from mandates.models import Document, Mission, Unit
+
+    mission = Mission.objects.annotate(n=Count("requests")).order_by("-n", "pk").first()
+    unit = Unit.objects.annotate(n=Count("led_requests")).order_by("-n", "pk").first()
+    resolution = Document.objects.filter(kind="resolution").order_by("-date", "pk").first()
+    assert mission is not None, "the portfolio has missions"
+    assert unit is not None, "the portfolio has units"
+    assert resolution is not None, "the portfolio has resolutions"
+    return [
+        "/dashboard/",
+        "/dashboard/missions/",
+        f"/dashboard/missions/{mission.acronym}/",
+        f"/dashboard/missions/{mission.acronym}/?page=10",
+        "/dashboard/units/",
+        f"/dashboard/units/{unit.acronym}/",
+        "/dashboard/resolutions/",
+        f"/dashboard/resolutions/{resolution.pk}/",
+        "/dashboard/deadlines/",
+        "/dashboard/deadlines/?page=50",
+        "/dashboard/matrix/",
+        "/dashboard/matrix/?page=500",
+        "/dashboard/benchmarks/",
+        f"/dashboard/benchmarks/{mission.acronym}/",
+        "/dashboard/coverage/",
+        "/dashboard/summaries/",
+        "/admin/mandates/request/",
+        "/admin/mandates/statusupdate/",
+    ]
+
+
+def pages(admin: Any, repeat: int) -> list[tuple[str, float, int, int]]:
+    """(url, best time, bytes, queries) of each page, as a superuser."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(admin)
+    rows = []
+    for url in page_urls():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        count = len(queries.captured_queries)
+
+        def get(url: str = url) -> None:
+            client.get(url)
+
+        rows.append((url, best(get, max(1, repeat // 3)), len(response.content), count))
+    return rows
+
+
 # --- Jobs in a child process (their own peak memory) -----------------------------------------
 
 
@@ -495,7 +555,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--job-scales", default="0.1,1", help="Scales for the jobs (comma list).")
     parser.add_argument(
-        "--skip", default="", help="Parts to skip: api,dashboard,jobs,parse,import,load"
+        "--skip", default="", help="Parts to skip: api,dashboard,jobs,parse,import,load,pages"
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run.")
@@ -580,6 +640,10 @@ def main() -> None:
                 f"   {mode:<7} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms"
                 f"  p95 {r['p95']:7.1f} ms  p99 {r['p99']:7.1f} ms  non-2xx {r['non2xx']}"
             )
+    if "pages" not in skip:
+        print("6. Every page as a superuser: time (best), size, queries")
+        for page_url, seconds, size, count in pages(_admin, args.repeat):
+            print(f"   {page_url:<44} {ms(seconds)}  {size / 1e3:8.1f} kB  {count:3d} queries")
 
 
 if __name__ == "__main__":
