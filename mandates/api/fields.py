@@ -10,6 +10,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.reverse import reverse
 
 
@@ -37,6 +38,15 @@ class CompactRelatedField(serializers.PrimaryKeyRelatedField):
                 return
             self.allow_null = bool(getattr(model_field, "null", False))
 
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> CompactManyField:
+        """As :meth:`RelatedField.many_init`, with :class:`CompactManyField` around it."""
+        list_kwargs: dict[str, Any] = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return CompactManyField(**list_kwargs)
+
     def use_pk_only_optimization(self) -> bool:
         return False
 
@@ -45,6 +55,23 @@ class CompactRelatedField(serializers.PrimaryKeyRelatedField):
 
     def _url(self, pk: Any) -> str:
         return detail_url(self.context, self.view_name, pk)
+
+
+class CompactManyField(serializers.ManyRelatedField):
+    """Several related objects, compact. When the queryset prefetched them into a list with
+    ``Prefetch(name, to_attr=prefetched_list(name))``, that list is read as it is: a page of
+    100 requests then builds no related manager and no queryset per row and relation."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        prefetched = getattr(instance, prefetched_list(self.source), None)
+        if prefetched is not None:
+            return prefetched
+        return super().get_attribute(instance)
+
+
+def prefetched_list(name: str) -> str:
+    """The attribute a list view prefetches relation ``name`` into."""
+    return f"_{name}_list"
 
 
 # An id no object has, set into a route to find where ids go in its address.

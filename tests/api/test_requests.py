@@ -41,6 +41,16 @@ def test_list_shows_related_objects_compactly(client_for, portfolio, staff_a):
     assert "note" not in row
 
 
+def test_each_list_row_is_the_detail_of_its_request(client_for, portfolio, staff_a):
+    """The list reads its related objects from prefetched lists, the detail from the related
+    managers: both must say the same."""
+    client = client_for(staff_a)
+    rows = client.get(LIST, {"page_size": 500}).json()["results"]
+    assert any(row["supporting_units"] or row["missions"] for row in rows)
+    for row in rows:
+        assert client.get(row["url"]).json() == row
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
