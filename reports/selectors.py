@@ -133,8 +133,9 @@ def deadline_counts(
     ):
         if first_day is None:
             overdue = n
-        else:
-            months[first_day] = n
+        else:  # PostgreSQL gives the month's first moment, SQLite its first day
+            day = first_day.date() if isinstance(first_day, datetime.datetime) else first_day
+            months[day] = n
     return overdue, months
 
 

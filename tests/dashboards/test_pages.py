@@ -14,7 +14,7 @@ from mandates.models import Document, Mission, Request, Unit
 from reports.periods import Period
 from reports.summaries import summary_compile
 from tests.dashboards.conftest import page_urls
-from tests.factories import UserFactory
+from tests.factories import RequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,9 @@ def test_deadlines_and_matrix_are_paged_and_keep_their_filters(
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
     client.force_login(manager)
     today = timezone.localdate()
+    in_four_months = (today + datetime.timedelta(days=120)).replace(day=10)
+    for n in range(5):  # a month that spans pages, whatever day the tests run
+        RequestFactory.create(reference=f"paged-{n}", due_date=in_four_months)
     due = (
         Request.objects.active()
         .open()
@@ -131,6 +134,16 @@ def test_deadlines_and_matrix_are_paged_and_keep_their_filters(
     assert f"Overdue: {overdue} request" in first
     assert f"1–3 of {len(refs)}" in first
     assert 'href="?page=2" rel="next"' in first
+
+    # A month split across pages is headed with its whole count on each.
+    months = [
+        d.replace(day=1) for d in due.filter(due_date__gte=today).values_list("due_date", flat=True)
+    ]
+    busiest = max(set(months), key=months.count)
+    assert months.count(busiest) > 3
+    start = overdue + months.index(busiest)
+    deep = client.get(f"/dashboard/deadlines/?page={start // 3 + 1}").content.decode()
+    assert f"· {months.count(busiest)}</span>" in deep
 
     second = client.get("/dashboard/deadlines/?page=2").content.decode()
     assert refs[3] in second
