@@ -205,6 +205,15 @@ def activity_by_month(
 COUNT_NAMES = ("open_count", "overdue_count", "completed_count")
 
 
+def _count_expressions(*, today: datetime.date, distinct: bool) -> dict[str, Count]:
+    """Open, overdue and completed requests, as aggregates named by :data:`COUNT_NAMES`."""
+    return {
+        "open_count": Count("pk", filter=OPEN, distinct=distinct),
+        "overdue_count": Count("pk", filter=OPEN & Q(due_date__lt=today), distinct=distinct),
+        "completed_count": Count("pk", filter=Q(status=S.COMPLETED), distinct=distinct),
+    }
+
+
 def _grouped_counts(
     requests: QuerySet[Request], *, today: datetime.date, key: str, distinct: bool = False
 ) -> dict[int, dict[str, int]]:
@@ -217,11 +226,7 @@ def _grouped_counts(
     """
     rows = (
         requests.values(group=F(key))
-        .annotate(
-            open_count=Count("pk", filter=OPEN, distinct=distinct),
-            overdue_count=Count("pk", filter=OPEN & Q(due_date__lt=today), distinct=distinct),
-            completed_count=Count("pk", filter=Q(status=S.COMPLETED), distinct=distinct),
-        )
+        .annotate(**_count_expressions(today=today, distinct=distinct))
         .order_by()
     )
     return {
@@ -255,11 +260,7 @@ def counts_by(
     def part(queryset: QuerySet[Any], kind: int, key: str, label: str, extra: str, day: Any):
         # A request rests on one or more paragraphs of a resolution: only there count distinct.
         distinct = kind == 2
-        counts = {
-            "open_count": Count("pk", filter=OPEN, distinct=distinct),
-            "overdue_count": Count("pk", filter=OPEN & Q(due_date__lt=today), distinct=distinct),
-            "completed_count": Count("pk", filter=Q(status=S.COMPLETED), distinct=distinct),
-        }
+        counts = _count_expressions(today=today, distinct=distinct)
         return (
             queryset.annotate(kind=Value(kind), key=F(key), label=F(label), extra=F(extra), day=day)
             .values("kind", "key", "label", "extra", "day")
