@@ -20,6 +20,8 @@ from mandates import roles
 from mandates.choices import MembershipRole
 from tests.factories import UnitFactory, UserFactory
 
+pytest_plugins = ["tests.robustness"]
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
