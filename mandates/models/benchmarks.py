@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from mandates.benchmark_progress import compute_progress
 from mandates.choices import Direction, OwnershipElement, ProgressStatus, Rating, ThemeKind
 from mandates.models.base import TimestampedModel, choices_check
+from ssrtracker.limits import sane_date
 
 __all__ = ["Benchmark", "BenchmarkAssessment"]
 
@@ -54,7 +55,7 @@ class Benchmark(TimestampedModel):
     indicator = models.TextField(_("indicator"))
     baseline = models.CharField(_("baseline"), max_length=300, blank=True)
     target = models.CharField(_("target"), max_length=300, blank=True)
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True, validators=[sane_date])
     responsible_unit = models.ForeignKey(
         "mandates.Unit",
         verbose_name=_("responsible unit"),
@@ -140,8 +141,8 @@ class BenchmarkAssessment(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="assessments",
     )
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
+    period_start = models.DateField(_("period start"), validators=[sane_date])
+    period_end = models.DateField(_("period end"), validators=[sane_date])
     rating = models.CharField(
         _("rating"), max_length=20, choices=Rating.choices, default=Rating.NOT_ASSESSED
     )

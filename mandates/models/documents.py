@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from mandates.choices import DocumentBody, DocumentKind, ParagraphKind, ThemeKind
 from mandates.models.base import TimestampedModel, choices_check
+from ssrtracker.limits import sane_date
 
 __all__ = ["Document", "Paragraph", "Theme"]
 
@@ -59,7 +60,11 @@ class Document(TimestampedModel):
         default=DocumentBody.SECURITY_COUNCIL,
     )
     date = models.DateField(
-        _("date"), null=True, blank=True, help_text=_("Adoption or issue date.")
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("Adoption or issue date."),
+        validators=[sane_date],
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
     source_text = models.TextField(_("source text"), blank=True)

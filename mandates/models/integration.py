@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mandates.choices import CalendarScope, DeliveryStatus, TokenScope, WebhookEvent
 from mandates.models.base import choices_check
+from ssrtracker.limits import sane_date
 
 __all__ = ["ApiToken", "CalendarFeed", "WebhookDelivery", "WebhookEndpoint", "hash_secret"]
 
@@ -68,7 +69,11 @@ class ApiToken(models.Model):
         editable=False,
     )
     expires_at = models.DateTimeField(
-        _("expires"), null=True, blank=True, help_text=_("Empty: valid until revoked.")
+        _("expires"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: valid until revoked."),
+        validators=[sane_date],
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)

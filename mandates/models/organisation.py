@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mandates.benchmark_progress import expected_report_dates, next_report_date
 from mandates.choices import MembershipRole, MissionKind, UnitKind
 from mandates.models.base import TimestampedModel, choices_check
+from ssrtracker.limits import sane_date
 
 __all__ = ["AddresseeRoute", "Mission", "Unit", "UnitMembership"]
 
@@ -26,9 +27,11 @@ class Mission(TimestampedModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=MissionKind.choices)
     host_country = models.CharField(_("host country"), max_length=100)
-    start_date = models.DateField(_("start"), null=True, blank=True)
-    end_date = models.DateField(_("end"), null=True, blank=True)
-    mandate_expiry = models.DateField(_("mandate expiry"), null=True, blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True, validators=[sane_date])
+    end_date = models.DateField(_("end"), null=True, blank=True, validators=[sane_date])
+    mandate_expiry = models.DateField(
+        _("mandate expiry"), null=True, blank=True, validators=[sane_date]
+    )
     reporting_cycle_months = models.PositiveSmallIntegerField(
         _("reporting cycle (months)"),
         null=True,
@@ -43,6 +46,7 @@ class Mission(TimestampedModel):
             "The date of one regular report; the others are expected every cycle before and "
             "after it."
         ),
+        validators=[sane_date],
     )
 
     class Meta:

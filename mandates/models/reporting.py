@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from mandates.choices import CoverageElement, CoverageState, PartnerKind
 from mandates.models.base import TimestampedModel, choices_check
+from ssrtracker.limits import sane_date
 
 __all__ = ["CoverageItem", "PartnerSupport", "SecretaryGeneralReport"]
 
@@ -30,7 +31,7 @@ class SecretaryGeneralReport(TimestampedModel):
         unique=True,
         error_messages={"unique": _("A report with this symbol is already registered.")},
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[sane_date])
     link = models.URLField(_("link"), max_length=500, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
 
@@ -141,8 +142,8 @@ class PartnerSupport(TimestampedModel):
         blank=True,
         related_name="partner_support",
     )
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("until"), null=True, blank=True)
+    period_start = models.DateField(_("from"), validators=[sane_date])
+    period_end = models.DateField(_("until"), null=True, blank=True, validators=[sane_date])
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()

@@ -15,6 +15,7 @@ from mandates.choices import Priority, Recurrence, RequestStatus
 from mandates.models.base import choices_check
 from mandates.querysets import RequestQuerySet
 from mandates.validators import MaxFileSize, evidence_extension
+from ssrtracker.limits import sane_date
 
 __all__ = ["Request", "StatusUpdate"]
 
@@ -65,12 +66,14 @@ class Request(models.Model):
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[sane_date])
     recurrence = models.CharField(
         _("recurrence"), max_length=20, choices=Recurrence.choices, default=Recurrence.NONE
     )
     recurrence_months = models.PositiveSmallIntegerField(_("every N months"), null=True, blank=True)
-    recurrence_anchor = models.DateField(_("recurring from"), null=True, blank=True)
+    recurrence_anchor = models.DateField(
+        _("recurring from"), null=True, blank=True, validators=[sane_date]
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
