@@ -65,6 +65,25 @@ def can_change_request(user: Any, request: Request) -> bool:
     return is_administrator(user) or _request_in_units(user, request)
 
 
+def can_make_lead(user: Any, request: Request, unit_id: int | None) -> bool:
+    """May ``user`` make the unit ``unit_id`` lead ``request`` (new or existing)?
+
+    Only administrators hand a request to another unit: SSR staff can make only one of their
+    own units lead, or keep the lead it has. Otherwise a request could be given away and never
+    taken back, since its new lead's requests are not theirs to change.
+    """
+    if unit_id is None or is_administrator(user):
+        return True
+    if request.pk is not None and unit_id == request.lead_unit_id:
+        return True
+    return unit_id in user_unit_ids(user)
+
+
+def can_read_requests(user: Any) -> bool:
+    """May ``user`` read requests and their deadlines (every role but none may)?"""
+    return bool(getattr(user, "is_active", False)) and user.has_perm("mandates.view_request")
+
+
 def can_add_status_update(user: Any, request: Request) -> bool:
     if not user.has_perm("mandates.add_statusupdate"):
         return False

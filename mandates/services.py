@@ -28,6 +28,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mandates import permissions
 from mandates.choices import RequestStatus
@@ -310,6 +311,9 @@ def request_restore(*, request: Request, by: User | None) -> None:
     _copy_state(locked, request)
 
 
+#: Why a lead-unit change is refused (the admin form says the same).
+LEAD_UNIT_REFUSED = _lazy("You can make only your own units lead a request.")
+
 #: Fields of a request that ``request_edit`` changes (status goes through its own rule).
 EDITABLE_FIELDS = ("due_date", "priority", "lead_unit")
 EDITABLE_M2M = ("supporting_units", "missions")
@@ -339,6 +343,10 @@ def request_edit(
         raise PermissionDenied(_("You can change only requests your units lead or support."))
     if locked.archived_at is not None:
         raise WorkflowError(_("This request is archived; restore it before changing it."))
+    if "lead_unit" in changes:
+        lead = changes["lead_unit"]
+        if by is not None and not permissions.can_make_lead(by, locked, getattr(lead, "pk", lead)):
+            raise PermissionDenied(LEAD_UNIT_REFUSED)
 
     status = changes.get("status")
     if status is not None and status != locked.status:

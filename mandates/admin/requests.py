@@ -30,6 +30,7 @@ from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, acting_us
 from mandates.choices import RequestStatus
 from mandates.models import Request, StatusUpdate
 from mandates.services import (
+    LEAD_UNIT_REFUSED,
     StaleVersion,
     WorkflowError,
     allowed_next_statuses,
@@ -225,15 +226,12 @@ class RequestAdminForm(forms.ModelForm):
 
     def clean_lead_unit(self) -> Any:
         unit = self.cleaned_data.get("lead_unit")
-        user = self.user
         if (
             unit is not None
-            and user is not None
-            and not permissions.is_administrator(user)
-            and unit.pk not in permissions.user_unit_ids(user)
-            and (self.instance.pk is None or unit.pk != self.instance.lead_unit_id)
+            and self.user is not None
+            and not permissions.can_make_lead(self.user, self.instance, unit.pk)
         ):
-            raise ValidationError(_("You can make only your own units lead a request."))
+            raise ValidationError(LEAD_UNIT_REFUSED)
         return unit
 
     def clean(self) -> dict[str, Any]:
@@ -378,7 +376,11 @@ class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Request | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or permissions.can_change_request(request.user, obj)
+        if obj is None:
+            return True
+        # An archived request is read-only until it is restored (the restore action is on the
+        # list), as the services refuse any edit of it.
+        return obj.archived_at is None and permissions.can_change_request(request.user, obj)
 
     # --- columns -------------------------------------------------------------------------
 
