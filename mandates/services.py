@@ -33,7 +33,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from mandates import permissions
 from mandates.choices import RequestStatus
 from mandates.events import emit_request_status_changed
-from mandates.models import Benchmark, BenchmarkAssessment, Paragraph, Request, StatusUpdate
+from mandates.models import (
+    Benchmark,
+    BenchmarkAssessment,
+    CalendarFeed,
+    Paragraph,
+    Request,
+    StatusUpdate,
+)
 from mandates.references import request_reference
 
 S = RequestStatus
@@ -521,3 +528,21 @@ def assessment_update(
     locked._history_user = by  # type: ignore[attr-defined]
     locked.save()
     return locked
+
+
+@transaction.atomic
+def calendar_feed_create(*, feed: CalendarFeed, by: User) -> str:
+    """Save ``feed`` (scope, unit, mission set) as a new feed of ``by``'s; returns its secret.
+
+    A feed lists deadlines, so only a person who may read requests subscribes; the address
+    checks it again each time it is fetched (``mandates.api.calendar``).
+    """
+    if not permissions.can_read_requests(by):
+        raise PermissionDenied(
+            _("Your role does not include reading requests, so you cannot subscribe to deadlines.")
+        )
+    feed.owner = by
+    secret = feed.set_secret()
+    feed.full_clean()
+    feed.save()
+    return secret

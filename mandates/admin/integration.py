@@ -22,7 +22,8 @@ from mandates import webhooks
 from mandates.admin.common import acting_user
 from mandates.choices import WebhookEvent
 from mandates.models import ApiToken, CalendarFeed, WebhookDelivery, WebhookEndpoint
-from mandates.permissions import is_administrator
+from mandates.permissions import can_read_requests, is_administrator
+from mandates.services import calendar_feed_create
 
 
 class RevocableAdmin(admin.ModelAdmin):
@@ -99,7 +100,8 @@ class CalendarFeedAdmin(RevocableAdmin):
         return queryset.filter(owner=request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_staff
+        # Feeds list deadlines: only for people whose role lets them read requests.
+        return request.user.is_staff and can_read_requests(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
@@ -112,9 +114,7 @@ class CalendarFeedAdmin(RevocableAdmin):
         return obj is None and self.has_module_permission(request)
 
     def save_model(self, request: HttpRequest, obj: CalendarFeed, form: Any, change: bool) -> None:
-        obj.owner = request.user  # type: ignore[assignment]
-        secret = obj.set_secret()
-        super().save_model(request, obj, form, change)
+        secret = calendar_feed_create(feed=obj, by=request.user)  # type: ignore[arg-type]
         url = request.build_absolute_uri(reverse("calendar-feed", kwargs={"secret": secret}))
         self.message_user(
             request,

@@ -13,6 +13,7 @@ from icalendar import Calendar, Event
 
 from mandates.choices import CalendarScope
 from mandates.models import CalendarFeed, Request, UnitMembership, hash_secret
+from mandates.permissions import can_read_requests
 
 # How often calendar programs should fetch the feed again.
 REFRESH = datetime.timedelta(hours=4)
@@ -43,7 +44,9 @@ def build_calendar(feed: CalendarFeed, requests: QuerySet[Request], *, base_url:
         event.add("uid", f"request-{request.pk}@ssrtracker")
         event.add("dtstamp", stamp)
         event.add("dtstart", request.due_date)
-        event.add("dtend", request.due_date + datetime.timedelta(days=1))  # type: ignore[operator]
+        # A whole day, said as a duration: an end date computed as the next day would overflow
+        # on the last representable date.
+        event.add("duration", datetime.timedelta(days=1))
         event.add("summary", f"Due: {request.reference} – {request.title}")
         event.add(
             "description",
@@ -64,7 +67,9 @@ def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
         .filter(digest=hash_secret(secret), revoked_at__isnull=True, owner__is_active=True)
         .first()
     )
-    if feed is None:
+    # The owner must still be allowed to read deadlines now, not only when the feed was made:
+    # an account that lost its role (or never had one) gets nothing.
+    if feed is None or not can_read_requests(feed.owner):
         raise Http404
     now = timezone.now()
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)

@@ -427,9 +427,10 @@ class CalendarFeedSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> CalendarFeed:
-        feed = CalendarFeed(owner=self.context["request"].user, **validated_data)
-        feed._secret = feed.set_secret()  # type: ignore[attr-defined]
-        feed.save()
+        feed = CalendarFeed(**validated_data)
+        feed._secret = services.calendar_feed_create(  # type: ignore[attr-defined]
+            feed=feed, by=self.context["request"].user
+        )
         return feed
 
 
