@@ -8,9 +8,17 @@ class MandatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
         from mandates import events, webhooks
+        from mandates.models import Document, Mission, Paragraph, Theme, Unit
+        from mandates.models.base import refuse_deleting_referenced
         from ssrtracker import security
 
+        for model in (Unit, Mission, Theme, Document, Paragraph):
+            pre_delete.connect(
+                refuse_deleting_referenced, sender=model, dispatch_uid=f"keep-{model.__name__}"
+            )
         events.connect()
         webhooks.connect()
         security.connect_axes_signals()

@@ -40,6 +40,8 @@ from mandates.models import (
     Paragraph,
     Request,
     StatusUpdate,
+    Theme,
+    Unit,
 )
 from mandates.references import request_reference
 
@@ -546,3 +548,27 @@ def calendar_feed_create(*, feed: CalendarFeed, by: User) -> str:
     feed.full_clean()
     feed.save()
     return secret
+
+
+def _may_change(user: User | None, obj: Unit | Theme) -> bool:
+    return user is None or user.has_perm(f"mandates.change_{obj._meta.model_name}")
+
+
+def reference_archive(
+    *, obj: Unit | Theme, by: User | None, now: datetime.datetime | None = None
+) -> None:
+    """Archive a unit or theme instead of deleting it: it leaves the choices offered for new
+    work, and stays on every request, benchmark and page that already names it."""
+    if not _may_change(by, obj):
+        raise PermissionDenied(_("Only administrators archive reference data."))
+    if obj.archived_at is None:
+        obj.archived_at = now or timezone.now()
+        obj.save()
+
+
+def reference_restore(*, obj: Unit | Theme, by: User | None) -> None:
+    if not _may_change(by, obj):
+        raise PermissionDenied(_("Only administrators restore reference data."))
+    if obj.archived_at is not None:
+        obj.archived_at = None
+        obj.save()

@@ -9,7 +9,13 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, shorten
+from mandates.admin.common import (
+    ArchivedFilter,
+    ArchiveInsteadOfDeleteAdmin,
+    NoDeleteMixin,
+    ReadOnlyHistoryAdmin,
+    shorten,
+)
 from mandates.admin.document_tools import DocumentToolsMixin
 from mandates.models import (
     Document,
@@ -19,9 +25,10 @@ from mandates.models import (
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind", "paragraph_count"]
-    list_filter = ["kind"]
+class ThemeAdmin(ArchiveInsteadOfDeleteAdmin):
+    list_display = ["name", "slug", "kind", "paragraph_count", "is_archived"]
+    list_filter = [ArchivedFilter, "kind"]
+    readonly_fields = ["archived_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mandates.admin.common import NoDeleteMixin
+from mandates.admin.common import ArchivedFilter, ArchiveInsteadOfDeleteAdmin, NoDeleteMixin
 from mandates.choices import RequestStatus
 from mandates.models import (
     AddresseeRoute,
@@ -78,9 +78,10 @@ class UnitMembershipInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    list_display = ["acronym", "name", "kind", "parent", "mission", "member_count"]
-    list_filter = ["kind", "mission"]
+class UnitAdmin(ArchiveInsteadOfDeleteAdmin):
+    list_display = ["acronym", "name", "kind", "parent", "mission", "member_count", "is_archived"]
+    list_filter = [ArchivedFilter, "kind", "mission"]
+    readonly_fields = ["archived_at"]
     list_select_related = ["parent", "mission"]
     search_fields = ["acronym", "name"]
     autocomplete_fields = ["parent", "mission"]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mandates.choices import DocumentBody, DocumentKind, ParagraphKind, ThemeKind
-from mandates.models.base import TimestampedModel, choices_check
+from mandates.models.base import ArchivableModel, TimestampedModel, choices_check
 from ssrtracker.limits import sane_date
 
 __all__ = ["Document", "Paragraph", "Theme"]
@@ -21,7 +21,7 @@ _SYMBOL_RE = re.compile(r"^(?P<symbol>[A-Z]+(?:/[A-Z0-9.]+)+(?: \(\d{4}\))?)(?:-
 UNDOCS_URL = "https://undocs.org/en/{symbol}"
 
 
-class Theme(models.Model):
+class Theme(ArchivableModel):
     """A cross-cutting theme, a security-sector component or a sector-wide governance area."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)

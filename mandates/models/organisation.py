@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mandates.benchmark_progress import expected_report_dates, next_report_date
 from mandates.choices import MembershipRole, MissionKind, UnitKind
-from mandates.models.base import TimestampedModel, choices_check
+from mandates.models.base import ArchivableModel, TimestampedModel, choices_check
 from ssrtracker.limits import sane_date
 
 __all__ = ["AddresseeRoute", "Mission", "Unit", "UnitMembership"]
@@ -92,7 +92,7 @@ class Mission(TimestampedModel):
         )
 
 
-class Unit(TimestampedModel):
+class Unit(ArchivableModel, TimestampedModel):
     """An organisational unit that can lead or support requests: a Headquarters unit, a mission
     section, an agency, a task force or a partner."""
 
