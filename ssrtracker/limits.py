@@ -26,6 +26,8 @@ LATEST_DATE = datetime.date(2099, 12, 31)
 #: Versions, ids and other counters read from headers and query strings: a 32-bit signed
 #: integer, the smallest column they are compared with.
 MAX_INTEGER = 2**31 - 1
+#: The largest value of a 64-bit id column (our primary keys).
+MAX_BIGINT = 2**63 - 1
 
 # --- API bodies ------------------------------------------------------------------------------
 #: A JSON body nested deeper than this is refused with 400 before it is decoded.
@@ -46,6 +48,25 @@ MAX_EVIDENCE_MEGABYTES = 20
 
 def date_in_range(value: datetime.date) -> bool:
     return EARLIEST_DATE <= value <= LATEST_DATE
+
+
+def out_of_range_message(value: datetime.date) -> str:
+    return (
+        f"{value.isoformat()} is out of range: dates run from {EARLIEST_DATE.isoformat()} "
+        f"to {LATEST_DATE.isoformat()}."
+    )
+
+
+def parse_date(text: str) -> datetime.date:
+    """A YYYY-MM-DD date from a command line or a query string, inside the bounds; anything
+    else raises ValueError with a message for the person who typed it."""
+    try:
+        value = datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD.") from None
+    if not date_in_range(value):
+        raise ValueError(out_of_range_message(value))
+    return value
 
 
 @deconstructible

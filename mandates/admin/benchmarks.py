@@ -11,7 +11,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from mandates import permissions
-from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, shorten, status_badge
+from mandates.admin.common import (
+    NoDeleteMixin,
+    ReadOnlyHistoryAdmin,
+    SafeAutocompleteMixin,
+    shorten,
+    status_badge,
+)
 from mandates.choices import ProgressStatus, Rating
 from mandates.models import (
     Benchmark,
@@ -20,7 +26,7 @@ from mandates.models import (
 )
 
 
-class BenchmarkAssessmentInline(admin.TabularInline):
+class BenchmarkAssessmentInline(SafeAutocompleteMixin, admin.TabularInline):
     """Assessments, changed only by the benchmark's responsible unit (and administrators)."""
 
     model = BenchmarkAssessment
@@ -59,7 +65,7 @@ class BenchmarkAssessmentInline(admin.TabularInline):
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+class BenchmarkAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "reference",
         "mission",
@@ -119,7 +125,7 @@ class BenchmarkAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(BenchmarkAssessment)
-class BenchmarkAssessmentAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+class BenchmarkAssessmentAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["benchmark", "mission", "period_start", "period_end", "rating_display", "value"]
     list_filter = ["rating", "benchmark__mission"]
     list_select_related = ["benchmark__mission"]

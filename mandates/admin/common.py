@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from mandates.services import reference_archive, reference_restore
+from ssrtracker import limits
 
 
 def acting_user(request: HttpRequest) -> User | None:
@@ -51,6 +54,78 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def storable(column: Any, value: Any) -> bool:
+    """Can ``value``, as submitted, be looked up in ``column`` (the right type, in range)?"""
+    try:
+        python = column.get_prep_value(column.to_python(value))
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return not isinstance(python, int) or -limits.MAX_BIGINT <= python <= limits.MAX_BIGINT
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids no column can hold as "not a valid value" before Django's ``__in`` lookup,
+    which fails on them with a server error (an OverflowError or a database error)."""
+
+    def _check_values(self, value: Any) -> Any:
+        key = self.to_field_name or "pk"
+        model = self.queryset.model  # type: ignore[union-attr]
+        column = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        for item in value or ():
+            if not storable(column, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class _ValidValuesOnly:
+    """Autocomplete widgets redisplay the submitted values by looking them up; Django passes
+    them to the database as they came, so a form sent back with a value that is not an id
+    (``'abc'``, ``10**30``) failed with a server error instead of showing its errors. Only
+    values the target column can hold are looked up; the form still reports the bad ones."""
+
+    field: Any
+
+    def optgroups(self, name: str, value: list[Any], attr: Any = None) -> Any:
+        target = self.field.target_field
+        usable = [item for item in value if storable(target, item)]
+        return super().optgroups(name, usable, attr)  # type: ignore[misc]
+
+
+class SafeAutocompleteSelect(_ValidValuesOnly, AutocompleteSelect):  # type: ignore[misc]
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_ValidValuesOnly, AutocompleteSelectMultiple):  # type: ignore[misc]
+    pass
+
+
+class SafeAutocompleteMixin:
+    """Use on every ModelAdmin with ``autocomplete_fields``: the same widgets, safe on bad
+    input (see :class:`_ValidValuesOnly`)."""
+
+    admin_site: Any
+    get_autocomplete_fields: Any
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 class ArchivedFilter(admin.SimpleListFilter):
     """Current reference data by default; the archived on request."""
 
@@ -77,7 +152,7 @@ class ArchivedFilter(admin.SimpleListFilter):
             }
 
 
-class ArchiveInsteadOfDeleteAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ArchiveInsteadOfDeleteAdmin(SafeAutocompleteMixin, NoDeleteMixin, admin.ModelAdmin):
     """Admin of reference data (units, themes): archived and restored, never deleted; archived
     rows are not offered in the autocomplete of fields that pick them for new work."""
 

@@ -14,6 +14,7 @@ from mandates.admin.common import (
     ArchiveInsteadOfDeleteAdmin,
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
+    SafeAutocompleteMixin,
     shorten,
 )
 from mandates.admin.document_tools import DocumentToolsMixin
@@ -60,7 +61,7 @@ class ParagraphInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(DocumentToolsMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class DocumentAdmin(SafeAutocompleteMixin, DocumentToolsMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["symbol", "kind", "date", "title", "paragraph_count", "official_text"]
     list_filter = ["kind", "body"]
     search_fields = ["symbol", "title", "citation_label"]
@@ -90,7 +91,7 @@ class DocumentAdmin(DocumentToolsMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(Paragraph)
-class ParagraphAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+class ParagraphAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["citation", "kind", "lead_verb", "short_text", "theme_list"]
     list_display_links = ["citation"]
     list_filter = ["kind", "document", "themes"]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mandates import webhooks
-from mandates.admin.common import acting_user
+from mandates.admin.common import SafeAutocompleteMixin, acting_user
 from mandates.choices import WebhookEvent
 from mandates.models import ApiToken, CalendarFeed, WebhookDelivery, WebhookEndpoint
 from mandates.permissions import can_read_requests, is_administrator
@@ -47,7 +47,7 @@ class RevocableAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(RevocableAdmin):
+class ApiTokenAdmin(SafeAutocompleteMixin, RevocableAdmin):
     list_display = ["name", "prefix", "user", "scope", "usable", "expires_at", "last_used_at"]
     list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
@@ -85,7 +85,7 @@ class CalendarFeedForm(forms.ModelForm):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(RevocableAdmin):
+class CalendarFeedAdmin(SafeAutocompleteMixin, RevocableAdmin):
     """Each person's own calendar subscriptions (administrators see everyone's)."""
 
     form = CalendarFeedForm

@@ -10,7 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mandates.admin.common import ArchivedFilter, ArchiveInsteadOfDeleteAdmin, NoDeleteMixin
+from mandates.admin.common import (
+    ArchivedFilter,
+    ArchiveInsteadOfDeleteAdmin,
+    NoDeleteMixin,
+    SafeAutocompleteMixin,
+)
 from mandates.choices import RequestStatus
 from mandates.models import (
     AddresseeRoute,
@@ -71,7 +76,7 @@ class MissionAdmin(NoDeleteMixin, admin.ModelAdmin):
         return obj._open  # type: ignore[attr-defined]
 
 
-class UnitMembershipInline(admin.TabularInline):
+class UnitMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = UnitMembership
     autocomplete_fields = ["user"]
     extra = 0
@@ -96,7 +101,7 @@ class UnitAdmin(ArchiveInsteadOfDeleteAdmin):
 
 
 @admin.register(UnitMembership)
-class UnitMembershipAdmin(admin.ModelAdmin):
+class UnitMembershipAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit"]
     list_select_related = ["user", "unit"]
@@ -105,7 +110,7 @@ class UnitMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddresseeRoute)
-class AddresseeRouteAdmin(admin.ModelAdmin):
+class AddresseeRouteAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """Which unit leads the requests an import finds for each addressee."""
 
     list_display = ["addressee", "lead_unit", "supporting"]

@@ -26,7 +26,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mandates import permissions
-from mandates.admin.common import NoDeleteMixin, ReadOnlyHistoryAdmin, acting_user, status_badge
+from mandates.admin.common import (
+    NoDeleteMixin,
+    ReadOnlyHistoryAdmin,
+    SafeAutocompleteMixin,
+    acting_user,
+    status_badge,
+)
 from mandates.choices import RequestStatus
 from mandates.models import Request, StatusUpdate
 from mandates.services import (
@@ -262,7 +268,7 @@ class RequestAdminForm(forms.ModelForm):
 
 
 @admin.register(Request)
-class RequestAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     form = RequestAdminForm
     list_display = [
         "reference",
