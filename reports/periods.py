@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mandates.dates import add_months
+from ssrtracker.limits import EARLIEST_DATE, LATEST_DATE, date_in_range
 
 WEEKLY, MONTHLY, QUARTERLY = "weekly", "monthly", "quarterly"
 _ORDINALS = ("first", "second", "third", "fourth")
@@ -64,12 +65,27 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``2021-Q3``, ``2021-09`` or ``2021-W38`` (ISO week) → the period."""
-        text = text.strip().upper()
+        """``2021-Q3``, ``2021-09`` or ``2021-W38`` (ISO week) → the period, which must overlap
+        the date bounds of :mod:`ssrtracker.limits`; anything else raises ValueError with a
+        message."""
+        period = cls._parse(text.strip().upper())
+        if period is None or not (date_in_range(period.start) or date_in_range(period.end)):
+            raise ValueError(
+                f"{text.strip()} is out of range: periods run from "
+                f"{EARLIEST_DATE.year} to {LATEST_DATE.year}."
+            )
+        return period
+
+    @classmethod
+    def _parse(cls, text: str) -> Period | None:
         if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
             year, quarter = int(match[1]), int(match[2])
+            if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
+                return None
             return cls.containing(QUARTERLY, datetime.date(year, quarter * 3 - 2, 1))
         if match := re.fullmatch(r"(\d{4})-W(\d{1,2})", text):
+            if not EARLIEST_DATE.year <= int(match[1]) <= LATEST_DATE.year:
+                return None
             try:
                 monday = datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
             except ValueError:
@@ -79,6 +95,8 @@ class Period:
             month = int(match[2])
             if not 1 <= month <= 12:
                 raise ValueError(f"{text} has no month {month}")
+            if not EARLIEST_DATE.year <= int(match[1]) <= LATEST_DATE.year:
+                return None
             return cls.containing(MONTHLY, datetime.date(int(match[1]), month, 1))
         raise ValueError(f"{text!r} is not a period: use 2021-Q3, 2021-09 or 2021-W38")
 

@@ -14,13 +14,14 @@ from mandates.progress import Progress
 from reports import reminders
 from reports.periods import long_date
 from reports.prose import counted
+from ssrtracker.limits import parse_date
 
 
 def _date(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--today {value!r} is not a date: use YYYY-MM-DD.") from None
+        return parse_date(value)
+    except ValueError as exc:
+        raise CommandError(f"--today: {exc}") from None
 
 
 class Command(BaseCommand):
