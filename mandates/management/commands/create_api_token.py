@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mandates.choices import TokenScope
 from mandates.models import ApiToken
+from ssrtracker import limits
 
 
 class Command(BaseCommand):
@@ -35,8 +36,12 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"The account {user.get_username()!r} is disabled.")
         days = options["expires_in_days"]
-        if days is not None and days < 1:
-            raise CommandError("--expires-in-days must be 1 or more.")
+        longest = (limits.LATEST_DATE - timezone.localdate()).days
+        if days is not None and not 1 <= days <= longest:
+            raise CommandError(
+                f"--expires-in-days must be between 1 and {longest} "
+                f"(tokens expire by {limits.LATEST_DATE.isoformat()} at the latest)."
+            )
         expires = timezone.now() + datetime.timedelta(days=days) if days else None
         token, secret = ApiToken.issue(
             name=options["name"], user=user, scope=options["scope"], expires_at=expires
