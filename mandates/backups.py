@@ -122,10 +122,17 @@ def check_backup(database: dict[str, Any], path: Path) -> None:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as snapshot:
             (status,) = snapshot.execute("PRAGMA integrity_check").fetchone()
+            migrated = snapshot.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+            ).fetchone()
     except sqlite3.DatabaseError:
-        raise BackupError(f"{path} is not an SQLite backup made by the backup command.") from None
+        migrated, status = None, "ok"
     if status != "ok":
         raise BackupError(f"{path} is damaged: {status}")
+    # An empty or foreign file opens as an empty SQLite database: restoring it would wipe
+    # everything, so a backup must hold the app's tables.
+    if migrated is None:
+        raise BackupError(f"{path} is not an SQLite backup made by the backup command.")
 
 
 def restore_database(database: dict[str, Any], path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import uuid
 from pathlib import Path
@@ -130,3 +131,31 @@ def test_backup_never_overwrites_without_force(db, tmp_path: Path):
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", str(backup), verbosity=0)
     assert backup.read_text() == "an older backup"
+
+
+@pytest.mark.parametrize("content", [b"", b"SQLite format 3\x00"], ids=["empty", "header-only"])
+def test_restore_refuses_an_empty_file_instead_of_wiping_the_database(
+    db, tmp_path: Path, content: bytes
+):
+    """An empty file opens as an empty SQLite database; restoring it replaced everything
+    with nothing. On PostgreSQL pg_restore refuses it the same way."""
+    empty = tmp_path / "empty.backup"
+    empty.write_bytes(content)
+    target = tmp_path / "target.sqlite3"
+    with pytest.raises(CommandError, match=r"not an? .*backup"):
+        call_command("restore", str(empty), database_url=f"sqlite:///{target}", yes=True)
+
+
+def test_restore_refuses_random_files(db, tmp_path: Path, robustness):
+    """Fuzz: random bytes (some with an SQLite header) are refused with one clear line."""
+    rng = random.Random(22)  # noqa: S311 - made-up test data, not a secret
+    target = tmp_path / "target.sqlite3"
+    tried = 0
+    for n in range(40):
+        junk = tmp_path / f"junk-{n}.backup"
+        head = b"SQLite format 3\x00" if n % 2 else b""
+        junk.write_bytes(head + rng.randbytes(rng.randrange(0, 20_000)))
+        with pytest.raises(CommandError):
+            call_command("restore", str(junk), database_url=f"sqlite:///{target}", yes=True)
+        tried += 1
+    robustness.record("files: restore a random backup file", cases=tried, failures=0)
