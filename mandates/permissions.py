@@ -3,22 +3,48 @@
 - Administrators (and superusers) change everything.
 - SSR staff read everything but change only the requests their units lead or support, and the
   benchmarks (with their assessments) their units are responsible for.
+- SSR staff change a mission's reporting records (its Secretary-General reports, their coverage
+  checklists, the support other actors give it) only if their units answer for that mission's
+  reporting:
+
+  1. a unit of the mission (``Unit.mission``: its SSR section, its other sections);
+  2. a unit responsible for one of the mission's benchmarks (the reports cover them, OP20(e));
+  3. the default reporting unit (``REPORTING_DEFAULT_LEAD_UNIT``, the SSR Unit at Headquarters)
+     for a mission without an SSR section, since it leads that mission's coverage follow-ups.
+
+  A record with no mission (support in a country without one) is the default reporting unit's.
+  Marking an item "missing" opens its follow-up request only for someone who may change the
+  report's checklist; the request is led by the mission's SSR section (else the default unit),
+  never by whoever marked it.
 - Managers and API clients without change permissions read only.
 
-The admin and the API both ask these functions, so the rules are written once.
+The admin and the services (which the API, imports and jobs call) ask these functions, so the
+rules are written once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mandates import roles
-from mandates.models import Benchmark, BenchmarkAssessment, Request, UnitMembership
+from mandates.models import (
+    Benchmark,
+    BenchmarkAssessment,
+    Mission,
+    PartnerSupport,
+    Request,
+    SecretaryGeneralReport,
+    Unit,
+    UnitMembership,
+)
+from mandates.querysets import ssr_sections
 
 _UNITS_CACHE = "_ssrtracker_unit_ids"
 _ADMIN_CACHE = "_ssrtracker_is_administrator"
+_REPORTING_CACHE = "_ssrtracker_reporting_mission_ids"
 
 
 def is_administrator(user: Any) -> bool:
@@ -118,3 +144,72 @@ def can_assess_benchmark(user: Any, benchmark: Benchmark) -> bool:
 
 def can_change_assessment(user: Any, assessment: BenchmarkAssessment) -> bool:
     return _benchmark_rule(user, assessment.benchmark, "mandates.change_benchmarkassessment")
+
+
+def reporting_mission_ids(user: Any) -> frozenset[int | None]:
+    """The missions whose reporting the user's units answer for (rules 1-3 of the module's
+    docstring), with ``None`` when they also answer for records with no mission. Two queries,
+    then cached on the user object."""
+    units = user_unit_ids(user)
+    if not units:
+        return frozenset()
+    if not hasattr(user, _REPORTING_CACHE):
+        of_units = Q(pk__in=Unit.objects.filter(pk__in=units).values("mission_id"))
+        of_benchmarks = Q(
+            pk__in=Benchmark.objects.filter(responsible_unit_id__in=units).values("mission_id")
+        )
+        default_unit = Unit.objects.filter(
+            pk__in=units, acronym=settings.REPORTING_DEFAULT_LEAD_UNIT
+        ).exists()
+        rule = of_units | of_benchmarks
+        if default_unit:
+            sections = Unit.objects.filter(ssr_sections(), mission=OuterRef("pk"))
+            rule |= Q(~Exists(sections))
+        ids: set[int | None] = set(Mission.objects.filter(rule).values_list("pk", flat=True))
+        if default_unit:
+            ids.add(None)
+        setattr(user, _REPORTING_CACHE, frozenset(ids))
+    return frozenset(getattr(user, _REPORTING_CACHE))
+
+
+def _reporting_rule(user: Any, mission_id: int | None, perm: str) -> bool:
+    if not user.has_perm(perm):
+        return False
+    return is_administrator(user) or mission_id in reporting_mission_ids(user)
+
+
+def reporting_missions(user: Any) -> QuerySet[Mission]:
+    """The missions ``user`` may file reporting records on (the admin's choices)."""
+    if is_administrator(user):
+        return Mission.objects.all()
+    return Mission.objects.filter(
+        pk__in=[pk for pk in reporting_mission_ids(user) if pk is not None]
+    )
+
+
+def reports_without_mission(user: Any) -> bool:
+    """May ``user`` file a reporting record with no mission (support in a country)?"""
+    return is_administrator(user) or None in reporting_mission_ids(user)
+
+
+def can_register_report(user: Any, mission: Mission) -> bool:
+    return _reporting_rule(user, mission.pk, "mandates.add_secretarygeneralreport")
+
+
+def can_change_report(user: Any, report: SecretaryGeneralReport) -> bool:
+    """Change the report's mission, symbol, date, link or title."""
+    return _reporting_rule(user, report.mission_id, "mandates.change_secretarygeneralreport")
+
+
+def can_change_coverage(user: Any, report: SecretaryGeneralReport) -> bool:
+    """Tick the report's coverage checklist (marking an item missing opens its follow-up)."""
+    return _reporting_rule(user, report.mission_id, "mandates.change_coverageitem")
+
+
+def can_add_partner_support(user: Any, mission: Mission | None) -> bool:
+    mission_id = mission.pk if mission is not None else None
+    return _reporting_rule(user, mission_id, "mandates.add_partnersupport")
+
+
+def can_change_partner_support(user: Any, support: PartnerSupport) -> bool:
+    return _reporting_rule(user, support.mission_id, "mandates.change_partnersupport")

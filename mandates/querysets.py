@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from mandates.choices import RequestStatus
+from mandates.choices import RequestStatus, UnitKind
 
 
 class RequestQuerySet(models.QuerySet):
@@ -73,3 +73,8 @@ class RequestQuerySet(models.QuerySet):
         through = self.model._meta.get_field("supporting_units").remote_field.through  # type: ignore[union-attr]
         supported = through.objects.filter(unit_id__in=unit_ids).values("request_id")
         return self.filter(Q(lead_unit_id__in=unit_ids) | Q(pk__in=supported))
+
+
+def ssr_sections() -> Q:
+    """Units that are a mission's SSR section: a mission section with "SSR" in its acronym."""
+    return Q(kind=UnitKind.MISSION_SECTION, acronym__icontains="SSR")

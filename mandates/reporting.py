@@ -1,22 +1,28 @@
 """Services for reporting cycles (resolution 2553 OP20(e)/(f)) and mandate renewals.
 
 - :func:`report_register` records a regular report of the Secretary-General on a mission and
-  opens its coverage checklist (one item per element of OP20(e) and (f)).
+  opens its coverage checklist (one item per element of OP20(e) and (f)); :func:`report_change`
+  saves later changes to it.
 - :func:`coverage_record` ticks an item: covered (with the report's paragraph numbers) or
   missing. A missing element becomes a request to cover it in the next report, once
   (:func:`coverage_follow_up`).
+- :func:`partner_support_save` records support by another actor, or changes it.
 - :func:`renewal_request_create` makes the "SSR input to the renewal" request of a mission's
   mandate expiry, once; :func:`renewal_requests_create` is the daily sweep.
 
 "Once" is kept the way recurring requests keep it: the row that owns the side effect is locked,
 the created request is linked to it, and its reference is a function of what it answers, under
 the unique constraint on references. The admin, the API, the seed loader and the jobs call these.
+
+Staff change only the records of the missions their units report for
+(:mod:`mandates.permissions`); jobs and the seed loader pass ``by=None``.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -25,16 +31,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mandates.choices import CoverageElement, CoverageState, RequestStatus, UnitKind
+from mandates import permissions
+from mandates.choices import CoverageElement, CoverageState, RequestStatus
 from mandates.models import (
     CoverageItem,
     Mission,
     Paragraph,
+    PartnerSupport,
     Request,
     SecretaryGeneralReport,
     StatusUpdate,
     Unit,
 )
+from mandates.querysets import ssr_sections
 from mandates.services import WorkflowError
 
 RESOLUTION_2553 = "S/RES/2553 (2020)"
@@ -47,10 +56,7 @@ def _slug(text: str) -> str:
 
 def lead_unit_for(mission: Mission) -> Unit:
     """The mission's SSR section, else the unit named by ``REPORTING_DEFAULT_LEAD_UNIT``."""
-    sections = Unit.objects.filter(mission=mission, kind=UnitKind.MISSION_SECTION).order_by(
-        "acronym"
-    )
-    section = next((u for u in sections if "SSR" in u.acronym.upper()), None)
+    section = Unit.objects.filter(ssr_sections(), mission=mission).order_by("acronym").first()
     if section is None:
         section = Unit.objects.filter(acronym=settings.REPORTING_DEFAULT_LEAD_UNIT).first()
     if section is None:
@@ -70,6 +76,23 @@ def _check_perm(by: User | None, perm: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _check_units(
+    by: User | None, allowed: Callable[[User], bool], *, no_mission: bool = False
+) -> None:
+    """Refuse staff the records of a mission their units do not report for (``no_mission``:
+    the record has no mission)."""
+    if by is None or allowed(by):
+        return
+    if no_mission:
+        raise PermissionDenied(
+            _("Records with no mission are kept by %(unit)s and administrators.")
+            % {"unit": settings.REPORTING_DEFAULT_LEAD_UNIT}
+        )
+    raise PermissionDenied(
+        _("You can change only the records of the missions your units report for.")
+    )
+
+
 @transaction.atomic
 def report_register(
     *,
@@ -87,6 +110,7 @@ def report_register(
         "mandates.add_secretarygeneralreport",
         _("Your role does not allow registering reports."),
     )
+    _check_units(by, lambda user: permissions.can_register_report(user, mission))
     report = SecretaryGeneralReport(
         mission=mission, symbol=symbol.strip(), date=date, link=link, title=title
     )
@@ -94,6 +118,30 @@ def report_register(
     report._history_user = by  # type: ignore[attr-defined]
     report.save()
     checklist_open(report=report)
+    return report
+
+
+@transaction.atomic
+def report_change(*, report: SecretaryGeneralReport, by: User | None) -> SecretaryGeneralReport:
+    """Save the changes made to ``report`` (mission, symbol, date, link, title). Staff must report
+    for the mission it was on and for the one it is moved to."""
+    _check_perm(
+        by,
+        "mandates.change_secretarygeneralreport",
+        _("Your role does not allow changing reports."),
+    )
+    stored = SecretaryGeneralReport.objects.select_for_update().get(pk=report.pk)
+    _check_units(
+        by,
+        lambda user: (
+            permissions.can_change_report(user, stored)
+            and permissions.can_change_report(user, report)
+        ),
+    )
+    report.symbol = report.symbol.strip()
+    report.full_clean()
+    report._history_user = by  # type: ignore[attr-defined]
+    report.save()
     return report
 
 
@@ -125,7 +173,9 @@ def coverage_record(
     _check_perm(
         by, "mandates.change_coverageitem", _("Your role does not allow changing coverage.")
     )
-    locked = CoverageItem.objects.select_for_update().get(pk=item.pk)
+    locked = CoverageItem.objects.select_for_update().select_related("report").get(pk=item.pk)
+    # Checked on the stored row, before anything changes: a refused "missing" opens no request.
+    _check_units(by, lambda user: permissions.can_change_coverage(user, locked.report))
     locked.state = state
     locked.paragraphs = paragraphs.strip()
     locked.note = note.strip()
@@ -210,6 +260,43 @@ def coverage_follow_ups(*, now: datetime.datetime | None = None) -> list[Request
     ).values_list("pk", flat=True)
     created = [coverage_follow_up(item_id=pk, now=now) for pk in list(ids)]
     return [r for r in created if r is not None]
+
+
+@transaction.atomic
+def partner_support_save(*, support: PartnerSupport, by: User | None) -> PartnerSupport:
+    """Record support by another actor (``support`` not yet saved) or save the changes made to
+    it. Staff must report for its mission, the one it had and the one it gets; support with no
+    mission (a country without one) is the default reporting unit's."""
+    if support.pk is None:
+        _check_perm(
+            by,
+            "mandates.add_partnersupport",
+            _("Your role does not allow recording support by other actors."),
+        )
+        _check_units(
+            by,
+            lambda user: permissions.can_add_partner_support(user, support.mission),
+            no_mission=support.mission_id is None,
+        )
+    else:
+        _check_perm(
+            by,
+            "mandates.change_partnersupport",
+            _("Your role does not allow changing support by other actors."),
+        )
+        stored = PartnerSupport.objects.select_for_update().get(pk=support.pk)
+        _check_units(
+            by,
+            lambda user: (
+                permissions.can_change_partner_support(user, stored)
+                and permissions.can_change_partner_support(user, support)
+            ),
+            no_mission=None in (stored.mission_id, support.mission_id),
+        )
+    support.full_clean()
+    support._history_user = by  # type: ignore[attr-defined]
+    support.save()
+    return support
 
 
 def renewal_due_date(expiry: datetime.date, *, today: datetime.date) -> datetime.date:

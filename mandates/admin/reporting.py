@@ -1,5 +1,6 @@
 """Admin for the Secretary-General's reports, their OP20(e)/(f) coverage, and support by other
-actors. Registering a report and recording coverage go through :mod:`mandates.reporting`."""
+actors. Every write goes through :mod:`mandates.reporting`; staff see other missions' records
+read-only and choose only the missions their units report for (:mod:`mandates.permissions`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from mandates import reporting
+from mandates import permissions, reporting
 from mandates.admin.common import (
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
@@ -42,13 +43,30 @@ class CoverageItemInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request, obj)
+        return permissions.can_change_coverage(request.user, obj)
+
+
+class ReportingMissionMixin:
+    """The mission of a new or changed reporting record is one the user reports for; staff who
+    do not keep the records with no mission must name one."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "mission":
+            kwargs["queryset"] = permissions.reporting_missions(request.user)
+            if not permissions.reports_without_mission(request.user):
+                kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
 
 def _covered_count(report: Any) -> str:
     return f"{report._covered}/{report._items}"
 
 
 @admin.register(SecretaryGeneralReport)
-class SecretaryGeneralReportAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+class SecretaryGeneralReportAdmin(ReportingMissionMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["symbol", "mission", "date", "covered", "missing", "not_reviewed"]
     list_filter = ["mission"]
     list_select_related = ["mission"]
@@ -70,6 +88,13 @@ class SecretaryGeneralReportAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
             )
         )
 
+    def has_change_permission(
+        self, request: HttpRequest, obj: SecretaryGeneralReport | None = None
+    ) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_change_report(request.user, obj)
+
     @admin.display(description=_("covered"), ordering="_covered")
     def covered(self, obj: SecretaryGeneralReport) -> str:
         return _covered_count(obj)
@@ -87,8 +112,7 @@ class SecretaryGeneralReportAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
         self, request: HttpRequest, obj: SecretaryGeneralReport, form: Any, change: bool
     ) -> None:
         if change:
-            obj._history_user = acting_user(request)  # type: ignore[attr-defined]
-            super().save_model(request, obj, form, change)
+            reporting.report_change(report=obj, by=acting_user(request))
             return
         created = reporting.report_register(
             mission=obj.mission,
@@ -131,6 +155,11 @@ class CoverageItemAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: CoverageItem | None = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_change_coverage(request.user, obj.report)
+
     @admin.display(description=_("mission"), ordering="report__mission__acronym")
     def mission(self, obj: CoverageItem) -> str:
         return obj.report.mission.acronym
@@ -150,7 +179,7 @@ class CoverageItemAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(PartnerSupport)
-class PartnerSupportAdmin(ReadOnlyHistoryAdmin):
+class PartnerSupportAdmin(ReportingMissionMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "partner",
         "partner_kind",
@@ -170,3 +199,15 @@ class PartnerSupportAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description=_("note"))
     def short_note(self, obj: PartnerSupport) -> str:
         return shorten(obj.note, 70)
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: PartnerSupport | None = None
+    ) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_change_partner_support(request.user, obj)
+
+    def save_model(
+        self, request: HttpRequest, obj: PartnerSupport, form: Any, change: bool
+    ) -> None:
+        reporting.partner_support_save(support=obj, by=acting_user(request))

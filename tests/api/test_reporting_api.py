@@ -150,3 +150,38 @@ def test_the_new_lists_are_read_only(client_for, administrator):
     api = client_for(administrator)
     assert api.post("/api/v1/sg-reports/", {}).status_code == 405
     assert api.post("/api/v1/partner-support/", {}).status_code == 405
+
+
+def test_no_api_write_reaches_a_reporting_record(client_for, staff_a, staff_b):
+    """The API has no write path for reports, coverage or partner support: a write token of
+    another mission's focal point (``staff_a``) or of the mission's own (``staff_b``) changes
+    nothing and opens no request; the admin is where the unit rules apply."""
+    from mandates.choices import MembershipRole
+    from mandates.models import PartnerSupport, Request, SecretaryGeneralReport
+
+    mission = mission_with_data("MONUSCO")
+    mission.units.get().memberships.create(user=staff_b, role=MembershipRole.FOCAL_POINT)
+    report = mission.sg_reports.get()
+    support = PartnerSupportFactory.create(mission=mission, partner="EUTM")
+    item = report.coverage_items.get(element=CoverageElement.OBSTACLES)
+    writes = [
+        ("patch", f"/api/v1/sg-reports/{report.pk}/", {"title": "Changed"}),
+        ("put", f"/api/v1/sg-reports/{report.pk}/", {"title": "Changed"}),
+        ("post", "/api/v1/sg-reports/", {"mission": mission.pk, "symbol": "S/2026/9"}),
+        ("patch", f"/api/v1/sg-reports/{report.pk}/", {"coverage": [{"id": item.pk}]}),
+        ("patch", f"/api/v1/partner-support/{support.pk}/", {"partner": "Changed"}),
+        ("post", "/api/v1/partner-support/", {"mission": mission.pk, "partner": "AU"}),
+        ("delete", f"/api/v1/partner-support/{support.pk}/", None),
+    ]
+    for user in (staff_a, staff_b):
+        api = client_for(user)
+        for method, url, body in writes:
+            response = getattr(api, method)(url, body, format="json")
+            # 405 (no such method); a delete is refused first for the role (403).
+            assert response.status_code in (403, 405), (method, url)
+            assert response.json()["detail"]
+    assert SecretaryGeneralReport.objects.get(pk=report.pk).title == ""
+    assert SecretaryGeneralReport.objects.count() == 1
+    assert PartnerSupport.objects.get().partner == "EUTM"
+    assert report.coverage_items.get(pk=item.pk).state == CoverageState.NOT_REVIEWED
+    assert not Request.objects.exists()

@@ -75,7 +75,9 @@ def test_a_manager_cannot_register_a_report(mission, manager):
         register(mission, by=manager)
 
 
-def test_staff_register_a_report(mission, staff_a):
+def test_staff_register_a_report_on_their_mission(mission, staff_a):
+    # Who may register on which mission: tests/mandates/test_reporting_rules.py.
+    mission.units.get().memberships.create(user=staff_a)
     assert register(mission, by=staff_a).coverage_items.count() == 6
 
 
