@@ -17,6 +17,7 @@ from mandates import permissions, reporting
 from mandates.admin.common import (
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
+    SafeAutocompleteMixin,
     acting_user,
     shorten,
     status_badge,
@@ -66,7 +67,9 @@ def _covered_count(report: Any) -> str:
 
 
 @admin.register(SecretaryGeneralReport)
-class SecretaryGeneralReportAdmin(ReportingMissionMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class SecretaryGeneralReportAdmin(
+    ReportingMissionMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin
+):
     list_display = ["symbol", "mission", "date", "covered", "missing", "not_reviewed"]
     list_filter = ["mission"]
     list_select_related = ["mission"]
@@ -179,7 +182,7 @@ class CoverageItemAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(PartnerSupport)
-class PartnerSupportAdmin(ReportingMissionMixin, ReadOnlyHistoryAdmin):
+class PartnerSupportAdmin(ReportingMissionMixin, SafeAutocompleteMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "partner",
         "partner_kind",

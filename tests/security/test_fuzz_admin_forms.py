@@ -142,3 +142,17 @@ def test_the_calendar_feed_form_takes_any_input(manager, robustness):
         name="calendar feed add",
         robustness=robustness,
     )
+
+
+def test_every_admin_with_autocomplete_fields_uses_the_safe_widgets():
+    """The fuzz above covers three forms; this keeps every other one on the same widgets."""
+    from django.contrib import admin
+
+    from mandates.admin.common import SafeAutocompleteMixin
+
+    unsafe = []
+    for model_admin in admin.site._registry.values():
+        for candidate in [type(model_admin), *model_admin.inlines]:
+            if candidate.autocomplete_fields and not issubclass(candidate, SafeAutocompleteMixin):
+                unsafe.append(candidate.__name__)
+    assert unsafe == []
