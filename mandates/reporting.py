@@ -165,9 +165,6 @@ def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) ->
     if item.state != CoverageState.MISSING or item.follow_up_id is not None:
         return None
     report, mission = item.report, item.report.mission
-    check_date(report.date, "report date")
-    due_date = mission.next_report_after(report.date)
-    check_date(due_date, "next report date")
     reference = f"cov-{_slug(mission.acronym)}-{report.date:%Y-%m-%d}-{item.element}"[:60]
     existing = Request.objects.filter(reference=reference).first()
     if existing is not None:
@@ -191,7 +188,7 @@ def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) ->
             "sub": CoverageElement.subparagraph(item.element),
         },
         lead_unit=lead_unit_for(mission),
-        due_date=due_date,
+        due_date=mission.next_report_after(report.date),
         created_at=now,
     )
     request._change_reason = f"Coverage gap in {report.symbol}"  # type: ignore[attr-defined]
