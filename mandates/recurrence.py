@@ -21,14 +21,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mandates.benchmark_progress import next_report_date
 from mandates.choices import Recurrence, RequestStatus
-from mandates.dates import add_months
 from mandates.models import Request, StatusUpdate
+from ssrtracker.jobs import Skipped, check_date, isolated
 
 logger = logging.getLogger(__name__)
-
-#: The longest series walked to find the next date (100 years of monthly occurrences).
-_MAX_STEPS = 1200
 
 
 def next_due_date(
@@ -37,14 +35,13 @@ def next_due_date(
     months: int,
     after: datetime.date,
 ) -> datetime.date:
-    """The first date ``start + k * months`` (k >= 0) strictly after ``after``."""
+    """The first date ``start + k * months`` (k >= 0) strictly after ``after``: worked out from
+    the months between them, not walked step by step, so an old start costs nothing."""
     if months < 1:
         raise ValueError("a series needs a step of at least one month")
-    for k in range(_MAX_STEPS):
-        candidate = add_months(start, k * months)
-        if candidate > after:
-            return candidate
-    raise ValueError(f"no date of the series from {start} is after {after}")
+    if start > after:
+        return start
+    return next_report_date(anchor=start, months=months, after=after)
 
 
 def occurrence_reference(reference: str, due_date: datetime.date) -> str:
@@ -102,6 +99,9 @@ def request_create_next_occurrence(
     3. The new due date is the first date of the series after both the old due date and today,
        so a long-overdue request gets one next occurrence, not a backlog.
     4. Create it with the same work, not started, linked by ``predecessor``, with a note.
+
+    A due date, anchor or new due date outside the dates the app accepts raises
+    :class:`~ssrtracker.jobs.BadRow` (a ValueError) and creates nothing.
     """
     now = now or timezone.now()
     today = today or timezone.localdate()
@@ -115,12 +115,15 @@ def request_create_next_occurrence(
         return None
     if locked.successors.exists():
         return None
+    check_date(locked.due_date, "due date")
+    check_date(locked.recurrence_anchor, "recurrence anchor")
     series = series_of(locked)
     if series is None:
         logger.warning("Recurring request %s has no series to follow.", locked.reference)
         return None
     start, months = series
     due = next_due_date(start=start, months=months, after=max(locked.due_date or today, today))
+    check_date(due, "next due date")
     reference = occurrence_reference(locked.reference, due)
     if Request.objects.filter(reference=reference).exists():
         return None
@@ -155,12 +158,19 @@ def request_create_next_occurrence(
     return successor
 
 
-def create_due_occurrences(*, today: datetime.date | None = None) -> list[Request]:
+def create_due_occurrences(
+    *, today: datetime.date | None = None, skipped: Skipped | None = None
+) -> list[Request]:
     """The daily job: the next occurrence of every recurring request that was completed or fell
-    due by ``today`` and has none yet (each one locked and checked on its own)."""
+    due by ``today`` and has none yet (each one locked and checked on its own, in its own
+    savepoint: a request with a bad date is added to ``skipped`` and the others go on)."""
+    skipped = skipped if skipped is not None else Skipped("recurrences")
+    ids = pending_occurrences(today=today)
+    references = dict(Request.objects.filter(pk__in=ids).values_list("pk", "reference"))
     created = []
-    for request_id in pending_occurrences(today=today):
-        successor = request_create_next_occurrence(request_id=request_id, today=today)
-        if successor is not None:
-            created.append(successor)
+    for request_id in ids:
+        with isolated(skipped, f"request {references.get(request_id, request_id)}"):
+            successor = request_create_next_occurrence(request_id=request_id, today=today)
+            if successor is not None:
+                created.append(successor)
     return created

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -45,6 +46,11 @@ from mandates.models import (
 )
 from mandates.querysets import ssr_sections
 from mandates.services import WorkflowError
+from ssrtracker.jobs import ROW_ERRORS, Skipped, check_date, isolated
+
+#: What one mission or coverage item can raise in a daily run without stopping it: a bad date,
+#: or a mission with no unit to lead its request.
+_ROW_ERRORS = (*ROW_ERRORS, WorkflowError)
 
 RESOLUTION_2553 = "S/RES/2553 (2020)"
 SYSTEM = "ssrtracker"
@@ -253,13 +259,24 @@ def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) ->
     return request
 
 
-def coverage_follow_ups(*, now: datetime.datetime | None = None) -> list[Request]:
-    """The daily sweep: a request for every missing element that has none yet."""
-    ids = CoverageItem.objects.filter(
-        state=CoverageState.MISSING, follow_up__isnull=True
-    ).values_list("pk", flat=True)
-    created = [coverage_follow_up(item_id=pk, now=now) for pk in list(ids)]
-    return [r for r in created if r is not None]
+def coverage_follow_ups(
+    *, now: datetime.datetime | None = None, skipped: Skipped | None = None
+) -> list[Request]:
+    """The daily sweep: a request for every missing element that has none yet (each item in
+    its own savepoint: one that cannot get its request is added to ``skipped``)."""
+    skipped = skipped if skipped is not None else Skipped("coverage follow-ups")
+    items = (
+        CoverageItem.objects.filter(state=CoverageState.MISSING, follow_up__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "report__symbol", "element")
+    )
+    created = []
+    for pk, symbol, element in list(items):
+        with isolated(skipped, f"coverage item {pk} ({symbol}, {element})", errors=_ROW_ERRORS):
+            request = coverage_follow_up(item_id=pk, now=now)
+            if request is not None:
+                created.append(request)
+    return created
 
 
 @transaction.atomic
@@ -326,6 +343,8 @@ def renewal_request_create(
     3. The reference names the mission and the expiry, so a new expiry (a renewal) gets a new
        request and the same one never gets a second: stop if it exists.
     4. Create it, due ``RENEWAL_INPUT_WEEKS_BEFORE`` weeks before the expiry.
+
+    An expiry outside the dates the app accepts raises :class:`~ssrtracker.jobs.BadRow`.
     """
     today = today or timezone.localdate()
     now = now or timezone.now()
@@ -335,6 +354,7 @@ def renewal_request_create(
         return None
     if mission.end_date is not None and mission.end_date < today:
         return None
+    check_date(expiry, "mandate expiry")
     reference = renewal_reference(mission, expiry)
     if Request.objects.filter(reference=reference).exists():
         return None
@@ -367,23 +387,39 @@ def renewal_request_create(
 
 
 def renewal_requests_create(
-    *, today: datetime.date | None = None, now: datetime.datetime | None = None
+    *,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+    skipped: Skipped | None = None,
 ) -> list[Request]:
     """The daily job: a renewal request for every mission with a future mandate expiry that has
-    none yet (each mission locked and checked on its own)."""
+    none yet (each mission locked and checked on its own, in its own savepoint: one that
+    cannot get its request is added to ``skipped``)."""
     today = today or timezone.localdate()
-    ids = (
+    skipped = skipped if skipped is not None else Skipped("renewals")
+    missions = (
         Mission.objects.filter(mandate_expiry__gte=today)
         .exclude(end_date__lt=today)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "acronym")
     )
-    created = [renewal_request_create(mission_id=pk, today=today, now=now) for pk in list(ids)]
-    return [r for r in created if r is not None]
+    created = []
+    for pk, acronym in list(missions):
+        with isolated(skipped, f"mission {acronym}", errors=_ROW_ERRORS):
+            request = renewal_request_create(mission_id=pk, today=today, now=now)
+            if request is not None:
+                created.append(request)
+    return created
 
 
-def daily(*, today: datetime.date | None = None) -> dict[str, list[int]]:
-    """The daily job: renewal requests, then any coverage follow-up a failure left behind."""
-    renewals = renewal_requests_create(today=today)
-    follow_ups = coverage_follow_ups()
-    return {"renewals": [r.pk for r in renewals], "coverage": [r.pk for r in follow_ups]}
+def daily(*, today: datetime.date | None = None) -> dict[str, list[Any]]:
+    """The daily job: renewal requests, then any coverage follow-up a failure left behind.
+    Returns the ids created and the rows skipped, with the reasons."""
+    skipped = Skipped("reporting")
+    renewals = renewal_requests_create(today=today, skipped=skipped)
+    follow_ups = coverage_follow_ups(skipped=skipped)
+    return {
+        "renewals": [r.pk for r in renewals],
+        "coverage": [r.pk for r in follow_ups],
+        "skipped": skipped.lines(),
+    }

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from celery import shared_task
 from django.db import OperationalError
 
 from mandates import reporting, webhooks
+from ssrtracker.jobs import Skipped
 
 #: Attempts of one webhook delivery, and the longest wait between two (seconds).
 WEBHOOK_MAX_RETRIES = 8
@@ -27,17 +29,20 @@ def deliver_webhook(self, delivery_id: str) -> None:
 
 
 @shared_task
-def queue_overdue_webhooks(today: str | None = None) -> int:
-    """Daily: ``request.overdue`` events for requests that passed their due date."""
+def queue_overdue_webhooks(today: str | None = None) -> dict[str, Any]:
+    """Daily: ``request.overdue`` events for requests that passed their due date; returns how
+    many deliveries were queued and the rows skipped, with the reasons."""
     day = datetime.date.fromisoformat(today) if today else None
-    return webhooks.queue_overdue(today=day)
+    skipped = Skipped("overdue webhooks")
+    queued = webhooks.queue_overdue(today=day, skipped=skipped)
+    return {"queued": queued, "skipped": skipped.lines()}
 
 
 @shared_task(
     autoretry_for=(OperationalError,), retry_backoff=30, retry_backoff_max=3600, max_retries=8
 )
-def reporting_daily(today: str | None = None) -> dict[str, list[int]]:
+def reporting_daily(today: str | None = None) -> dict[str, list[Any]]:
     """Daily: "SSR input to the renewal" requests for mandate expiries (once each), and any
-    coverage follow-up a failure left behind."""
+    coverage follow-up a failure left behind; the rows skipped are named with the reasons."""
     day = datetime.date.fromisoformat(today) if today else None
     return reporting.daily(today=day)

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from mandates.choices import DeliveryStatus, WebhookEvent
 from mandates.models import Request, StatusUpdate, WebhookDelivery, WebhookEndpoint
+from ssrtracker.jobs import ROW_ERRORS, Skipped, check_date, reason
 
 log = logging.getLogger(__name__)
 
@@ -61,37 +62,63 @@ def request_payload(request: Request) -> dict[str, Any]:
 # --- Queueing ----------------------------------------------------------------------------------
 
 
-def queue(event: str, items: Iterable[tuple[str, dict[str, Any]]]) -> list[WebhookDelivery]:
+def subscribers(event: str, skipped: Skipped | None = None) -> list[WebhookEndpoint]:
+    """The active endpoints that want ``event``. One whose ``events`` is not a list of names
+    (written around the admin's form) is added to ``skipped`` instead of failing them all."""
+    skipped = skipped if skipped is not None else Skipped("webhooks")
+    endpoints = []
+    for endpoint in WebhookEndpoint.objects.filter(is_active=True).order_by("pk"):
+        events = endpoint.events
+        if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+            skipped.add(
+                f"endpoint {endpoint.pk} ({endpoint.name})", "its events are not a list of names"
+            )
+        elif endpoint.wants(event):
+            endpoints.append(endpoint)
+    return endpoints
+
+
+def queue(
+    event: str,
+    items: Iterable[tuple[str, dict[str, Any]]],
+    *,
+    skipped: Skipped | None = None,
+) -> list[WebhookDelivery]:
     """Create the deliveries of ``event`` for each (event key, data) on every endpoint that wants
-    it, skipping keys already queued for that endpoint, and send them after commit."""
-    endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.wants(event)]
+    it, skipping keys already queued for that endpoint, and send them after commit.
+
+    One transaction for all endpoints: a run interrupted half-way (a database restart) stores
+    none of its deliveries, so the next run queues and sends them all; never a delivery that
+    is stored but was never sent on its way."""
+    endpoints = subscribers(event, skipped)
     items = list(items)
     if not endpoints or not items:
         return []
     now = timezone.now()
     created: list[WebhookDelivery] = []
-    for endpoint in endpoints:
-        keys = [key for key, _data in items]
-        seen = set(
-            endpoint.deliveries.filter(event_key__in=keys).values_list("event_key", flat=True)
-        )
-        batch = [
-            WebhookDelivery(
-                endpoint=endpoint,
-                event=event,
-                event_key=key,
-                payload={"event": event, "occurred_at": now, "data": data},
-                created_at=now,
+    with transaction.atomic():
+        for endpoint in endpoints:
+            keys = [key for key, _data in items]
+            seen = set(
+                endpoint.deliveries.filter(event_key__in=keys).values_list("event_key", flat=True)
             )
-            for key, data in items
-            if key not in seen
-        ]
-        # Rows are JSON-encoded once here, so the receiver gets exactly what the log shows.
-        for delivery in batch:
-            delivery.payload = json.loads(json.dumps(delivery.payload, cls=DjangoJSONEncoder))
-        created += WebhookDelivery.objects.bulk_create(batch, ignore_conflicts=True)
-    ids = [str(d.pk) for d in created]
-    transaction.on_commit(lambda: _enqueue(ids))
+            batch = [
+                WebhookDelivery(
+                    endpoint=endpoint,
+                    event=event,
+                    event_key=key,
+                    payload={"event": event, "occurred_at": now, "data": data},
+                    created_at=now,
+                )
+                for key, data in items
+                if key not in seen
+            ]
+            # Rows are JSON-encoded once here, so the receiver gets exactly what the log shows.
+            for delivery in batch:
+                delivery.payload = json.loads(json.dumps(delivery.payload, cls=DjangoJSONEncoder))
+            created += WebhookDelivery.objects.bulk_create(batch, ignore_conflicts=True)
+        ids = [str(d.pk) for d in created]
+        transaction.on_commit(lambda: _enqueue(ids))
     return created
 
 
@@ -126,21 +153,25 @@ def on_requests_created(*, request_ids: list[int], **kwargs: Any) -> None:
     )
 
 
-def queue_overdue(*, today: Any = None) -> int:
+def queue_overdue(*, today: Any = None, skipped: Skipped | None = None) -> int:
     """Queue ``request.overdue`` once per request and due date, for requests open past their
-    due date. Run daily by the scheduler; safe to run any number of times."""
+    due date. Run daily by the scheduler; safe to run any number of times. A request whose due
+    date is out of range, or an endpoint with unreadable events, is added to ``skipped``."""
     if not WebhookEndpoint.objects.filter(is_active=True).exists():
         return 0
     today = today or timezone.localdate()
-    overdue = Request.objects.overdue(today=today).select_related("lead_unit")
-    items = [
-        (
-            f"overdue-{r.pk}-{r.due_date}",
-            {"request": request_payload(r), "days_overdue": (today - r.due_date).days},
-        )
-        for r in overdue.iterator(chunk_size=2000)
-    ]
-    return len(queue(WebhookEvent.REQUEST_OVERDUE, items))
+    skipped = skipped if skipped is not None else Skipped("overdue webhooks")
+    overdue = Request.objects.overdue(today=today).select_related("lead_unit").order_by("pk")
+    items = []
+    for r in overdue.iterator(chunk_size=2000):
+        try:
+            check_date(r.due_date, "due date")
+            data = {"request": request_payload(r), "days_overdue": (today - r.due_date).days}
+        except ROW_ERRORS as exc:
+            skipped.add(f"request {r.reference}", reason(exc))
+            continue
+        items.append((f"overdue-{r.pk}-{r.due_date}", data))
+    return len(queue(WebhookEvent.REQUEST_OVERDUE, items, skipped=skipped))
 
 
 def connect() -> None:
@@ -170,18 +201,21 @@ def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     """POST one delivery; returns (HTTP status or None, error text or "")."""
     body = json.dumps({"id": str(delivery.pk), **delivery.payload}).encode()
     timestamp = int(time.time())
-    http_request = urllib.request.Request(  # noqa: S310 - scheme checked by the URL validator
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-SSRTracker-Event": delivery.event,
-            "X-SSRTracker-Delivery": str(delivery.pk),
-            "X-SSRTracker-Signature": signature(delivery.endpoint.secret, timestamp, body),
-        },
-    )
+    try:
+        http_request = urllib.request.Request(  # noqa: S310 - scheme checked by the URL validator
+            delivery.endpoint.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "X-SSRTracker-Event": delivery.event,
+                "X-SSRTracker-Delivery": str(delivery.pk),
+                "X-SSRTracker-Signature": signature(delivery.endpoint.secret, timestamp, body),
+            },
+        )
+    except ValueError:  # an address written around the URL validator
+        return None, f"{delivery.endpoint.url[:200]!r} is not a valid URL"
     try:
         with _opener.open(http_request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""

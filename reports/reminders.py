@@ -18,6 +18,11 @@ message or a restarted worker):
    messages for one reminder, and nothing is lost. An SMTP error marks it failed with a growing
    backoff; :func:`retry_due_digests` picks it up again until it is sent.
 
+A bad row does not stop the run (:mod:`ssrtracker.jobs`): a request whose due date lies outside
+the dates the app accepts, or whose reminder point does not fit the ledger's column, is skipped
+in step 1 and named in the run's result; an e-mail whose recipient has no valid address fails
+in step 3 like an SMTP error (kept, retried with backoff, sent once the address is fixed).
+
 Steps 1 and 2 run for ``REMINDER_BATCH_SIZE`` people at a time, reading their requests
 :data:`CHUNK_SIZE` at a time, and step 3 one digest at a time, naming at most
 ``REMINDER_DIGEST_LIMIT`` requests: a run's memory does not grow with the number of requests or
@@ -39,9 +44,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -54,8 +61,13 @@ from mandates.models import Request, UnitMembership
 from reports.choices import DeliveryStatus, DigestFrequency
 from reports.models import Reminder, ReminderDigest
 from reports.periods import long_date, reminder_point
+from ssrtracker.jobs import ROW_ERRORS, BadRow, Skipped, check_date, reason
 
 logger = logging.getLogger(__name__)
+
+#: What the ledger's ``days_before`` column (a smallint) holds, on every database; a point
+#: outside it is never computed into a row.
+DAYS_BEFORE_RANGE = BaseDatabaseOperations.integer_field_ranges["SmallIntegerField"]
 
 #: A backoff never grows past a day.
 MAX_BACKOFF = datetime.timedelta(days=1)
@@ -94,17 +106,27 @@ class Claim:
 
 @dataclass
 class RunResult:
+    """What one run did; its text is the task's result. ``skipped`` names the requests it
+    could not plan and ``failed`` the e-mails it could not send, with the reasons."""
+
     today: datetime.date
     claimed_reminders: int = 0
     claimed_digests: int = 0
     deliveries: dict[str, int] = field(default_factory=dict)
+    skipped: Skipped = field(default_factory=lambda: Skipped("reminders"))
+    failed: Skipped = field(default_factory=lambda: Skipped("reminder e-mails", log=False))
 
     def __str__(self) -> str:
         done = ", ".join(f"{n} {what}" for what, n in sorted(self.deliveries.items())) or "none"
-        return (
+        text = (
             f"{self.today:%Y-%m-%d}: {self.claimed_reminders} new reminders in "
             f"{self.claimed_digests} e-mails; deliveries: {done}"
         )
+        if self.failed:
+            text += f"; not sent: {', '.join(self.failed.lines())}"
+        if self.skipped:
+            text += f"; {self.skipped}"
+        return text
 
 
 def _wants(user: User, days_before: int, today: datetime.date) -> bool:
@@ -164,16 +186,39 @@ def _focal_points_by_unit(recipient_ids: list[int]) -> dict[int, list[User]]:
     return focal_points
 
 
+def point_for(*, due_date: datetime.date, today: datetime.date) -> int | None:
+    """The reminder point of a due date on ``today`` (:func:`reports.periods.reminder_point`),
+    or :class:`~ssrtracker.jobs.BadRow` for a due date out of range or a point the ledger
+    cannot hold."""
+    check_date(due_date, "due date")
+    point = reminder_point(
+        due_date=due_date,
+        today=today,
+        days_before=settings.REMINDER_DAYS_BEFORE,
+        overdue_every=settings.REMINDER_OVERDUE_EVERY_DAYS,
+    )
+    low, high = DAYS_BEFORE_RANGE
+    if point is not None and not low <= point <= high:
+        raise BadRow(f"reminder point {point} days does not fit the ledger")
+    return point
+
+
 def plan_reminders(
-    *, today: datetime.date, recipient_ids: list[int], chunk_size: int = CHUNK_SIZE
+    *,
+    today: datetime.date,
+    recipient_ids: list[int],
+    chunk_size: int = CHUNK_SIZE,
+    skipped: Skipped | None = None,
 ) -> Iterator[list[PlannedReminder]]:
     """Step 1 for a batch of people: the reminders a run on ``today`` would claim for them, in
-    lists of at most ``chunk_size`` requests' worth.
+    lists of at most ``chunk_size`` requests' worth. A request whose reminder point cannot be
+    worked out (:func:`point_for`) is left out and added to ``skipped``.
 
     Queries: the people's focal-point memberships with users and preferences; then per chunk
     of requests (open, with a due date within reach, in those people's units, read in id
     order), their supporting units (only when those are reminded) and the ledger's keys.
     """
+    skipped = skipped if skipped is not None else Skipped("reminders")
     focal_points = _focal_points_by_unit(recipient_ids)
     if not focal_points:
         return
@@ -189,7 +234,7 @@ def plan_reminders(
         Request.objects.open()
         .filter(reached, due_date__isnull=False, due_date__lte=horizon)
         .order_by("pk")
-        .values_list("pk", "due_date", "lead_unit_id")
+        .values_list("pk", "due_date", "lead_unit_id", "reference")
     )
     last = 0
     while True:
@@ -197,8 +242,8 @@ def plan_reminders(
         if not chunk:
             return
         last = chunk[-1][0]
-        request_ids = [pk for pk, _due, _lead in chunk]
-        units_of: dict[int, list[int]] = {pk: [lead] for pk, _due, lead in chunk}
+        request_ids = [pk for pk, _due, _lead, _ref in chunk]
+        units_of: dict[int, list[int]] = {pk: [lead] for pk, _due, lead, _ref in chunk}
         if supporting:
             for request_id, unit_id in through.objects.filter(
                 request_id__in=request_ids, unit_id__in=unit_ids
@@ -210,13 +255,12 @@ def plan_reminders(
             .values_list("request_id", "recipient_id", "due_date", "days_before")
         )
         items = []
-        for request_id, due_date, _lead in chunk:
-            point = reminder_point(
-                due_date=due_date,
-                today=today,
-                days_before=days_before,
-                overdue_every=settings.REMINDER_OVERDUE_EVERY_DAYS,
-            )
+        for request_id, due_date, _lead, reference in chunk:
+            try:
+                point = point_for(due_date=due_date, today=today)
+            except ROW_ERRORS as exc:
+                skipped.add(f"request {reference}", reason(exc))
+                continue
             if point is None:
                 continue
             seen: set[int] = set()
@@ -246,10 +290,14 @@ def mail_domain() -> str:
 
 
 def claim_reminders(
-    *, today: datetime.date, recipient_ids: list[int], now: datetime.datetime | None = None
+    *,
+    today: datetime.date,
+    recipient_ids: list[int],
+    now: datetime.datetime | None = None,
+    skipped: Skipped | None = None,
 ) -> Claim:
     """Step 2 for a batch of people: plan their reminders and record them in the ledger, in
-    one transaction.
+    one transaction (the requests the plan skips go to ``skipped``).
 
     The people's user rows are locked first and the plan is read after, so of two runs at
     once the second waits, then finds the first's reminders in the ledger and claims nothing.
@@ -267,7 +315,7 @@ def claim_reminders(
         )
         digests: dict[int, ReminderDigest] = {}
         last_sequence: dict[int, int] | None = None
-        for items in plan_reminders(today=today, recipient_ids=recipient_ids):
+        for items in plan_reminders(today=today, recipient_ids=recipient_ids, skipped=skipped):
             newcomers = sorted({item.recipient_id for item in items} - digests.keys())
             if newcomers:
                 if last_sequence is None:
@@ -399,13 +447,30 @@ def backoff(attempts: int) -> datetime.timedelta:
     return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
+def check_address(user: User) -> None:
+    """Raise :class:`~ssrtracker.jobs.BadRow` unless ``user`` has an address mail can go to
+    (it may have been deleted or spoiled since the reminders were claimed)."""
+    if not user.email:
+        raise BadRow("the recipient has no e-mail address")
+    try:
+        validate_email(user.email)
+    except ValidationError:
+        raise BadRow(f"{user.email!r} is not a valid e-mail address") from None
+
+
 def deliver_digest(
-    *, digest_id: int, now: datetime.datetime | None = None, force: bool = False
+    *,
+    digest_id: int,
+    now: datetime.datetime | None = None,
+    force: bool = False,
+    failures: Skipped | None = None,
 ) -> Delivery:
     """Step 3: send one digest and mark it sent, in one transaction holding its row lock.
 
     Another worker holding the lock makes this return ``BUSY`` at once (``SKIP LOCKED``); a
     digest already sent is never sent again. ``force`` ignores the backoff (admin "send now").
+    An SMTP error or a recipient without a valid address marks it failed, to be tried again
+    after the backoff, and adds it to ``failures`` with the reason.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -423,13 +488,26 @@ def deliver_digest(
             return Delivery.NOT_DUE
         digest.attempts += 1
         try:
+            check_address(digest.recipient)
             build_digest_message(digest).send()
-        except (smtplib.SMTPException, OSError) as exc:
+        except (smtplib.SMTPException, OSError, ValueError) as exc:
+            # ValueError: an address or header Django refuses to put in a message.
             digest.status = DeliveryStatus.FAILED
-            digest.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            digest.last_error = (
+                str(exc) if isinstance(exc, BadRow) else f"{type(exc).__name__}: {exc}"
+            )[:2000]
             digest.next_attempt_at = now + backoff(digest.attempts)
             digest.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
-            logger.warning("Reminder e-mail %s failed: %s", digest.message_id, digest.last_error)
+            logger.warning(
+                "Reminder e-mail %s (id %s) failed: %s",
+                digest.message_id,
+                digest.pk,
+                digest.last_error,
+            )
+            if failures is not None:
+                failures.add(
+                    f"e-mail {digest.pk} to {digest.recipient.get_username()}", digest.last_error
+                )
             return Delivery.FAILED
         digest.status = DeliveryStatus.SENT
         digest.sent_at = timezone.now()
@@ -448,12 +526,14 @@ def due_digest_ids(*, now: datetime.datetime | None = None, limit: int = 1000) -
     )
 
 
-def retry_due_digests(*, now: datetime.datetime | None = None) -> dict[str, int]:
+def retry_due_digests(
+    *, now: datetime.datetime | None = None, failures: Skipped | None = None
+) -> dict[str, int]:
     """Deliver every unsent digest whose next attempt is due (failed ones, and pending ones a
-    crashed run left behind)."""
+    crashed run left behind); those that fail again go to ``failures``."""
     counts: dict[str, int] = defaultdict(int)
     for digest_id in due_digest_ids(now=now):
-        counts[deliver_digest(digest_id=digest_id, now=now).value] += 1
+        counts[deliver_digest(digest_id=digest_id, now=now, failures=failures).value] += 1
     return dict(counts)
 
 
@@ -461,12 +541,15 @@ def send_reminders(
     *, today: datetime.date | None = None, now: datetime.datetime | None = None
 ) -> RunResult:
     """One reminder run: plan and claim a batch of people at a time, then deliver every due
-    digest (this run's and any an earlier, interrupted run left unsent)."""
+    digest (this run's and any an earlier, interrupted run left unsent). The requests skipped
+    and the e-mails that failed are in the result, with the reasons."""
     today = today or timezone.localdate()
     result = RunResult(today=today)
     for recipient_ids in recipient_batches():
-        claim = claim_reminders(today=today, recipient_ids=recipient_ids, now=now)
+        claim = claim_reminders(
+            today=today, recipient_ids=recipient_ids, now=now, skipped=result.skipped
+        )
         result.claimed_digests += len(claim.digest_ids)
         result.claimed_reminders += claim.reminders
-    result.deliveries = retry_due_digests(now=now)
+    result.deliveries = retry_due_digests(now=now, failures=result.failed)
     return result

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import smtplib
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any
 
@@ -37,7 +38,8 @@ from mandates.models import BenchmarkAssessment, Mission, Request
 from reports.models import Summary
 from reports.periods import Period
 from reports.prose import narrative
-from reports.reminders import mail_domain
+from reports.reminders import check_address, mail_domain
+from ssrtracker.jobs import BadRow, Skipped
 
 logger = logging.getLogger(__name__)
 
@@ -372,21 +374,41 @@ def managers() -> list[User]:
     )
 
 
+def reachable(people: list[User], skipped: Skipped) -> list[User]:
+    """The people whose address mail can go to; the others go to ``skipped`` (one spoiled
+    address must not keep the summary from everyone else)."""
+    kept = []
+    for person in people:
+        try:
+            check_address(person)
+        except BadRow as exc:
+            skipped.add(f"manager {person.get_username()}", str(exc))
+            continue
+        kept.append(person)
+    return kept
+
+
 class SummaryDeliveryFailed(Exception):
     """The SMTP server refused or could not be reached; the task retries."""
 
 
 def summary_send(
-    *, summary_id: int, force: bool = False, now: datetime.datetime | None = None
+    *,
+    summary_id: int,
+    force: bool = False,
+    now: datetime.datetime | None = None,
+    skipped: Skipped | None = None,
 ) -> int:
     """E-mail a compiled summary to the managers once (``force`` sends it again); return the
-    number of recipients. Locked and marked in one transaction, like reminder digests."""
+    number of recipients. Locked and marked in one transaction, like reminder digests.
+    Managers without a valid address are left out and added to ``skipped``."""
     now = now or timezone.now()
+    skipped = skipped if skipped is not None else Skipped("summaries")
     with transaction.atomic():
         summary = Summary.objects.select_for_update().get(pk=summary_id)
         if summary.compiled_at is None or (summary.emailed_at and not force):
             return 0
-        recipients = managers()
+        recipients = reachable(managers(), skipped)
         if not recipients:
             return 0
         message = EmailMultiAlternatives(
@@ -421,11 +443,21 @@ def _period_of(summary: Summary) -> Period:
     return Period.containing(summary.kind, summary.period_start)
 
 
+@dataclass
+class Publication:
+    """What one scheduled run did: the summary, how many it e-mailed now, whom it skipped."""
+
+    summary: Summary
+    emailed: int
+    skipped: Skipped
+
+
 def summary_publish(
     *, kind: str, today: datetime.date | None = None, now: datetime.datetime | None = None
-) -> Summary:
+) -> Publication:
     """The scheduled job: compile the last complete period of ``kind`` and e-mail it once."""
     today = today or timezone.localdate()
     summary, _compiled = summary_compile(period=Period.last_complete(kind, today), now=now)
-    summary_send(summary_id=summary.pk, now=now)
-    return summary
+    skipped = Skipped("summaries")
+    emailed = summary_send(summary_id=summary.pk, now=now, skipped=skipped)
+    return Publication(summary=summary, emailed=emailed, skipped=skipped)

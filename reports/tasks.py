@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime
 import smtplib
+from typing import Any
 
 from celery import shared_task
 from django.db import OperationalError
 
 from mandates import recurrence
 from reports import reminders, summaries
+from ssrtracker.jobs import Skipped
 
 TRANSIENT = (OperationalError, smtplib.SMTPException, OSError)
 
@@ -48,9 +50,11 @@ def deliver_reminder_digest(digest_id: int, force: bool = False) -> str:
     retry_backoff_max=6 * 3600,
     max_retries=10,
 )
-def publish_summary(kind: str, today: str | None = None) -> int:
-    """Weekly, monthly, quarterly: compile the last complete period of ``kind`` and e-mail it."""
-    return summaries.summary_publish(kind=kind, today=_date(today)).pk
+def publish_summary(kind: str, today: str | None = None) -> dict[str, Any]:
+    """Weekly, monthly, quarterly: compile the last complete period of ``kind`` and e-mail it.
+    Returns the summary's id, how many managers it e-mailed now and whom it skipped."""
+    done = summaries.summary_publish(kind=kind, today=_date(today))
+    return {"summary": done.summary.pk, "e-mailed": done.emailed, "skipped": done.skipped.lines()}
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
@@ -61,6 +65,9 @@ def create_next_occurrence(request_id: int) -> int | None:
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
-def create_due_occurrences(today: str | None = None) -> list[int]:
-    """Daily: next occurrences of recurring requests that fell due or were completed."""
-    return [r.pk for r in recurrence.create_due_occurrences(today=_date(today))]
+def create_due_occurrences(today: str | None = None) -> dict[str, list[Any]]:
+    """Daily: next occurrences of recurring requests that fell due or were completed; returns
+    the ids created and the requests skipped, with the reasons."""
+    skipped = Skipped("recurrences")
+    created = recurrence.create_due_occurrences(today=_date(today), skipped=skipped)
+    return {"created": [r.pk for r in created], "skipped": skipped.lines()}

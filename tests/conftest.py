@@ -20,7 +20,7 @@ from mandates import roles
 from mandates.choices import MembershipRole
 from tests.factories import UnitFactory, UserFactory
 
-pytest_plugins = ["tests.robustness"]
+pytest_plugins = ["tests.robustness", "tests.faults"]
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

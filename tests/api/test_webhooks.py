@@ -134,8 +134,8 @@ def test_overdue_is_queued_once_per_request_and_due_date(
     late = RequestFactory.create(due_date=today.replace(year=today.year - 1))
     RequestFactory.create()  # not due yet
     with django_capture_on_commit_callbacks(execute=True):
-        assert queue_overdue_webhooks.delay(today.isoformat()).get() == 1
-        assert queue_overdue_webhooks.delay(today.isoformat()).get() == 0
+        assert queue_overdue_webhooks.delay(today.isoformat()).get() == {"queued": 1, "skipped": []}
+        assert queue_overdue_webhooks.delay(today.isoformat()).get() == {"queued": 0, "skipped": []}
     ((_headers, body),) = receiver.received
     assert json.loads(body)["data"]["request"]["id"] == late.pk
 

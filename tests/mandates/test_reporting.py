@@ -153,7 +153,7 @@ def test_renewal_request_created_once_per_expiry(mission):
     mission.save()
     assert len(reporting.renewal_requests_create(today=D(2026, 6, 1))) == 1
     assert reporting.renewal_requests_create(today=D(2026, 6, 2)) == []
-    assert reporting_daily(today="2026-06-03") == {"renewals": [], "coverage": []}
+    assert reporting_daily(today="2026-06-03") == {"renewals": [], "coverage": [], "skipped": []}
     # The Council renews the mandate: the new expiry gets its own request, once.
     mission.mandate_expiry = D(2027, 11, 15)
     mission.save()

@@ -20,6 +20,13 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
+def created_on(day: str) -> list[int]:
+    """The daily task on ``day``: the ids it created (it skipped nothing)."""
+    result = tasks.create_due_occurrences(today=day)
+    assert result["skipped"] == []
+    return result["created"]
+
+
 def at(day: D) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(9), tzinfo=datetime.UTC)
 
@@ -62,21 +69,21 @@ def test_completing_creates_exactly_one_next_occurrence(quarterly):
 
 
 def test_falling_due_creates_the_next_occurrence_once(quarterly):
-    assert tasks.create_due_occurrences(today="2021-09-29") == []
-    (created,) = tasks.create_due_occurrences(today="2021-09-30")
-    assert tasks.create_due_occurrences(today="2021-09-30") == []
-    assert tasks.create_due_occurrences(today="2021-10-30") == []
+    assert created_on("2021-09-29") == []
+    (created,) = created_on("2021-09-30")
+    assert created_on("2021-09-30") == []
+    assert created_on("2021-10-30") == []
     successor = Request.objects.get(pk=created)
     assert successor.due_date == D(2021, 12, 31)
     # The overdue one stays open; its successor carries the series on.
     quarterly.refresh_from_db()
     assert quarterly.status == RequestStatus.NOT_STARTED
-    (next_one,) = tasks.create_due_occurrences(today="2021-12-31")
+    (next_one,) = created_on("2021-12-31")
     assert Request.objects.get(pk=next_one).reference == "2553-OP25--2022-03-31"
 
 
 def test_a_long_overdue_request_gets_one_next_occurrence_not_a_backlog(quarterly):
-    (created,) = tasks.create_due_occurrences(today="2022-05-10")
+    (created,) = created_on("2022-05-10")
     assert Request.objects.get(pk=created).due_date == D(2022, 6, 30)
     assert Request.objects.count() == 2
 

@@ -175,8 +175,8 @@ def test_published_once_to_the_managers(quarter, manager, staff_a):
 
 
 def test_weekly_and_monthly_summaries_cover_their_period(quarter):
-    weekly = summaries.summary_publish(kind="weekly", today=D(2021, 9, 20))
-    monthly = summaries.summary_publish(kind="monthly", today=D(2021, 10, 1))
+    weekly = summaries.summary_publish(kind="weekly", today=D(2021, 9, 20)).summary
+    monthly = summaries.summary_publish(kind="monthly", today=D(2021, 10, 1)).summary
     assert (weekly.period_start, weekly.period_end) == (D(2021, 9, 13), D(2021, 9, 19))
     assert weekly.data["figures"]["completed"] == 1
     assert weekly.title == "Weekly summary: The week of 13 September 2021"

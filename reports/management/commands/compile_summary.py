@@ -9,6 +9,7 @@ from django.utils import timezone
 from mandates.progress import Progress
 from reports import summaries
 from reports.periods import QUARTERLY, Period
+from ssrtracker.jobs import Skipped
 
 
 def _period(value: str) -> Period:
@@ -53,11 +54,14 @@ class Command(BaseCommand):
         progress.advance("compiled" if compiled else "already compiled")
         progress.advance("stored")
         sent = 0
+        skipped = Skipped("summaries")
         if not options["no_email"]:
             try:
-                sent = summaries.summary_send(summary_id=summary.pk)
+                sent = summaries.summary_send(summary_id=summary.pk, skipped=skipped)
             except summaries.SummaryDeliveryFailed as exc:
                 raise CommandError(f"The summary is stored but the e-mail failed: {exc}") from exc
         progress.advance(f"e-mailed to {sent}" if sent else "not e-mailed")
         state = "compiled" if compiled else "already compiled (use --recompile to compile again)"
         self.stdout.write(self.style.SUCCESS(f"{summary}: {state}; e-mailed to {sent} managers."))
+        if skipped:
+            self.stdout.write(self.style.WARNING(f"{skipped}."))

@@ -14,6 +14,7 @@ from mandates.progress import Progress
 from reports import reminders
 from reports.periods import long_date
 from reports.prose import counted
+from ssrtracker.jobs import Skipped
 from ssrtracker.limits import parse_date
 
 
@@ -40,14 +41,17 @@ class Command(BaseCommand):
         today: datetime.date = options["today"] or timezone.localdate()
         dry_run: bool = options["dry_run"]
         reminder_count = people = digests = 0
+        skipped = Skipped("reminders")
         progress = Progress(reminders.recipient_count(), label="planning ")
         for recipient_ids in reminders.recipient_batches():
             if dry_run:
-                planned = self._show(today, recipient_ids)
+                planned = self._show(today, recipient_ids, skipped)
                 reminder_count += sum(planned.values())
                 people += len(planned)
             else:
-                claim = reminders.claim_reminders(today=today, recipient_ids=recipient_ids)
+                claim = reminders.claim_reminders(
+                    today=today, recipient_ids=recipient_ids, skipped=skipped
+                )
                 reminder_count += claim.reminders
                 digests += len(claim.digest_ids)
                 people += len(claim.digest_ids)
@@ -56,6 +60,8 @@ class Command(BaseCommand):
             f"{long_date(today)}: {counted(reminder_count, 'new reminder')} for "
             f"{counted(people, 'person', 'people')}."
         )
+        if skipped:
+            self.stdout.write(self.style.WARNING(f"{skipped}."))
         if dry_run:
             self.stdout.write("Dry run: nothing recorded, nothing sent.")
             return
@@ -65,20 +71,27 @@ class Command(BaseCommand):
             f"Claimed {counted(digests, 'e-mail')}; {len(due)} to send (with earlier unsent ones)."
         )
         counts: dict[str, int] = {}
+        failures = Skipped("reminder e-mails", log=False)
         progress = Progress(len(due), label="reminders ")
         for digest_id in due:
-            outcome = reminders.deliver_digest(digest_id=digest_id)
+            outcome = reminders.deliver_digest(digest_id=digest_id, failures=failures)
             counts[outcome.value] = counts.get(outcome.value, 0) + 1
             progress.advance(outcome.value)
         summary = (
             ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing to send"
         )
         self.stdout.write(self.style.SUCCESS(f"Done: {summary}."))
+        for line in failures.lines():
+            self.stdout.write(self.style.WARNING(f"Not sent: {line}."))
 
-    def _show(self, today: datetime.date, recipient_ids: list[int]) -> dict[int, int]:
+    def _show(
+        self, today: datetime.date, recipient_ids: list[int], skipped: Skipped
+    ) -> dict[int, int]:
         """Print what a batch of people would receive; return how many reminders each."""
         by_person: dict[int, list[reminders.PlannedReminder]] = defaultdict(list)
-        for items in reminders.plan_reminders(today=today, recipient_ids=recipient_ids):
+        for items in reminders.plan_reminders(
+            today=today, recipient_ids=recipient_ids, skipped=skipped
+        ):
             for item in items:
                 by_person[item.recipient_id].append(item)
         users = User.objects.in_bulk(list(by_person))
