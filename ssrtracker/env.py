@@ -68,12 +68,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_int_item(name: str, raw: str) -> int:
-    """One item of a comma-separated list of integers in ``$NAME``, as an integer."""
+def env_int_item(name: str, raw: str, *, low: int | None = None, high: int | None = None) -> int:
+    """One item of a comma-separated list of integers in ``$NAME``, as an integer (between
+    ``low`` and ``high`` when given)."""
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} holds {raw!r}, which is not an integer.") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ImproperlyConfigured(f"{name} holds {value}; each value must be {low} to {high}.")
+    return value
 
 
 def database_from_url(url: str, *, conn_max_age: int) -> dict[str, object]:

@@ -286,7 +286,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 SITE_URL = (env_str("SITE_URL") or "http://localhost:8000").rstrip("/")
 # Days before the due date on which a reminder goes out; 0 is the due date itself.
 REMINDER_DAYS_BEFORE = sorted(
-    {env_int_item("REMINDER_DAYS_BEFORE", item) for item in env_list("REMINDER_DAYS_BEFORE", [])}
+    {
+        # A year ahead at most: the reminder ledger stores the offset in a small integer.
+        env_int_item("REMINDER_DAYS_BEFORE", item, low=0, high=366)
+        for item in env_list("REMINDER_DAYS_BEFORE", [])
+    }
     or {30, 14, 7, 1, 0},
     reverse=True,
 )

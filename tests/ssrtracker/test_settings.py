@@ -110,3 +110,15 @@ def test_debug_is_off_by_default(settings):
     assert os.environ["DEBUG"] == "0"
     assert settings.SESSION_COOKIE_SECURE is True
     assert settings.SECURE_HSTS_SECONDS >= 31_536_000
+
+
+@pytest.mark.parametrize("raw", ["40000", "-1", "367"])
+def test_reminder_offsets_beyond_a_year_are_refused_at_start(raw):
+    """An offset the reminder ledger cannot store stopped every reminder run instead."""
+    from ssrtracker.env import env_int_item
+
+    with pytest.raises(ImproperlyConfigured, match="0 to 366"):
+        env_int_item("REMINDER_DAYS_BEFORE", raw, low=0, high=366)
+    result = run_manage("check", SECRET_KEY="x", DEBUG="1", REMINDER_DAYS_BEFORE=f"7,{raw}")
+    assert result.returncode != 0
+    assert "REMINDER_DAYS_BEFORE" in result.stderr
