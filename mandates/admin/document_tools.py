@@ -18,6 +18,7 @@ from mandates.admin.common import acting_user
 from mandates.choices import DocumentKind
 from mandates.importing import ImportFailed, decode_text, import_document
 from mandates.models import Document, Paragraph, Request
+from mandates.querysets import without_document_text
 from mandates.selectors import compare_documents
 from mandates.services import WorkflowError, request_carry_forward
 
@@ -127,8 +128,10 @@ class DocumentToolsMixin:
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if not request.user.has_perm("mandates.view_document"):
             raise PermissionDenied
-        new = get_object_or_404(Document, pk=object_id)
-        candidates = Document.objects.exclude(pk=new.pk).filter(paragraphs__isnull=False).distinct()
+        # Paragraphs are compared, not source texts: those are left out of every document here.
+        documents = without_document_text(Document.objects.all())
+        new = get_object_or_404(documents, pk=object_id)
+        candidates = documents.exclude(pk=new.pk).filter(paragraphs__isnull=False).distinct()
         other_id = request.GET.get("with") or request.POST.get("with")
         default = (
             new.predecessor_id

@@ -31,6 +31,7 @@ from mandates.models import (
     Theme,
     Unit,
 )
+from mandates.querysets import without_document_text
 
 
 def _acronym(obj: Any) -> str:
@@ -345,7 +346,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:assessment-detail")
     benchmark = compact("benchmark", _reference, queryset=Benchmark.objects.all())
     source_report = compact(
-        "document", _symbol, queryset=Document.objects.all(), required=False, allow_null=True
+        "document",
+        _symbol,
+        queryset=without_document_text(Document.objects.all()),
+        required=False,
+        allow_null=True,
     )
 
     class Meta:

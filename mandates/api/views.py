@@ -45,6 +45,7 @@ from mandates.models import (
     Theme,
     Unit,
 )
+from mandates.querysets import without_document_text
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -134,16 +135,16 @@ class DocumentViewSet(ReadOnlyViewSet):
     """Resolutions, drafts, presidential statements and reports. The list leaves out the
     source text; the detail has it."""
 
-    queryset = Document.objects.select_related("draft_of", "predecessor").order_by(
-        "-date", "symbol", "pk"
-    )
+    queryset = without_document_text(
+        Document.objects.select_related("draft_of", "predecessor"), "draft_of", "predecessor"
+    ).order_by("-date", "symbol", "pk")
     serializer_class = s.DocumentSerializer
     filterset_class = filters.DocumentFilter
 
     def get_queryset(self) -> QuerySet[Document]:
         queryset = super().get_queryset()
         if self.action == "list":
-            queryset = queryset.defer("source_text")
+            queryset = without_document_text(queryset)
         return queryset
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
@@ -157,7 +158,7 @@ class ParagraphViewSet(ReadOnlyViewSet):
     """Preambular and operative paragraphs, with their citation ("2553 (2020) OP20(e)")."""
 
     queryset = (
-        Paragraph.objects.select_related("document", "parent")
+        without_document_text(Paragraph.objects.select_related("document", "parent"), "document")
         .prefetch_related("themes")
         .order_by("document_id", "order", "pk")
     )
@@ -381,9 +382,9 @@ class AssessmentViewSet(
 ):
     """Assessments of benchmarks, one per benchmark and reporting period."""
 
-    queryset = BenchmarkAssessment.objects.select_related("benchmark", "source_report").order_by(
-        "benchmark_id", "-period_start", "pk"
-    )
+    queryset = without_document_text(
+        BenchmarkAssessment.objects.select_related("benchmark", "source_report"), "source_report"
+    ).order_by("benchmark_id", "-period_start", "pk")
     serializer_class = s.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
     lookup_value_regex = r"\d+"
