@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from ssrtracker import limits
 from ssrtracker.env import (
     database_from_url,
     env_bool,
@@ -161,7 +162,8 @@ API_TOKEN_FAILURE_WINDOW_SECONDS = env_int("API_TOKEN_FAILURE_WINDOW_SECONDS", 9
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Uploads ---------------------------------------------------------------------------------
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest body of fields (JSON or form) Django reads; larger ones are refused (413 in the API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Internationalisation --------------------------------------------------------------------
@@ -329,6 +331,12 @@ REST_FRAMEWORK = {
         "mandates.api.permissions.RolePermission",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Bounded: size and JSON depth are checked before a body is decoded (mandates.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "mandates.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "mandates.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "mandates.api.pagination.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["mandates.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_THROTTLE_RATE") or "1200/min"},

@@ -4,7 +4,6 @@ related objects in a fixed number of queries whatever the page size."""
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -27,7 +26,14 @@ from rest_framework.response import Response
 from mandates import benchmark_selectors
 from mandates.api import exports, filters
 from mandates.api import serializers as s
-from mandates.api.etags import ETagMixin, PreconditionFailed, parse_etags
+from mandates.api.etags import (
+    ASSESSMENT_TAG,
+    REQUEST_TAG,
+    ETagMixin,
+    from_timestamp_micros,
+    parse_etags,
+    timestamp_micros,
+)
 from mandates.api.fields import prefetched_list
 from mandates.api.permissions import TokenScopePermission
 from mandates.models import (
@@ -46,6 +52,7 @@ from mandates.models import (
     Unit,
 )
 from mandates.querysets import without_document_text
+from ssrtracker.limits import bounded_int
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -69,7 +76,7 @@ IF_MATCH_REQUEST = OpenApiParameter(
 class ReadOnlyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only reference data."""
 
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
 
 
 @extend_schema_view(
@@ -226,7 +233,7 @@ class RequestViewSet(
 
     serializer_class = s.RequestSerializer
     filterset_class = filters.RequestFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Request]:
         return _request_queryset(into_lists=self.action == "list")
@@ -283,21 +290,12 @@ class RequestViewSet(
 
 
 def request_etag(obj: Request) -> str:
-    return f'"request-{obj.pk}-v{obj.version}"'
-
-
-_REQUEST_ETAG = re.compile(r'^"request-(?P<pk>\d+)-v(?P<version>\d+)"$')
+    return REQUEST_TAG.make(obj.pk, obj.version)
 
 
 def _expected_version(instance: Request, tags: list[str]) -> int | None:
     """The version the client read, from its If-Match tags (None for ``*``)."""
-    if "*" in tags:
-        return None
-    for tag in tags:
-        match = _REQUEST_ETAG.match(tag)
-        if match and int(match["pk"]) == instance.pk:
-            return int(match["version"])
-    raise PreconditionFailed()
+    return REQUEST_TAG.expected(instance.pk, tags)
 
 
 @extend_schema_view(
@@ -339,7 +337,7 @@ class StatusUpdateViewSet(
     )
     serializer_class = s.StatusUpdateSerializer
     filterset_class = filters.StatusUpdateFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
 
     def create(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
         context = self.get_serializer_context()
@@ -357,12 +355,7 @@ class StatusUpdateViewSet(
 
 
 def assessment_etag(obj: BenchmarkAssessment) -> str:
-    stamp = obj.updated_at - datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-    micros = (stamp.days * 86_400 + stamp.seconds) * 1_000_000 + stamp.microseconds
-    return f'"assessment-{obj.pk}-{micros}"'
-
-
-_ASSESSMENT_ETAG = re.compile(r'^"assessment-(?P<pk>\d+)-(?P<micros>\d+)"$')
+    return ASSESSMENT_TAG.make(obj.pk, timestamp_micros(obj.updated_at))
 
 
 @extend_schema_view(
@@ -387,7 +380,7 @@ class AssessmentViewSet(
     ).order_by("benchmark_id", "-period_start", "pk")
     serializer_class = s.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
 
     def get_etag(self, obj: Any, data: Any) -> str:
         return assessment_etag(obj)
@@ -418,15 +411,8 @@ class AssessmentViewSet(
 def _expected_updated_at(
     instance: BenchmarkAssessment, tags: list[str]
 ) -> datetime.datetime | None:
-    if "*" in tags:
-        return None
-    for tag in tags:
-        match = _ASSESSMENT_ETAG.match(tag)
-        if match and int(match["pk"]) == instance.pk:
-            return datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
-                microseconds=int(match["micros"])
-            )
-    raise PreconditionFailed()
+    micros = ASSESSMENT_TAG.expected(instance.pk, tags)
+    return None if micros is None else from_timestamp_micros(micros)
 
 
 @extend_schema_view(
@@ -490,9 +476,10 @@ class SecretaryGeneralReportViewSet(ReadOnlyViewSet):
         raw = request.query_params.get("mission", "")
         mission = None
         if raw:
-            if not raw.isdigit():
+            mission_id = bounded_int(raw)
+            if mission_id is None:
                 raise serializers.ValidationError({"mission": [_("A mission id.")]})
-            mission = Mission.objects.filter(pk=int(raw)).first()
+            mission = Mission.objects.filter(pk=mission_id).first()
             if mission is None:
                 raise serializers.ValidationError({"mission": [_("No such mission.")]})
         rows = benchmark_selectors.coverage_matrix(mission=mission, today=timezone.localdate())
@@ -537,7 +524,7 @@ class CalendarFeedViewSet(
     """Each person's own feeds; nobody sees or revokes another's."""
 
     serializer_class = s.CalendarFeedSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
     filterset_class = None
     permission_classes = [IsAuthenticated, TokenScopePermission]
 

@@ -264,3 +264,16 @@ def test_admin_pages_do_not_load_document_texts_per_row(admin_client, page):
     assert response.status_code == 200
     selected = sum(query["sql"].count("source_text") for query in queries.captured_queries)
     assert selected == (1 if page == "document_change" else 0)
+
+
+@pytest.mark.parametrize("other", ["²", "١", "1" + "0" * 29, "9" * 5000])
+def test_compare_page_ignores_ids_that_are_not_numbers_in_range(admin_client, other):
+    make_paragraphs(1)
+    document = Document.objects.get()
+    url = reverse("admin:mandates_document_compare", args=[document.pk])
+
+    shown = admin_client.get(url, {"with": other})
+    posted = admin_client.post(url, {"with": other, "carry": [f"{other}:{other}"]})
+
+    assert shown.status_code == 200
+    assert posted.status_code == 200
