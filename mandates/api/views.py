@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
@@ -52,6 +53,7 @@ from mandates.models import (
     Unit,
 )
 from mandates.querysets import without_document_text
+from mandates.views import evidence_download
 from ssrtracker.limits import bounded_int
 
 IF_MATCH = OpenApiParameter(
@@ -298,6 +300,18 @@ def _expected_version(instance: Request, tags: list[str]) -> int | None:
     return REQUEST_TAG.expected(instance.pk, tags)
 
 
+class FileNegotiation(BaseContentNegotiation):
+    """For a file download: whatever the client accepts, the file, or an error in JSON."""
+
+    def select_parser(self, request: HttpRequest, parsers: list[Any]) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: HttpRequest, renderers: list[Any], format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
+
+
 @extend_schema_view(
     list=extend_schema(summary="List status updates"),
     retrieve=extend_schema(summary="A status update"),
@@ -305,7 +319,8 @@ def _expected_version(instance: Request, tags: list[str]) -> int | None:
         summary="Record a status update on a request",
         description=(
             "A new status (it must be an allowed transition) or, with the current status, a "
-            "progress note."
+            "progress note. To attach an evidence file, send the update as multipart/form-data "
+            "with the file in `evidence_file`; download it from `evidence_file_url`."
         ),
         parameters=[IF_MATCH_REQUEST],
         examples=[
@@ -352,6 +367,24 @@ class StatusUpdateViewSet(
         return Response(
             data, status=status.HTTP_201_CREATED, headers={"ETag": self.get_etag(update, data)}
         )
+
+    @extend_schema(
+        summary="Download a status update's evidence file",
+        description=(
+            "The file, as an attachment (its name in Content-Disposition), for whoever may read "
+            "status updates; 404 when the update has none."
+        ),
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filterset_class=None,
+        content_negotiation_class=FileNegotiation,
+    )
+    def evidence(self, request: HttpRequest, pk: str | None = None) -> FileResponse:
+        return evidence_download(self.get_object())
 
 
 def assessment_etag(obj: BenchmarkAssessment) -> str:

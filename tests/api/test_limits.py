@@ -238,3 +238,46 @@ def test_out_of_range_ids_in_a_request_change_are_400(writer, portfolio, field):
     )
 
     assert field in assert_refused(response, 400)
+
+
+# --- Unknown fields ----------------------------------------------------------------------------
+
+
+def test_an_unknown_field_in_a_change_is_refused_not_dropped(writer, portfolio):
+    url = f"/api/v1/requests/{portfolio.in_a.pk}/"
+
+    response = writer.patch(url, {"priorty": "high", "note": "x"}, format="json", HTTP_IF_MATCH="*")
+
+    assert assert_refused(response, 400) == {"priorty": ["Unknown field."]}
+    portfolio.in_a.refresh_from_db()
+    assert portfolio.in_a.version == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/status-updates/", {"status_to": "in_progress", "evidence": "x"}),
+        ("/api/v1/assessments/", {"rating": "green", "comment": "x"}),
+        ("/api/v1/calendar-feeds/", {"scope": "all", "units": [1]}),
+    ],
+)
+def test_an_unknown_field_in_a_creation_is_refused(writer, url, body):
+    response = writer.post(url, body, format="json")
+
+    unknown = next(name for name in body if name not in ("status_to", "rating", "scope"))
+    assert assert_refused(response, 400)[unknown] == ["Unknown field."]
+
+
+def test_read_only_fields_sent_back_are_ignored_as_before(writer, portfolio):
+    url = f"/api/v1/requests/{portfolio.in_a.pk}/"
+    read = writer.get(url)
+
+    response = writer.patch(
+        url,
+        {"reference": "renamed", "version": 99, "priority": "high"},
+        format="json",
+        HTTP_IF_MATCH=read.headers["ETag"],
+    )
+
+    assert response.status_code == 200
+    assert response.json()["reference"] == read.json()["reference"]
