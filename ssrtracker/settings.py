@@ -211,15 +211,16 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
-# Content-Security-Policy: scripts only from our own origin (no inline script, no eval), no
-# plugins, no framing, forms post only to us. Inline *styles* are allowed because the Swagger UI
-# and ReDoc pages set them from their scripts; they cannot run code. ReDoc runs its search in a
-# worker created from a blob.
+# Content-Security-Policy: scripts and styles only from our own origin (no inline script or
+# style, no eval), no plugins, no framing, forms post only to us. Two responses widen it for
+# themselves: the Swagger UI and ReDoc pages allow inline styles, which their scripts set
+# (ssrtracker/api_urls.py), and the admin's sandboxed preview of a summary e-mail
+# (reports/admin.py). ReDoc runs its search in a worker created from a blob.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
