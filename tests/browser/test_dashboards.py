@@ -194,9 +194,7 @@ def test_contrast_of_text_meets_wcag_aa(browser, live_server, people):
     assert worst["ratio"] >= 4.5, worst
 
 
-def test_admin_and_api_documentation_render_within_the_content_policy(
-    browser, live_server, people
-):
+def test_admin_and_api_documentation_render_within_the_content_policy(browser, live_server, people):
     """Inline styles are refused everywhere but on the API documentation pages: the admin (its
     widgets included) needs none, and Swagger UI and ReDoc still draw the API. A style or script
     the policy blocks shows as a console error."""
