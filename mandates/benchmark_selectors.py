@@ -21,6 +21,7 @@ from mandates.models import (
     PartnerSupport,
     SecretaryGeneralReport,
 )
+from mandates.querysets import without_document_text
 
 #: A registered report within this many days of an expected date answers it.
 REPORT_MATCH_DAYS = 31
@@ -71,9 +72,9 @@ def scorecard(mission: Mission, *, today: datetime.date) -> Scorecard:
         .prefetch_related(
             Prefetch(
                 "assessments",
-                queryset=BenchmarkAssessment.objects.select_related("source_report").order_by(
-                    "period_start"
-                ),
+                queryset=without_document_text(
+                    BenchmarkAssessment.objects.select_related("source_report"), "source_report"
+                ).order_by("period_start"),
             )
         )
         .order_by("reference")

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mandates.choices import RequestStatus, UnitKind
+
+_M = TypeVar("_M", bound=models.Model)
+
+#: The columns of a document too big to load with every row that links to it: a report's source
+#: text runs to hundreds of kilobytes, and a list of 500 of its paragraphs read it 500 times.
+#: Only a document's own detail (API, admin change form) shows them.
+DOCUMENT_TEXT_FIELDS = ("source_text",)
+
+
+def without_document_text(queryset: QuerySet[_M], *relations: str) -> QuerySet[_M]:
+    """``queryset`` without the documents' big text columns: those of the documents it loads
+    through ``relations`` (``"document"``, ``"draft_of"``...), or its own when it is a queryset of
+    documents and no relation is named."""
+    prefixes = [f"{relation}__" for relation in relations] or [""]
+    return queryset.defer(*(prefix + name for prefix in prefixes for name in DOCUMENT_TEXT_FIELDS))
 
 
 class RequestQuerySet(models.QuerySet):

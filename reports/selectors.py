@@ -39,6 +39,7 @@ from mandates.models import (
     StatusUpdate,
     Unit,
 )
+from mandates.querysets import without_document_text
 
 S = RequestStatus
 OPEN = Q(status__in=S.open())
@@ -344,9 +345,9 @@ def mission_paragraphs(
     through = Request.paragraphs.through.objects.filter(request__in=requests.values("pk"))
     paragraphs = Paragraph.objects.filter(pk__in=through.values("paragraph_id"))
     shown = list(
-        paragraphs.select_related("document").order_by("-document__date", "document_id", "order")[
-            :limit
-        ]
+        without_document_text(paragraphs.select_related("document"), "document").order_by(
+            "-document__date", "document_id", "order"
+        )[:limit]
     )
     return shown, (paragraphs.count() if len(shown) == limit else len(shown))
 
@@ -426,7 +427,7 @@ def resolutions(
         distinct=True,
     )
     documents = (
-        Document.objects.filter(kind=DocumentKind.RESOLUTION)
+        without_document_text(Document.objects.filter(kind=DocumentKind.RESOLUTION))
         .annotate(paragraph_count=Count("paragraphs"))
         .order_by("-date", "symbol", "pk")
     )

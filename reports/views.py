@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from mandates.choices import DocumentKind, ParagraphKind, Rating, RequestStatus
 from mandates.models import Document, Mission, Unit
+from mandates.querysets import without_document_text
 from reports import charts, selectors
 from reports.forms import DashboardFilters
 from reports.models import Summary
@@ -213,7 +214,9 @@ def resolutions(request: HttpRequest) -> HttpResponse:
 @login_required
 @dashboard_view
 def resolution(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(Document, pk=pk, kind=DocumentKind.RESOLUTION)
+    document = get_object_or_404(
+        without_document_text(Document.objects.all()), pk=pk, kind=DocumentKind.RESOLUTION
+    )
     filters = DashboardFilters(request.GET or None, fields=("mission", "unit", "theme"))
     today = timezone.localdate()
     requests = filters.requests()

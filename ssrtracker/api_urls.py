@@ -1,6 +1,7 @@
 """Routes of the API, version 1, for both apps. Mounted at ``/api/v1/`` under the namespace
 ``api``."""
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import (
@@ -31,16 +32,24 @@ router.register("partner-support", views.PartnerSupportViewSet)
 router.register("calendar-feeds", views.CalendarFeedViewSet, basename="calendarfeed")
 router.register("summaries", SummaryViewSet)
 
+#: Swagger UI and ReDoc set styles from their scripts: their pages, and only they, allow inline
+#: styles (which run no code); scripts stay our own.
+documentation_page = csp_update({"style-src": ["'unsafe-inline'"]})
+
 urlpatterns = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Pages for people: log in first (the schema itself answers 401 like the rest of the API).
     path(
         "docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        documentation_page(
+            login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
+        ),
         name="docs",
     ),
     path(
-        "redoc/", login_required(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"
+        "redoc/",
+        documentation_page(login_required(SpectacularRedocView.as_view(url_name="api:schema"))),
+        name="redoc",
     ),
 ]

@@ -29,6 +29,16 @@ MAX_INTEGER = 2**31 - 1
 #: The largest value of a 64-bit id column (our primary keys).
 MAX_BIGINT = 2**63 - 1
 
+
+def bounded_int(text: str, *, maximum: int = MAX_INTEGER) -> int | None:
+    """``text`` as an integer from 0 to ``maximum``, or None: ASCII digits only (``int()`` also
+    takes "٣" and spaces), and no conversion of a number longer than ``maximum``."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    value = int(text)
+    return value if value <= maximum else None
+
+
 # --- API bodies ------------------------------------------------------------------------------
 #: A JSON body nested deeper than this is refused with 400 before it is decoded.
 MAX_JSON_DEPTH = 32

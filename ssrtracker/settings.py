@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from ssrtracker import limits
 from ssrtracker.env import (
     database_from_url,
     env_bool,
@@ -161,7 +162,8 @@ API_TOKEN_FAILURE_WINDOW_SECONDS = env_int("API_TOKEN_FAILURE_WINDOW_SECONDS", 9
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Uploads ---------------------------------------------------------------------------------
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest body of fields (JSON or form) Django reads; larger ones are refused (413 in the API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Internationalisation --------------------------------------------------------------------
@@ -209,15 +211,16 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
-# Content-Security-Policy: scripts only from our own origin (no inline script, no eval), no
-# plugins, no framing, forms post only to us. Inline *styles* are allowed because the Swagger UI
-# and ReDoc pages set them from their scripts; they cannot run code. ReDoc runs its search in a
-# worker created from a blob.
+# Content-Security-Policy: scripts and styles only from our own origin (no inline script or
+# style, no eval), no plugins, no framing, forms post only to us. Two responses widen it for
+# themselves: the Swagger UI and ReDoc pages allow inline styles, which their scripts set
+# (ssrtracker/api_urls.py), and the admin's sandboxed preview of a summary e-mail
+# (reports/admin.py). ReDoc runs its search in a worker created from a blob.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
@@ -333,6 +336,12 @@ REST_FRAMEWORK = {
         "mandates.api.permissions.RolePermission",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Bounded: size and JSON depth are checked before a body is decoded (mandates.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "mandates.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "mandates.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "mandates.api.pagination.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["mandates.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_THROTTLE_RATE") or "1200/min"},

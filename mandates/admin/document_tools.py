@@ -18,8 +18,10 @@ from mandates.admin.common import acting_user
 from mandates.choices import DocumentKind
 from mandates.importing import ImportFailed, decode_text, import_document
 from mandates.models import Document, Paragraph, Request
+from mandates.querysets import without_document_text
 from mandates.selectors import compare_documents
 from mandates.services import WorkflowError, request_carry_forward
+from ssrtracker.limits import bounded_int
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _SESSION_KEY = "mandates_import_preview"
@@ -127,8 +129,10 @@ class DocumentToolsMixin:
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if not request.user.has_perm("mandates.view_document"):
             raise PermissionDenied
-        new = get_object_or_404(Document, pk=object_id)
-        candidates = Document.objects.exclude(pk=new.pk).filter(paragraphs__isnull=False).distinct()
+        # Paragraphs are compared, not source texts: those are left out of every document here.
+        documents = without_document_text(Document.objects.all())
+        new = get_object_or_404(documents, pk=object_id)
+        candidates = documents.exclude(pk=new.pk).filter(paragraphs__isnull=False).distinct()
         other_id = request.GET.get("with") or request.POST.get("with")
         default = (
             new.predecessor_id
@@ -136,8 +140,9 @@ class DocumentToolsMixin:
             or (new.drafts.values_list("pk", flat=True).first())
         )
         old = None
-        if other_id and other_id.isdigit():
-            old = candidates.filter(pk=other_id).first()
+        if other_id:
+            other_pk = bounded_int(other_id)
+            old = candidates.filter(pk=other_pk).first() if other_pk is not None else None
         elif default:
             old = candidates.filter(pk=default).first()
         if request.method == "POST" and old is not None:
@@ -167,8 +172,9 @@ class DocumentToolsMixin:
         pairs = []
         for value in request.POST.getlist("carry"):
             request_part, _sep, paragraph_part = value.partition(":")
-            if request_part.isdigit() and paragraph_part.isdigit():
-                pairs.append((int(request_part), int(paragraph_part)))
+            request_id, paragraph_id = bounded_int(request_part), bounded_int(paragraph_part)
+            if request_id is not None and paragraph_id is not None:
+                pairs.append((request_id, paragraph_id))
         if not pairs:
             messages.warning(request, _("Select the requests to carry forward."))
             return

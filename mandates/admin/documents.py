@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.fields.related import RelatedField
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +28,7 @@ from mandates.models import (
     Paragraph,
     Theme,
 )
+from mandates.querysets import without_document_text
 
 
 @admin.register(Theme)
@@ -57,7 +63,27 @@ class ParagraphInline(admin.TabularInline):
     }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Paragraph]:
-        return super().get_queryset(request).select_related("parent", "document")
+        return without_document_text(
+            super().get_queryset(request).select_related("parent", "document"), "document"
+        )
+
+
+class DocumentChangeList(ChangeList):
+    """The document list, without each document's source text (shown on its own page only)."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet:
+        return without_document_text(super().get_queryset(request, exclude_parameters))
+
+
+class DocumentListFilter(admin.RelatedFieldListFilter):
+    """Filter by document, listing the documents without their source text."""
+
+    def field_choices(
+        self, field: RelatedField, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, Any]]:
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        documents = without_document_text(Document.objects.order_by(*ordering))
+        return [(str(document.pk), str(document)) for document in documents]
 
 
 @admin.register(Document)
@@ -77,7 +103,14 @@ class DocumentAdmin(SafeAutocompleteMixin, DocumentToolsMixin, NoDeleteMixin, Re
     inlines = [ParagraphInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
-        return super().get_queryset(request).annotate(_paragraphs=Count("paragraphs"))
+        # A subquery, not Count("paragraphs"): grouping by every column of the document would
+        # read every source text (SQLite groups by all of them, the date links too).
+        paragraphs = Paragraph.objects.filter(document=OuterRef("pk")).order_by().values("document")
+        count = Subquery(paragraphs.annotate(n=Count("pk")).values("n")[:1])
+        return super().get_queryset(request).annotate(_paragraphs=Coalesce(count, 0))
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return DocumentChangeList
 
     @admin.display(description=_("paragraphs"), ordering="_paragraphs")
     def paragraph_count(self, obj: Document) -> int:
@@ -94,7 +127,7 @@ class DocumentAdmin(SafeAutocompleteMixin, DocumentToolsMixin, NoDeleteMixin, Re
 class ParagraphAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["citation", "kind", "lead_verb", "short_text", "theme_list"]
     list_display_links = ["citation"]
-    list_filter = ["kind", "document", "themes"]
+    list_filter = ["kind", ("document", DocumentListFilter), "themes"]
     list_select_related = ["document"]
     search_fields = ["citation", "text", "lead_verb"]
     autocomplete_fields = ["document", "parent", "themes"]
@@ -102,7 +135,9 @@ class ParagraphAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin)
     ordering = ["document", "order"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Paragraph]:
-        return super().get_queryset(request).prefetch_related("themes")
+        return without_document_text(
+            super().get_queryset(request).prefetch_related("themes"), "document"
+        )
 
     @admin.display(description=_("text"))
     def short_text(self, obj: Paragraph) -> str:

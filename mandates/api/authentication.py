@@ -29,11 +29,43 @@ def _failure_key(address: str) -> str:
     return f"api-token-failures:{address}"
 
 
+def _reserve_attempt(address: str) -> int:
+    """Count one more token check from ``address`` and return the count, atomically (add and
+    incr are single operations on Redis and under a lock in the local cache). The window starts
+    with the first check."""
+    key = _failure_key(address)
+    window = settings.API_TOKEN_FAILURE_WINDOW_SECONDS
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr(): a new window
+        cache.add(key, 0, timeout=window)
+        return cache.incr(key)
+
+
+def _release_attempt(address: str) -> None:
+    """Give back the slot of a valid token: only refused tokens use up the limit."""
+    key = _failure_key(address)
+    try:
+        left = cache.decr(key)
+    except ValueError:  # the window has passed meanwhile
+        return
+    if left < 0:
+        # The key expired just before decr(), which then made a new one without expiry: remove
+        # it rather than keep a count that never ends.
+        cache.delete(key)
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     """Bearer tokens, with a back-off per address: after ``API_TOKEN_FAILURE_LIMIT`` refused
     tokens within ``API_TOKEN_FAILURE_WINDOW_SECONDS`` the address gets 429 without its token
     being looked at, until the window has passed (counted in the cache: set ``CACHE_URL`` so
-    all web processes share the count)."""
+    all web processes share the count).
+
+    The count is atomic, taken before the token is looked at: each request reserves a slot
+    (``cache.incr``), is refused when none is left, and gives its slot back when its token is
+    valid. A burst of simultaneous guesses therefore checks at most the limit of them; counted
+    after the check, every request of the burst saw a count still under the limit."""
 
     keywords = ("Bearer", "Token")
 
@@ -42,9 +74,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].decode("latin-1") not in self.keywords:
             return None
         address = client_address(request._request)
-        failures = cache.get(_failure_key(address), 0)
-        if failures >= settings.API_TOKEN_FAILURE_LIMIT:
-            security_event("api_token_locked_out", request._request, failures=failures)
+        attempt = _reserve_attempt(address)
+        if attempt > settings.API_TOKEN_FAILURE_LIMIT:
+            security_event("api_token_locked_out", request._request, failures=attempt - 1)
             raise TokenLockedOut(wait=settings.API_TOKEN_FAILURE_WINDOW_SECONDS)
         try:
             if len(header) != 2:
@@ -53,22 +85,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
                 secret = header[1].decode("ascii")
             except UnicodeDecodeError:
                 raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-            return self.authenticate_secret(secret)
+            user_and_token = self.authenticate_secret(secret)
         except exceptions.AuthenticationFailed as exc:
-            self._record_failure(request, address, str(exc.detail))
+            # The slot stays taken: it is this failure.
+            security_event(
+                "api_token_invalid", request._request, reason=str(exc.detail), failures=attempt
+            )
             raise
-
-    def _record_failure(self, request: Request, address: str, reason: str) -> None:
-        key = _failure_key(address)
-        window = settings.API_TOKEN_FAILURE_WINDOW_SECONDS
-        # add() then incr() keeps the count atomic on Redis; the window starts at the first one.
-        cache.add(key, 0, timeout=window)
-        try:
-            failures = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=window)
-            failures = 1
-        security_event("api_token_invalid", request._request, reason=reason, failures=failures)
+        _release_attempt(address)
+        return user_and_token
 
     def authenticate_secret(self, secret: str) -> tuple[Any, ApiToken]:
         parts = secret.split("_")

@@ -3,8 +3,10 @@ send it back in ``If-Match`` (428 without, 412 when someone changed the object m
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -13,6 +15,8 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from ssrtracker.limits import MAX_INTEGER, bounded_int
 
 
 class PreconditionRequired(APIException):
@@ -46,6 +50,55 @@ def parse_etags(header: str) -> list[str]:
         if tag:
             tags.append(tag)
     return tags
+
+
+@dataclass(frozen=True)
+class VersionTag:
+    """ETags that name one object and the version of it a client read:
+    ``"<kind>-<pk>-<marker><version>"`` (``"request-12-v3"``)."""
+
+    kind: str
+    marker: str = ""
+    #: The largest version a tag may carry; a larger one matches nothing (412), and is never
+    #: converted into a number the database or ``datetime`` cannot hold.
+    maximum: int = MAX_INTEGER
+
+    def make(self, pk: int, version: int) -> str:
+        return f'"{self.kind}-{pk}-{self.marker}{version}"'
+
+    def expected(self, pk: int, tags: list[str]) -> int | None:
+        """The version the client read of object ``pk``, from its If-Match ``tags``: None for
+        ``*``; 412 when no tag names this object with a version in range."""
+        if "*" in tags:
+            return None
+        head = f'"{self.kind}-{pk}-{self.marker}'
+        for tag in tags:
+            if tag.startswith(head) and tag.endswith('"'):
+                version = bounded_int(tag[len(head) : -1], maximum=self.maximum)
+                if version is not None:
+                    return version
+        raise PreconditionFailed()
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def timestamp_micros(moment: datetime.datetime) -> int:
+    """Microseconds since 1970, exactly (a float timestamp would round)."""
+    stamp = moment - _EPOCH
+    return (stamp.days * 86_400 + stamp.seconds) * 1_000_000 + stamp.microseconds
+
+
+def from_timestamp_micros(micros: int) -> datetime.datetime:
+    return _EPOCH + datetime.timedelta(microseconds=micros)
+
+
+#: The largest timestamp a datetime holds: a tag with a larger one matches nothing.
+MAX_TIMESTAMP_MICROS = timestamp_micros(datetime.datetime.max.replace(tzinfo=datetime.UTC))
+
+REQUEST_TAG = VersionTag("request", marker="v")
+#: An assessment has no version column; its last change time serves as one.
+ASSESSMENT_TAG = VersionTag("assessment", maximum=MAX_TIMESTAMP_MICROS)
 
 
 class ETagMixin:

@@ -42,6 +42,7 @@ from mandates.models import (
     Theme,
     Unit,
 )
+from mandates.querysets import without_document_text
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -191,7 +192,7 @@ class DocumentFilter(UpdatedSinceMixin):
 
 
 class ParagraphFilter(UpdatedSinceMixin):
-    document = df.ModelChoiceFilter(queryset=Document.objects.all())
+    document = df.ModelChoiceFilter(queryset=without_document_text(Document.objects.all()))
     document_symbol = df.CharFilter(field_name="document__symbol")
     kind = df.ChoiceFilter(choices=ParagraphKind.choices)
     citation = df.CharFilter(
@@ -239,7 +240,7 @@ class RequestFilter(UpdatedSinceMixin):
     )
     lead_unit = df.ModelChoiceFilter(queryset=Unit.objects.all())
     document = df.ModelChoiceFilter(
-        queryset=Document.objects.all(),
+        queryset=without_document_text(Document.objects.all()),
         method="filter_document",
         help_text=_("Document id: requests resting on its paragraphs."),
     )

@@ -21,11 +21,12 @@ ERRORS = {
     "404": "No such object (or page).",
     "409": "The change conflicts with existing data.",
     "412": "If-Match does not match: the object changed since you read it.",
+    "413": "The body is larger than the API accepts.",
     "428": "If-Match is required for this change.",
     "429": "Too many requests; retry after the number of seconds in Retry-After.",
 }
 READ_ERRORS = ("400", "401", "403", "404", "429")
-WRITE_ERRORS = ("400", "401", "403", "404", "409", "429")
+WRITE_ERRORS = ("400", "401", "403", "404", "409", "413", "429")
 PRECONDITION_ERRORS = ("412", "428")
 
 

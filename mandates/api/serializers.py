@@ -3,6 +3,7 @@ through ``mandates.services`` so the API keeps exactly the admin's rules."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mandates import services
-from mandates.api.fields import CompactRelatedField, DetailUrlField
+from mandates.api.fields import CompactRelatedField, DetailUrlField, detail_url
 from mandates.choices import ProgressStatus, Rating
 from mandates.models import (
     Benchmark,
@@ -31,6 +32,7 @@ from mandates.models import (
     Theme,
     Unit,
 )
+from mandates.querysets import without_document_text
 
 
 def _acronym(obj: Any) -> str:
@@ -51,6 +53,25 @@ def _reference(obj: Any) -> str:
 
 def compact(view: str, display: Any = str, **kwargs: Any) -> CompactRelatedField:
     return CompactRelatedField(view_name=f"api:{view}-detail", display=display, **kwargs)
+
+
+class RefuseUnknownFields(serializers.Serializer):
+    """For writes: a name the serializer does not know is refused (400) rather than silently
+    dropped, so that a misspelt field or a file sent where none is taken is never lost without
+    a word. Read-only fields sent back (a representation read, changed and sent again) are
+    known, and ignored as before."""
+
+    # A browser form's CSRF token, when a session posts a form.
+    IGNORED = frozenset({"csrfmiddlewaretoken"})
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields) - self.IGNORED, key=str)
+            if unknown:
+                raise serializers.ValidationError(
+                    {str(name): [_("Unknown field.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
 
 
 class ThemeSerializer(serializers.HyperlinkedModelSerializer):
@@ -159,7 +180,7 @@ class ParagraphSerializer(serializers.ModelSerializer):
         ]
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """A request. PATCH changes ``status`` (with a ``note``), ``due_date``, ``priority``,
     ``lead_unit``, ``supporting_units`` and ``missions``; everything else is read-only."""
 
@@ -243,7 +264,7 @@ class RequestSerializer(serializers.ModelSerializer):
         )
 
 
-class StatusUpdateSerializer(serializers.ModelSerializer):
+class StatusUpdateSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """An entry of a request's timeline. POST records one (a new status, or a progress note
     when ``status_to`` is the current status); entries are never changed or deleted."""
 
@@ -264,17 +285,24 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "status_to",
             "note",
             "evidence_url",
+            "evidence_file",
             "evidence_file_url",
         ]
         read_only_fields = ["created_at", "status_from"]
+        # Uploaded in a multipart body and checked by the model field's validators (extension,
+        # size); read back through evidence_file_url.
+        extra_kwargs = {"evidence_file": {"write_only": True}}
 
-    @extend_schema_field(serializers.URLField(allow_null=True))
+    @extend_schema_field(
+        serializers.URLField(
+            allow_null=True,
+            help_text=_("Where to download the evidence file with your token; null without one."),
+        )
+    )
     def get_evidence_file_url(self, obj: StatusUpdate) -> str | None:
         if not obj.evidence_file:
             return None
-        path = django_reverse("mandates:evidence", kwargs={"pk": obj.pk})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return detail_url(self.context, "api:statusupdate-evidence", obj.pk)
 
     def create(self, validated_data: dict[str, Any]) -> StatusUpdate:
         return services.request_update_status(
@@ -282,6 +310,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             status=validated_data["status_to"],
             note=validated_data.get("note", ""),
             evidence_url=validated_data.get("evidence_url", ""),
+            evidence_file=validated_data.get("evidence_file"),
             by=self.context["request"].user,
             expected_version=self.context.get("expected_version"),
         )
@@ -338,14 +367,18 @@ def _progress(obj: Benchmark) -> tuple[str, bool]:
     return obj.progress_for(getattr(obj, "_latest_value", None))
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """How a benchmark stood in one reporting period. POST creates one (once per benchmark and
     period start); PATCH/PUT change it with ``If-Match``."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:assessment-detail")
     benchmark = compact("benchmark", _reference, queryset=Benchmark.objects.all())
     source_report = compact(
-        "document", _symbol, queryset=Document.objects.all(), required=False, allow_null=True
+        "document",
+        _symbol,
+        queryset=without_document_text(Document.objects.all()),
+        required=False,
+        allow_null=True,
     )
 
     class Meta:
@@ -392,7 +425,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         )
 
 
-class CalendarFeedSerializer(serializers.ModelSerializer):
+class CalendarFeedSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """A personal calendar subscription. The secret address is returned once, on creation."""
 
     unit = compact("unit", _acronym, queryset=Unit.objects.all(), required=False, allow_null=True)

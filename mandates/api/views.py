@@ -4,11 +4,10 @@ related objects in a fixed number of queries whatever the page size."""
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
@@ -27,7 +27,14 @@ from rest_framework.response import Response
 from mandates import benchmark_selectors
 from mandates.api import exports, filters
 from mandates.api import serializers as s
-from mandates.api.etags import ETagMixin, PreconditionFailed, parse_etags
+from mandates.api.etags import (
+    ASSESSMENT_TAG,
+    REQUEST_TAG,
+    ETagMixin,
+    from_timestamp_micros,
+    parse_etags,
+    timestamp_micros,
+)
 from mandates.api.fields import prefetched_list
 from mandates.api.permissions import TokenScopePermission
 from mandates.models import (
@@ -45,6 +52,9 @@ from mandates.models import (
     Theme,
     Unit,
 )
+from mandates.querysets import without_document_text
+from mandates.views import evidence_download
+from ssrtracker.limits import bounded_int
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -68,7 +78,7 @@ IF_MATCH_REQUEST = OpenApiParameter(
 class ReadOnlyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only reference data."""
 
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
 
 
 @extend_schema_view(
@@ -134,16 +144,16 @@ class DocumentViewSet(ReadOnlyViewSet):
     """Resolutions, drafts, presidential statements and reports. The list leaves out the
     source text; the detail has it."""
 
-    queryset = Document.objects.select_related("draft_of", "predecessor").order_by(
-        "-date", "symbol", "pk"
-    )
+    queryset = without_document_text(
+        Document.objects.select_related("draft_of", "predecessor"), "draft_of", "predecessor"
+    ).order_by("-date", "symbol", "pk")
     serializer_class = s.DocumentSerializer
     filterset_class = filters.DocumentFilter
 
     def get_queryset(self) -> QuerySet[Document]:
         queryset = super().get_queryset()
         if self.action == "list":
-            queryset = queryset.defer("source_text")
+            queryset = without_document_text(queryset)
         return queryset
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
@@ -157,7 +167,7 @@ class ParagraphViewSet(ReadOnlyViewSet):
     """Preambular and operative paragraphs, with their citation ("2553 (2020) OP20(e)")."""
 
     queryset = (
-        Paragraph.objects.select_related("document", "parent")
+        without_document_text(Paragraph.objects.select_related("document", "parent"), "document")
         .prefetch_related("themes")
         .order_by("document_id", "order", "pk")
     )
@@ -225,7 +235,7 @@ class RequestViewSet(
 
     serializer_class = s.RequestSerializer
     filterset_class = filters.RequestFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Request]:
         return _request_queryset(into_lists=self.action == "list")
@@ -282,21 +292,24 @@ class RequestViewSet(
 
 
 def request_etag(obj: Request) -> str:
-    return f'"request-{obj.pk}-v{obj.version}"'
-
-
-_REQUEST_ETAG = re.compile(r'^"request-(?P<pk>\d+)-v(?P<version>\d+)"$')
+    return REQUEST_TAG.make(obj.pk, obj.version)
 
 
 def _expected_version(instance: Request, tags: list[str]) -> int | None:
     """The version the client read, from its If-Match tags (None for ``*``)."""
-    if "*" in tags:
-        return None
-    for tag in tags:
-        match = _REQUEST_ETAG.match(tag)
-        if match and int(match["pk"]) == instance.pk:
-            return int(match["version"])
-    raise PreconditionFailed()
+    return REQUEST_TAG.expected(instance.pk, tags)
+
+
+class FileNegotiation(BaseContentNegotiation):
+    """For a file download: whatever the client accepts, the file, or an error in JSON."""
+
+    def select_parser(self, request: HttpRequest, parsers: list[Any]) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: HttpRequest, renderers: list[Any], format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
 
 
 @extend_schema_view(
@@ -306,7 +319,8 @@ def _expected_version(instance: Request, tags: list[str]) -> int | None:
         summary="Record a status update on a request",
         description=(
             "A new status (it must be an allowed transition) or, with the current status, a "
-            "progress note."
+            "progress note. To attach an evidence file, send the update as multipart/form-data "
+            "with the file in `evidence_file`; download it from `evidence_file_url`."
         ),
         parameters=[IF_MATCH_REQUEST],
         examples=[
@@ -338,7 +352,7 @@ class StatusUpdateViewSet(
     )
     serializer_class = s.StatusUpdateSerializer
     filterset_class = filters.StatusUpdateFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
 
     def create(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
         context = self.get_serializer_context()
@@ -354,14 +368,27 @@ class StatusUpdateViewSet(
             data, status=status.HTTP_201_CREATED, headers={"ETag": self.get_etag(update, data)}
         )
 
+    @extend_schema(
+        summary="Download a status update's evidence file",
+        description=(
+            "The file, as an attachment (its name in Content-Disposition), for whoever may read "
+            "status updates; 404 when the update has none."
+        ),
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filterset_class=None,
+        content_negotiation_class=FileNegotiation,
+    )
+    def evidence(self, request: HttpRequest, pk: str | None = None) -> FileResponse:
+        return evidence_download(self.get_object())
+
 
 def assessment_etag(obj: BenchmarkAssessment) -> str:
-    stamp = obj.updated_at - datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-    micros = (stamp.days * 86_400 + stamp.seconds) * 1_000_000 + stamp.microseconds
-    return f'"assessment-{obj.pk}-{micros}"'
-
-
-_ASSESSMENT_ETAG = re.compile(r'^"assessment-(?P<pk>\d+)-(?P<micros>\d+)"$')
+    return ASSESSMENT_TAG.make(obj.pk, timestamp_micros(obj.updated_at))
 
 
 @extend_schema_view(
@@ -381,12 +408,12 @@ class AssessmentViewSet(
 ):
     """Assessments of benchmarks, one per benchmark and reporting period."""
 
-    queryset = BenchmarkAssessment.objects.select_related("benchmark", "source_report").order_by(
-        "benchmark_id", "-period_start", "pk"
-    )
+    queryset = without_document_text(
+        BenchmarkAssessment.objects.select_related("benchmark", "source_report"), "source_report"
+    ).order_by("benchmark_id", "-period_start", "pk")
     serializer_class = s.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
 
     def get_etag(self, obj: Any, data: Any) -> str:
         return assessment_etag(obj)
@@ -417,15 +444,8 @@ class AssessmentViewSet(
 def _expected_updated_at(
     instance: BenchmarkAssessment, tags: list[str]
 ) -> datetime.datetime | None:
-    if "*" in tags:
-        return None
-    for tag in tags:
-        match = _ASSESSMENT_ETAG.match(tag)
-        if match and int(match["pk"]) == instance.pk:
-            return datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
-                microseconds=int(match["micros"])
-            )
-    raise PreconditionFailed()
+    micros = ASSESSMENT_TAG.expected(instance.pk, tags)
+    return None if micros is None else from_timestamp_micros(micros)
 
 
 @extend_schema_view(
@@ -489,9 +509,10 @@ class SecretaryGeneralReportViewSet(ReadOnlyViewSet):
         raw = request.query_params.get("mission", "")
         mission = None
         if raw:
-            if not raw.isdigit():
+            mission_id = bounded_int(raw)
+            if mission_id is None:
                 raise serializers.ValidationError({"mission": [_("A mission id.")]})
-            mission = Mission.objects.filter(pk=int(raw)).first()
+            mission = Mission.objects.filter(pk=mission_id).first()
             if mission is None:
                 raise serializers.ValidationError({"mission": [_("No such mission.")]})
         rows = benchmark_selectors.coverage_matrix(mission=mission, today=timezone.localdate())
@@ -536,7 +557,7 @@ class CalendarFeedViewSet(
     """Each person's own feeds; nobody sees or revokes another's."""
 
     serializer_class = s.CalendarFeedSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"
     filterset_class = None
     permission_classes = [IsAuthenticated, TokenScopePermission]
 

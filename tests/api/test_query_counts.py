@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mandates.models import Unit
+from mandates.models import Document, Unit
 from tests.factories import (
     BenchmarkAssessmentFactory,
     BenchmarkFactory,
@@ -176,3 +176,55 @@ def test_calendar_feed_list_query_count(client_for, staff_a):
     one = _count(client, "/api/v1/calendar-feeds/")
     build(99)
     assert _count(client, "/api/v1/calendar-feeds/") == one
+
+
+def _text_columns(queries: CaptureQueriesContext) -> int:
+    """How many times the queries select a document's source text."""
+    return sum(query["sql"].count("source_text") for query in queries.captured_queries)
+
+
+def test_paragraph_list_does_not_load_the_document_text(client_for, administrator):
+    _paragraphs(3)
+    document = Document.objects.get()
+    Document.objects.filter(pk=document.pk).update(source_text="Recalling its resolutions " * 500)
+    client = client_for(administrator)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/paragraphs/", {"document": document.pk, "page_size": 500})
+
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert len(rows) == 4
+    assert {row["document"]["display"] for row in rows} == {document.symbol}
+    assert _text_columns(queries) == 0, [q["sql"] for q in queries.captured_queries]
+
+
+def _document_links() -> dict[str, int]:
+    """Addresses that read documents through a link, each with the number of source texts it
+    may select: none, but a document's own detail."""
+    document = DocumentFactory.create(predecessor=DocumentFactory.create())
+    draft = DocumentFactory.create(kind="draft_resolution", symbol="S/2025/1", draft_of=document)
+    paragraph = ParagraphFactory.create(document=document)
+    assessment = BenchmarkAssessmentFactory.create(source_report=document)
+    Document.objects.update(source_text="Recalling its resolutions " * 500)
+    return {
+        "/api/v1/paragraphs/": 0,
+        f"/api/v1/paragraphs/{paragraph.pk}/": 0,
+        "/api/v1/assessments/": 0,
+        f"/api/v1/assessments/{assessment.pk}/": 0,
+        f"/api/v1/missions/{assessment.benchmark.mission_id}/scorecard/": 0,
+        "/api/v1/documents/": 0,
+        f"/api/v1/requests/?document={document.pk}": 0,
+        f"/api/v1/documents/{document.pk}/": 1,
+        f"/api/v1/documents/{draft.pk}/": 1,
+    }
+
+
+def test_no_list_or_detail_loads_the_text_of_linked_documents(client_for, administrator):
+    client = client_for(administrator)
+    client.get("/api/v1/themes/")
+    for url, own_texts in _document_links().items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert _text_columns(queries) == own_texts, url

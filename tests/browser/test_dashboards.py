@@ -6,6 +6,7 @@ Screenshots of every page go to ``artifacts/screenshots/`` (kept by CI as artefa
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections.abc import Iterator
@@ -191,3 +192,51 @@ def test_contrast_of_text_meets_wcag_aa(browser, live_server, people):
     }"""
     )
     assert worst["ratio"] >= 4.5, worst
+
+
+def test_admin_and_api_documentation_render_within_the_content_policy(browser, live_server, people):
+    """Inline styles are refused everywhere but on the API documentation pages: the admin (its
+    widgets included) needs none, and Swagger UI and ReDoc still draw the API. A style or script
+    the policy blocks shows as a console error."""
+    from reports.models import Summary
+
+    summary = Summary.objects.create(
+        kind="monthly",
+        period_start=datetime.date(2021, 9, 1),
+        period_end=datetime.date(2021, 9, 30),
+        title="September 2021",
+        html='<html><body style="color: #0b4f8a;"><h1>September 2021</h1></body></html>',
+        compiled_at=timezone.now(),
+    )
+    manager = people["manager"]
+    manager.is_superuser = True  # every admin page, not only the manager's
+    manager.save()
+    request = Request.objects.order_by("pk").first()
+    assert request is not None
+    page = log_in(browser, live_server, "manager")
+
+    for path in [
+        "/admin/",
+        "/admin/mandates/request/",
+        f"/admin/mandates/request/{request.pk}/change/",
+        "/admin/mandates/paragraph/",
+        f"/admin/reports/summary/{summary.pk}/change/",
+    ]:
+        response = page.goto(live_server.url + path)
+        assert response is not None, path
+        assert response.status == 200, path
+    preview = page.frame_locator("iframe.ssr-summary-preview").locator("body")
+    assert preview.evaluate("b => getComputedStyle(b).color") == "rgb(11, 79, 138)"
+    shot(page, "admin-summary")
+
+    page.goto(live_server.url + "/api/v1/docs/")
+    page.wait_for_selector(".opblock", timeout=20_000)
+    shot(page, "api-docs")
+    page.goto(live_server.url + "/api/v1/redoc/")
+    page.wait_for_selector("h1", timeout=20_000)
+    assert "ssrtracker API" in page.locator("h1").first.inner_text()
+    shot(page, "api-redoc")
+    # ReDoc's footer also asks for its maker's logo from their site; img-src refuses it.
+    blocked = [error for error in page.errors if "style-src" in error or "script-src" in error]
+    assert blocked == []
+    assert all("cdn.redoc.ly" in error for error in page.errors), page.errors

@@ -130,3 +130,14 @@ def test_page_query_counts_do_not_depend_on_the_data_size(client, seeded, manage
     # by mission, unit and resolution (one UNION); latest updates; the filter form's missions,
     # units and themes (one UNION).
     assert before["/dashboard/"] <= 10, before
+
+
+def test_no_page_reads_the_source_text_of_documents(client, seeded, manager):
+    """The pages show citations and titles; a resolution's source text (hundreds of kilobytes)
+    is never read, not even grouped by."""
+    client.force_login(manager)
+    for url in page_urls():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        reading = [q["sql"] for q in queries.captured_queries if "source_text" in q["sql"]]
+        assert not reading, (url, reading)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mandates.choices import MembershipRole, ParagraphKind, RequestStatus
-from mandates.models import Request, StatusUpdate, UnitMembership
+from mandates.models import Document, Request, StatusUpdate, UnitMembership
 from tests.factories import (
     BenchmarkAssessmentFactory,
     BenchmarkFactory,
@@ -245,3 +245,35 @@ def test_autocomplete_finds_paragraph_by_citation(admin_client):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["2553 (2020) OP25"]
+
+
+@pytest.mark.parametrize(
+    "page", ["paragraph_changelist", "document_changelist", "document_change", "document_compare"]
+)
+def test_admin_pages_do_not_load_document_texts_per_row(admin_client, page):
+    """The text of a document is read only on its own change page, once."""
+    make_paragraphs(3)
+    document = Document.objects.get()
+    make_documents(2)  # to compare with
+    Document.objects.update(source_text="Recalling its resolutions " * 500)
+    args = [document.pk] if page.endswith(("_change", "_compare")) else []
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(reverse(f"admin:mandates_{page}", args=args))
+
+    assert response.status_code == 200
+    selected = sum(query["sql"].count("source_text") for query in queries.captured_queries)
+    assert selected == (1 if page == "document_change" else 0)
+
+
+@pytest.mark.parametrize("other", ["²", "١", "1" + "0" * 29, "9" * 5000])
+def test_compare_page_ignores_ids_that_are_not_numbers_in_range(admin_client, other):
+    make_paragraphs(1)
+    document = Document.objects.get()
+    url = reverse("admin:mandates_document_compare", args=[document.pk])
+
+    shown = admin_client.get(url, {"with": other})
+    posted = admin_client.post(url, {"with": other, "carry": [f"{other}:{other}"]})
+
+    assert shown.status_code == 200
+    assert posted.status_code == 200

@@ -131,7 +131,9 @@ def test_managers_read_and_download_summaries(client, manager, unit):
     client.force_login(manager)
     page = client.get(reverse("admin:reports_summary_change", args=[summary.pk]))
     assert page.status_code == 200
-    assert b"srcdoc=" in page.content
+    preview = reverse("admin:reports_summary_preview", args=[summary.pk])
+    assert f'src="{preview}"' in page.content.decode()
+    assert client.get(preview).content.decode() == summary.html
     for fmt, kind in (("html", "text/html"), ("txt", "text/plain"), ("json", "application/json")):
         response = client.get(reverse("admin:reports_summary_download", args=[summary.pk, fmt]))
         assert response.status_code == 200

@@ -126,3 +126,81 @@ def test_request_id_from_the_proxy_is_kept_when_well_formed(db):
     assert kept.headers["X-Request-ID"] == "abc-123.proxy"
     assert replaced.headers["X-Request-ID"] != "bad id\r\nX-Evil: 1"
     assert len(replaced.headers["X-Request-ID"]) == 32
+
+
+def csp(response) -> dict[str, list[str]]:
+    return {
+        part.split()[0]: part.split()[1:]
+        for part in response.headers["Content-Security-Policy"].split(";")
+        if part.strip()
+    }
+
+
+def _summary():
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.models import Summary
+
+    return Summary.objects.create(
+        kind="monthly",
+        period_start=datetime.date(2021, 9, 1),
+        period_end=datetime.date(2021, 9, 30),
+        title="September 2021",
+        html='<html><body style="color: #1f2933;"><h1 style="color: #0b4f8a;">Sept</h1></body>',
+        compiled_at=timezone.now(),
+    )
+
+
+def test_inline_styles_are_refused_on_pages_and_in_the_api(manager, api_client_user):
+    client = Client()
+    client.force_login(manager)
+    summary = _summary()
+    responses = {
+        "dashboard": client.get("/dashboard/", secure=True),
+        "admin list": client.get(reverse("admin:mandates_request_changelist"), secure=True),
+        "admin summary": client.get(
+            reverse("admin:reports_summary_change", args=[summary.pk]), secure=True
+        ),
+        "api": token_client(api_client_user).get("/api/v1/requests/", secure=True),
+    }
+
+    for name, response in responses.items():
+        assert response.status_code == 200, name
+        assert csp(response)["style-src"] == ["'self'"], name
+        assert 'style="' not in response.content.decode(), name
+
+
+@pytest.mark.parametrize("name", ["docs", "redoc"])
+def test_only_the_api_documentation_pages_allow_inline_styles(staff_a, name):
+    # Swagger UI and ReDoc set styles from their scripts; the scripts stay 'self' only.
+    client = Client()
+    client.force_login(staff_a)
+
+    response = client.get(reverse(f"api:{name}"), secure=True)
+
+    assert response.status_code == 200
+    assert csp(response)["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert csp(response)["script-src"] == ["'self'"]
+
+
+def test_the_summary_preview_is_a_sandboxed_frame_of_its_own(manager):
+    client = Client()
+    client.force_login(manager)
+    summary = _summary()
+    page = client.get(reverse("admin:reports_summary_change", args=[summary.pk]), secure=True)
+    preview_url = reverse("admin:reports_summary_preview", args=[summary.pk])
+
+    preview = client.get(preview_url, secure=True)
+
+    assert f'src="{preview_url}"' in page.content.decode()
+    assert preview.status_code == 200
+    assert preview.content.decode() == summary.html  # its e-mail styles, shown as sent
+    policy = csp(preview)
+    assert policy["style-src"] == ["'unsafe-inline'"]
+    assert policy["script-src"] == ["'self'"]
+    assert "sandbox" in policy
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert preview.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert Client().get(preview_url).status_code == 302  # people who may read summaries only

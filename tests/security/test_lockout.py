@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import threading
+import time
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
+from mandates.api.authentication import ApiTokenAuthentication
 from ssrtracker.security import RequestIdFilter
 from tests.api.conftest import token_client
 from tests.factories import RequestFactory
@@ -152,3 +160,89 @@ def test_control_characters_in_a_user_name_are_escaped(db, security_lines):
     lines = security_lines()
     assert len(lines) == 1
     assert "\\r\\nINFO admin logged in\\x1b[2J" in lines[0]
+
+
+# --- A burst of invalid tokens -----------------------------------------------------------------
+
+BURST = 80
+
+
+def _burst_of_bad_tokens(monkeypatch) -> tuple[int, list[int]]:
+    """``BURST`` requests with invalid tokens from one address, all at once, through the real
+    authentication class; returns how many tokens were looked up and the status of each."""
+    looked_up: list[str] = []
+    lock = threading.Lock()
+
+    def lookup(self, secret: str):
+        with lock:
+            looked_up.append(secret)
+        time.sleep(0.005)  # a database lookup takes a while: the others arrive meanwhile
+        raise exceptions.AuthenticationFailed("Invalid token.")
+
+    monkeypatch.setattr(ApiTokenAuthentication, "authenticate_secret", lookup)
+    factory = APIRequestFactory()
+    start = threading.Barrier(BURST)
+    codes: list[int] = []
+
+    def call(n: int) -> None:
+        request = Request(
+            factory.get(
+                "/api/v1/requests/",
+                HTTP_AUTHORIZATION=f"Bearer ssrt_guess{n}_secret",
+                REMOTE_ADDR="10.0.8.8",
+            )
+        )
+        start.wait()
+        try:
+            ApiTokenAuthentication().authenticate(request)
+        except exceptions.APIException as exc:
+            with lock:
+                codes.append(exc.status_code)
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(BURST)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(looked_up), codes
+
+
+def test_a_burst_of_bad_tokens_checks_no_more_than_the_limit(db, monkeypatch, settings):
+    assert settings.API_TOKEN_FAILURE_LIMIT == 20
+
+    looked_up, codes = _burst_of_bad_tokens(monkeypatch)
+
+    assert looked_up <= settings.API_TOKEN_FAILURE_LIMIT
+    assert len(codes) == BURST
+    assert codes.count(401) == looked_up
+    assert codes.count(429) == BURST - looked_up
+
+
+@pytest.mark.redis
+def test_a_burst_of_bad_tokens_checks_no_more_than_the_limit_on_redis(db, monkeypatch, settings):
+    """The same against Redis, the cache that web processes share in production."""
+    url = os.environ.get("CACHE_URL") or settings.CELERY_BROKER_URL
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    cache.delete("api-token-failures:10.0.8.8")
+    try:
+        looked_up, codes = _burst_of_bad_tokens(monkeypatch)
+    finally:
+        cache.delete("api-token-failures:10.0.8.8")
+
+    assert looked_up <= settings.API_TOKEN_FAILURE_LIMIT
+    assert codes.count(429) == BURST - looked_up
+
+
+@override_settings(API_TOKEN_FAILURE_LIMIT=2)
+def test_valid_tokens_do_not_use_up_the_failures_allowed(api_client_user):
+    good = token_client(api_client_user)
+    bad = Client(REMOTE_ADDR="10.0.4.6", HTTP_AUTHORIZATION="Bearer ssrt_nope_guess")
+
+    for _ in range(5):
+        assert good.get("/api/v1/themes/", REMOTE_ADDR="10.0.4.6").status_code == 200
+    assert bad.get("/api/v1/themes/").status_code == 401
+    assert good.get("/api/v1/themes/", REMOTE_ADDR="10.0.4.6").status_code == 200
+    assert bad.get("/api/v1/themes/").status_code == 401
+    assert good.get("/api/v1/themes/", REMOTE_ADDR="10.0.4.6").status_code == 429
