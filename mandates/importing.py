@@ -121,6 +121,8 @@ def read_document(source: Path | IO[bytes]) -> bytes:
                 return _read_at_most(file, limit, os.fstat(file.fileno()).st_size)
         except OSError as exc:
             raise ImportFailed(f"Cannot read the file: {exc.strerror or exc}.") from None
+        except ValueError:  # a NUL in the path: no file can have that name
+            raise ImportFailed("Cannot read the file: its name holds a NUL character.") from None
     return _read_at_most(source, limit, getattr(source, "size", None))
 
 
@@ -196,7 +198,6 @@ def _walk(
         yield from _walk(para.subparagraphs, ref)
 
 
-@transaction.atomic
 def import_document(
     *,
     data: bytes | str,
@@ -239,23 +240,26 @@ def import_document(
         operative_count=len(parsed.operative),
         warnings=warnings,
     )
-    document = _upsert_document(parsed, symbol, kind, text, report, by)
-    report.document_id = document.pk
-    planned = _planned_paragraphs(parsed)
-    duplicates = [item["ref"] for item in planned if item.get("duplicate")]
-    if duplicates:
-        report.warnings.append(
-            "Paragraph numbers repeated in the text were kept as: " + ", ".join(duplicates)
-        )
-    if report.document_action == "create":
-        paragraphs = _create_paragraphs(document, planned, report)
-    else:
-        paragraphs = _upsert_paragraphs(document, planned, report)
-    if document.kind in KINDS_WITH_REQUESTS:
-        _propose_requests(document, planned, paragraphs, report, by, router or Router())
-    if dry_run:
-        transaction.set_rollback(True)
-        report.document_id = None
+    # Parsed outside the transaction: a parse may take up to MAX_PARSE_SECONDS, and holds no
+    # database connection meanwhile.
+    with transaction.atomic():
+        document = _upsert_document(parsed, symbol, kind, text, report, by)
+        report.document_id = document.pk
+        planned = _planned_paragraphs(parsed)
+        duplicates = [item["ref"] for item in planned if item.get("duplicate")]
+        if duplicates:
+            report.warnings.append(
+                "Paragraph numbers repeated in the text were kept as: " + ", ".join(duplicates)
+            )
+        if report.document_action == "create":
+            paragraphs = _create_paragraphs(document, planned, report)
+        else:
+            paragraphs = _upsert_paragraphs(document, planned, report)
+        if document.kind in KINDS_WITH_REQUESTS:
+            _propose_requests(document, planned, paragraphs, report, by, router or Router())
+        if dry_run:
+            transaction.set_rollback(True)
+            report.document_id = None
     return report
 
 
