@@ -494,7 +494,8 @@ def join_all(parts: list[str]) -> str:
 
 # Letters of lower-cased Latin-script text: "[...][...]*" is "[...]+" written so that the regex
 # engine can skip quickly to the next letter (it cannot when a pattern opens with a repeat).
-_ALPHA = re.compile(r"[a-z\u00df-\u024f][a-z\u00df-\u024f]*")
+# (Less "÷", U+00F7, the one character of that range that is not a letter.)
+_ALPHA = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u024f][a-z\u00df-\u00f6\u00f8-\u024f]*")
 _PREVIOUS_WORD = re.compile(r"(?:^|[^\w'’-])([^\W\d_]+) $")
 _SHORT_PIECE = 3
 _NEXT_WORD = re.compile(r" ([^\W\d_]+)(?![\w'’-])")
@@ -563,26 +564,51 @@ def _repair_once(text: str, budget: Budget) -> tuple[str, bool]:
 _NOT_ASCII_LETTER = str.maketrans({c: " " for c in range(128) if not 97 <= c <= 122})
 
 
+_TOKEN_CHUNK = 1 << 16
+
+
 def _tokens(lowered: str) -> set[str]:
-    """The set of tokens of lower-cased text that :data:`_ALPHA` finds."""
-    if lowered.isascii():
-        return set(lowered.translate(_NOT_ASCII_LETTER).split())
-    return set(_ALPHA.findall(lowered))
+    """The set of tokens of lower-cased text that :data:`_ALPHA` finds.
+
+    Read in pieces of about 64 kB cut at spaces (no token holds one): the list of every token
+    of a long text, before the set keeps one of each, would take ten times the text's size.
+    """
+    ascii_only = lowered.isascii()
+    tokens: set[str] = set()
+    start, size = 0, len(lowered)
+    while start < size:
+        end = start + _TOKEN_CHUNK
+        if end < size:
+            space = lowered.find(" ", end)
+            end = size if space < 0 else space
+        piece = lowered[start:end]
+        if ascii_only:
+            tokens.update(piece.translate(_NOT_ASCII_LETTER).split())
+        else:
+            tokens.update(_ALPHA.findall(piece))
+        start = end
+    return tokens
 
 
 _ASCII_WORD = re.compile(r"[a-z][a-z]*")  # _ALPHA for ASCII text, faster
+# Up to this many words, each is looked for with str.find (fast, and still linear in the text
+# with so few); beyond, the text's words are read once for all of them.
+_FEW_WORDS = 64
 
 
 def _occurrences(lowered: str, words: Collection[str]) -> dict[str, list[int]]:
     """Offsets where each of ``words`` occurs in ``lowered`` as a whole token.
 
     Pieces of two or three letters ("co", "na") are common inside other words, so for them
-    only occurrences between two spaces count ("United Na tions"). The text is read once for
-    all the words (searching it once per word is quadratic in a long text of unknown words).
+    only occurrences between two spaces count ("United Na tions"). Searching the whole text
+    once per word is quadratic in a long text of unknown words, so past ``_FEW_WORDS`` words
+    the text is read once instead; both ways find the same offsets (a whole token is a run of
+    the letters of :data:`_ALPHA`, between characters that are not letters).
     """
-    found: dict[str, list[int]] = {}
-    if not words:
-        return found
+    if len(words) <= _FEW_WORDS:
+        found = {word: _find_all(lowered, word) for word in words}
+        return {word: starts for word, starts in found.items() if starts}
+    by_word: dict[str, list[int]] = {}
     size = len(lowered)
     for match in (_ASCII_WORD if lowered.isascii() else _ALPHA).finditer(lowered):
         word = match.group()
@@ -594,7 +620,28 @@ def _occurrences(lowered: str, words: Collection[str]) -> dict[str, list[int]]:
                 continue
         elif (start and lowered[start - 1].isalpha()) or (end < size and lowered[end].isalpha()):
             continue
-        found.setdefault(word, []).append(start)
+        by_word.setdefault(word, []).append(start)
+    return by_word
+
+
+def _find_all(lowered: str, word: str) -> list[int]:
+    """:func:`_occurrences` of one word, with str.find."""
+    found: list[int] = []
+    if len(word) <= _SHORT_PIECE:
+        needle = f" {word} "
+        start = lowered.find(needle)
+        while start >= 0:
+            found.append(start + 1)
+            start = lowered.find(needle, start + 1)
+        return found
+    start = lowered.find(word)
+    while start >= 0:
+        end = start + len(word)
+        before = lowered[start - 1] if start else " "
+        after = lowered[end] if end < len(lowered) else " "
+        if not (before.isalpha() or after.isalpha()):
+            found.append(start)
+        start = lowered.find(word, end)
     return found
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from mandates.parser import LimitExceeded, ParseError, parse_bytes, parse_text
+from mandates.parser.text import _ALPHA, _FEW_WORDS, _find_all, _occurrences, _tokens
 
 HEAD = (
     "Resolution 9999 (2020)\n"
@@ -108,3 +111,26 @@ def test_unclosed_brackets_are_left_as_text() -> None:
     paragraph = parse_text(text).operative[0].text
     assert paragraph.startswith("Requests the Secretary-General to report [^[[^[")
     assert paragraph.endswith("[^[a;")
+
+
+_LETTERS = st.text(alphabet="ab é÷α-\n'Z", max_size=300)
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(text=_LETTERS, words=st.lists(st.text(alphabet="abé", min_size=1, max_size=5), max_size=8))
+@example(text="a÷abab ab", words=["abab"])  # "÷" is not a letter, though in _ALPHA's range
+def test_reading_the_text_once_finds_what_searching_each_word_finds(
+    text: str, words: list[str]
+) -> None:
+    # Past _FEW_WORDS words the text is read once for all of them: the same offsets.
+    lowered = text.lower()
+    many = [*words, *(f"zz{n}" for n in range(_FEW_WORDS))]
+    once = _occurrences(lowered, set(many))
+    assert {w: once.get(w, []) for w in words} == {w: _find_all(lowered, w) for w in words}
+
+
+@pytest.mark.parametrize("size", [10, 70_000, 200_000])
+def test_tokens_read_in_pieces_are_all_the_tokens(size: int) -> None:
+    text = ("naïve tions " * size)[:size] + " " + "a" * size + " tail"
+    assert _tokens(text) == set(_ALPHA.findall(text))
+    assert _tokens(text.replace("ï", "i")) == set(_ALPHA.findall(text.replace("ï", "i")))
