@@ -1,12 +1,14 @@
 """Import a document from its text: the Document, its Paragraphs, and proposed Requests.
 
 Steps of :func:`import_document`:
-1. parse the text (:mod:`mandates.parser`); a text that is not a resolution stops here;
+1. parse the text (:mod:`mandates.parser`) within the bounds of :mod:`ssrtracker.limits`
+   (size, paragraphs, parse time); a text that is over one, or is not a resolution, stops here;
 2. in one transaction, create or update the Document (matched by symbol) and its paragraphs
    (matched by reference: ``PP3``, ``20``, ``20(e)``), changing only what differs;
 3. for every operative paragraph or sub-paragraph that creates an obligation or expectation for
    an addressee with a route (the Secretary-General, missions, a mission by acronym), propose a
    request: lead unit from the routing table, due date and recurrence from the deadlines;
+   a date outside ``EARLIEST_DATE..LATEST_DATE`` is dropped, and the report says so;
 4. a request already imported (same reference) is updated field by field, but only where the
    field still holds what the last import wrote: what staff edited is kept;
 5. a dry run does all of this and rolls it back, so its report is an exact preview.
@@ -15,13 +17,16 @@ Steps of :func:`import_document`:
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from simple_history.utils import bulk_create_with_history
@@ -29,8 +34,16 @@ from simple_history.utils import bulk_create_with_history
 from mandates.choices import DocumentBody, DocumentKind, ParagraphKind, Priority, Recurrence
 from mandates.events import emit_requests_created
 from mandates.models import AddresseeRoute, Document, Mission, Paragraph, Request, Unit
-from mandates.parser import ParsedDocument, ParsedParagraph, ParseError, parse_bytes, parse_text
+from mandates.parser import (
+    LimitExceeded,
+    ParsedDocument,
+    ParsedParagraph,
+    ParseError,
+    parse_bytes,
+    parse_text,
+)
 from mandates.references import citation_label, request_reference
+from ssrtracker import limits
 
 REQUEST_STRENGTHS = {"obligation", "expectation"}
 # Only adopted texts ask anything of anyone: drafts and reports create no requests.
@@ -40,6 +53,11 @@ _DURATION = re.compile(r"^P(?P<n>\d+)(?P<unit>[DMY])$")
 
 class ImportFailed(Exception):
     """The text cannot be imported; the message says why. Nothing was written."""
+
+
+class OverLimit(ImportFailed):
+    """The document is over a bound of :mod:`ssrtracker.limits`: its size, its number of
+    paragraphs, or the time its parse may take."""
 
 
 @dataclass
@@ -88,11 +106,72 @@ class ImportReport:
         )
 
 
+def read_document(source: Path | IO[bytes]) -> bytes:
+    """The bytes of a document file (a path, or an open file such as an upload).
+
+    A file over ``MAX_DOCUMENT_BYTES`` is refused with :class:`OverLimit` before it is read
+    whole: its size is checked first where it is known, and at most one byte more than the
+    limit is ever read (a pipe or a device has no size). A file that cannot be read raises
+    :class:`ImportFailed`.
+    """
+    limit = limits.MAX_DOCUMENT_BYTES
+    if isinstance(source, Path):
+        try:
+            with source.open("rb") as file:
+                return _read_at_most(file, limit, os.fstat(file.fileno()).st_size)
+        except OSError as exc:
+            raise ImportFailed(f"Cannot read the file: {exc.strerror or exc}.") from None
+        except ValueError:  # a NUL in the path: no file can have that name
+            raise ImportFailed("Cannot read the file: its name holds a NUL character.") from None
+    return _read_at_most(source, limit, getattr(source, "size", None))
+
+
+def _read_at_most(file: IO[bytes], limit: int, size: int | None) -> bytes:
+    if size is not None and size > limit:
+        raise _too_large(size)
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large()
+    return data
+
+
+def _too_large(size: int | None = None) -> OverLimit:
+    limit = limits.MAX_DOCUMENT_BYTES
+    over = f"The file is {size:,} bytes, over" if size is not None else "The text is over"
+    return OverLimit(f"{over} the limit of {limit / 2**20:g} MB ({limit:,} bytes).")
+
+
 def parse(data: bytes | str) -> ParsedDocument:
+    """Parse a document's text within the bounds of :mod:`ssrtracker.limits`.
+
+    Raises :class:`OverLimit` for a text over ``MAX_DOCUMENT_BYTES`` (in UTF-8),
+    with more than ``MAX_DOCUMENT_PARAGRAPHS`` paragraphs, or whose parse takes longer than
+    ``MAX_PARSE_SECONDS``; :class:`ImportFailed` for one that is not a resolution.
+    """
+    if _size(data) > limits.MAX_DOCUMENT_BYTES:
+        raise _too_large()
+    if b"\x00" in data if isinstance(data, bytes) else "\x00" in data:
+        # The parser reads past them, but no database text column can store them.
+        raise ImportFailed("The file is not text (it holds NUL characters).")
+    bounds: dict[str, Any] = {
+        "max_paragraphs": limits.MAX_DOCUMENT_PARAGRAPHS,
+        "max_seconds": limits.MAX_PARSE_SECONDS,
+    }
     try:
-        return parse_bytes(data) if isinstance(data, bytes) else parse_text(data)
+        if isinstance(data, bytes):
+            return parse_bytes(data, **bounds)
+        return parse_text(data, **bounds)
+    except LimitExceeded as exc:
+        raise OverLimit(str(exc)) from None
     except ParseError as exc:
         raise ImportFailed(str(exc)) from None
+
+
+def _size(data: bytes | str) -> int:
+    """The size of ``data`` in bytes (text in UTF-8), counted without copying what need not be."""
+    if isinstance(data, bytes) or data.isascii() or len(data) > limits.MAX_DOCUMENT_BYTES:
+        return len(data)  # a character is at least one byte
+    return len(data.encode("utf-8", "surrogatepass"))
 
 
 def guess_kind(symbol: str) -> str:
@@ -119,7 +198,6 @@ def _walk(
         yield from _walk(para.subparagraphs, ref)
 
 
-@transaction.atomic
 def import_document(
     *,
     data: bytes | str,
@@ -142,9 +220,17 @@ def import_document(
         raise ImportFailed(
             "The text does not name its symbol (such as S/RES/2553 (2020)); give it explicitly."
         )
+    if not symbol.isprintable():
+        raise ImportFailed(f"The symbol {symbol[:60]!r} holds control characters.")
     if kind is not None and kind not in DocumentKind.values:
         raise ImportFailed(f"Unknown kind {kind!r}; use one of: {', '.join(DocumentKind.values)}.")
     text = data if isinstance(data, str) else decode_text(data)
+    warnings = list(parsed.warnings)
+    if parsed.date is not None and not limits.date_in_range(parsed.date):
+        warnings.append(
+            f"The document's date {parsed.date.isoformat()} is {_outside_range()}: it was left out."
+        )
+        parsed.date = None
     report = ImportReport(
         symbol=symbol,
         title=parsed.title or "",
@@ -152,24 +238,28 @@ def import_document(
         dry_run=dry_run,
         preambular_count=len(parsed.preambular),
         operative_count=len(parsed.operative),
+        warnings=warnings,
     )
-    document = _upsert_document(parsed, symbol, kind, text, report, by)
-    report.document_id = document.pk
-    planned = _planned_paragraphs(parsed)
-    duplicates = [item["ref"] for item in planned if item.get("duplicate")]
-    if duplicates:
-        report.warnings.append(
-            "Paragraph numbers repeated in the text were kept as: " + ", ".join(duplicates)
-        )
-    if report.document_action == "create":
-        paragraphs = _create_paragraphs(document, planned, report)
-    else:
-        paragraphs = _upsert_paragraphs(document, planned, report)
-    if document.kind in KINDS_WITH_REQUESTS:
-        _propose_requests(document, planned, paragraphs, report, by, router or Router())
-    if dry_run:
-        transaction.set_rollback(True)
-        report.document_id = None
+    # Parsed outside the transaction: a parse may take up to MAX_PARSE_SECONDS, and holds no
+    # database connection meanwhile.
+    with transaction.atomic():
+        document = _upsert_document(parsed, symbol, kind, text, report, by)
+        report.document_id = document.pk
+        planned = _planned_paragraphs(parsed)
+        duplicates = [item["ref"] for item in planned if item.get("duplicate")]
+        if duplicates:
+            report.warnings.append(
+                "Paragraph numbers repeated in the text were kept as: " + ", ".join(duplicates)
+            )
+        if report.document_action == "create":
+            paragraphs = _create_paragraphs(document, planned, report)
+        else:
+            paragraphs = _upsert_paragraphs(document, planned, report)
+        if document.kind in KINDS_WITH_REQUESTS:
+            _propose_requests(document, planned, paragraphs, report, by, router or Router())
+        if dry_run:
+            transaction.set_rollback(True)
+            report.document_id = None
     return report
 
 
@@ -222,7 +312,11 @@ def _upsert_document(
     document._history_user = by  # type: ignore[attr-defined]
     document._change_reason = "Imported from text"  # type: ignore[attr-defined]
     # Field checks here; the database's own constraints guard the rest without extra queries.
-    document.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        document.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise ImportFailed(f"The document cannot be saved ({problems})") from None
     document.save()
     return document
 
@@ -459,7 +553,7 @@ def _propose_requests(
                 "no new request proposed."
             )
             continue
-        due = next((d.due for d in para.deadlines if d.due is not None), None)
+        due = _due_date(para, paragraph.citation, report)
         values: dict[str, Any] = {
             "title": _title(para.text, is_subparagraph=bool(para.label)),
             "description": f"{paragraph.citation}: {para.text}",
@@ -494,6 +588,28 @@ def _propose_requests(
         report.proposals.append(proposal)
     if new_requests:
         _create_requests(new_requests, document, by)
+
+
+def _outside_range() -> str:
+    return f"outside {limits.EARLIEST_DATE.isoformat()}..{limits.LATEST_DATE.isoformat()}"
+
+
+def _due_date(para: ParsedParagraph, citation: str, report: ImportReport) -> datetime.date | None:
+    """The first due date of the paragraph's deadlines between EARLIEST_DATE and LATEST_DATE.
+
+    A date outside them ("by 31 December 9999", a misread year) is not a due date anyone can
+    work to: it is dropped, and the report says so.
+    """
+    for deadline in para.deadlines:
+        if deadline.due is None:
+            continue
+        if limits.date_in_range(deadline.due):
+            return deadline.due
+        report.warnings.append(
+            f'{citation}: "{deadline.text}" gives {deadline.due.isoformat()}, '
+            f"{_outside_range()}: not used as a due date."
+        )
+    return None
 
 
 def _create_requests(

@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from mandates import reporting
 from mandates.choices import CoverageElement, CoverageState, ParagraphKind
+from mandates.importing import ImportFailed, read_document
 from mandates.models import (
     AddresseeRoute,
     Benchmark,
@@ -102,10 +103,12 @@ def _read_json(path: Path) -> Any:
 
 
 def _read_source(path: Path) -> str:
+    if not path.exists():
+        raise SeedError(f"Source text not found: {path}")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SeedError(f"Source text not found: {path}") from None
+        raw = read_document(path)  # held to the size limit of every document
+    except ImportFailed as exc:
+        raise SeedError(f"Source text {path}: {exc}") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

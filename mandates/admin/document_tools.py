@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from mandates.admin.common import acting_user
 from mandates.choices import DocumentKind
-from mandates.importing import ImportFailed, decode_text, import_document
+from mandates.importing import ImportFailed, decode_text, import_document, read_document
 from mandates.models import Document, Paragraph, Request
 from mandates.querysets import without_document_text
 from mandates.selectors import compare_documents
 from mandates.services import WorkflowError, request_carry_forward
+from ssrtracker import limits
 from ssrtracker.limits import bounded_int
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _SESSION_KEY = "mandates_import_preview"
 
 
@@ -49,8 +49,12 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if upload.size > limits.MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(megabytes)s MB: it was not read."),
+                code="too_large",
+                params={"megabytes": f"{limits.MAX_DOCUMENT_BYTES / 2**20:g}"},
+            )
         return upload
 
 
@@ -86,10 +90,10 @@ class DocumentToolsMixin:
         form = ImportForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"].read()
             options = {"kind": form.cleaned_data["kind"] or None}
             options["symbol"] = form.cleaned_data["symbol"] or None
             try:
+                data = read_document(form.cleaned_data["file"])
                 report = import_document(
                     data=data, dry_run=True, by=acting_user(request), **options
                 )

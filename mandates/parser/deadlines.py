@@ -28,6 +28,7 @@ reports" -> ``regular_reports``.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime
 import re
@@ -146,8 +147,21 @@ def _end_of_month(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def add_period(start: datetime.date, count: int, unit: str) -> datetime.date:
-    """``start`` plus ``count`` days, weeks, months or years (month ends are clamped)."""
+def _day_before(day: datetime.date) -> datetime.date | None:
+    """The day before, or None before 1 January of year 1 (a text may say "before 0001")."""
+    return day - datetime.timedelta(days=1) if day > datetime.date.min else None
+
+
+def add_period(start: datetime.date, count: int, unit: str) -> datetime.date | None:
+    """``start`` plus ``count`` days, weeks, months or years (month ends are clamped); None
+    past the end of the calendar (year 9999)."""
+    try:
+        return _add_period(start, count, unit)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _add_period(start: datetime.date, count: int, unit: str) -> datetime.date:
     unit = unit.lower().rstrip("s")
     if unit == "day":
         return start + datetime.timedelta(days=count)
@@ -176,12 +190,30 @@ def _duration(count: int, unit: str) -> str:
     return f"P{count}{letter}"
 
 
-def _clause_around(text: str, start: int, end: int) -> str:
-    """The clause (between semicolons or full stops) that contains text[start:end]."""
-    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE_END.search(text, end)
-    right = right_match.start() if right_match else len(text)
-    return text[left:right]
+class _Clauses:
+    """The clauses of a paragraph (between semicolons or full stops), found once.
+
+    A paragraph may hold thousands of "every month"s: finding the clause of each by reading
+    the text from its start, and reading a clause again for each match in it, is quadratic.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        ends = list(_CLAUSE_END.finditer(text))
+        self.starts = [m.start() for m in ends]  # where each clause's punctuation is
+        self.ends = [m.end() for m in ends]  # where the next clause begins
+        self._reporting: dict[tuple[int, int], bool] = {}
+
+    def about_reporting(self, start: int, end: int) -> bool:
+        """Does the clause that contains text[start:end] speak of reporting?"""
+        before = bisect.bisect_right(self.ends, start)
+        left = self.ends[before - 1] if before else 0
+        after = bisect.bisect_left(self.starts, end)
+        right = self.starts[after] if after < len(self.starts) else len(self.text)
+        key = (left, right)
+        if key not in self._reporting:
+            self._reporting[key] = bool(_REPORTING.search(self.text[left:right].lower()))
+        return self._reporting[key]
 
 
 def _safe_date(year: int, month: int, day: int) -> datetime.date | None:
@@ -217,8 +249,11 @@ def find_deadlines(
     _recurrences(text, lowered, found)
     found.sort(key=lambda item: item[0])
     result: list[Deadline] = []
+    seen: set[tuple[str, datetime.date | None, str | None]] = set()
     for _, deadline in found:
-        if deadline not in result:
+        key = (deadline.text, deadline.due, deadline.recurrence)
+        if key not in seen:  # a set: a paragraph may hold thousands of dates
+            seen.add(key)
             result.append(deadline)
     return result
 
@@ -253,7 +288,9 @@ def _one_off(
         if trigger in ("in", "during") and (match.group("fday") or strength == NONE):
             continue  # "in 3 May" is not a phrase; "held in June 2013" asks nothing
         if trigger in ("before", "prior to") and not at_end:
-            due -= datetime.timedelta(days=1)
+            due = _day_before(due)
+            if due is None:
+                continue
         if adopted and due < adopted:
             continue
         found.append((match.start(), Deadline(text=_phrase(text, match), due=due)))
@@ -276,7 +313,7 @@ def _yearless(
                     due = candidate
                     break
             if due and match.group("trigger").lower() == "before":
-                due -= datetime.timedelta(days=1)
+                due = _day_before(due)
         found.append((match.start(), Deadline(text=_phrase(text, match), due=due)))
 
 
@@ -295,23 +332,27 @@ def _recurrences(text: str, lowered: str, found: list[tuple[int, Deadline]]) -> 
         for match in _REGULAR_REPORTS.finditer(text):
             deadline = Deadline(text=_phrase(text, match), recurrence="regular_reports")
             found.append((match.start(), deadline))
-    if "every" in lowered:
-        _every(text, found)
-    if any(map(lowered.__contains__, _ADVERBIAL_CUES)):
-        _adverbial(text, found)
+    every = "every" in lowered
+    adverbial = any(map(lowered.__contains__, _ADVERBIAL_CUES))
+    if every or adverbial:
+        clauses = _Clauses(text)  # found once for both
+        if every:
+            _every(text, clauses, found)
+        if adverbial:
+            _adverbial(text, clauses, found)
 
 
-def _every(text: str, found: list[tuple[int, Deadline]]) -> None:
+def _every(text: str, clauses: _Clauses, found: list[tuple[int, Deadline]]) -> None:
     for match in _EVERY.finditer(text):
-        if not _REPORTING.search(_clause_around(text, match.start(), match.end()).lower()):
+        if not clauses.about_reporting(match.start(), match.end()):
             continue
         recurrence = _duration(_count(match.group(1)), match.group(2))
         found.append((match.start(), Deadline(text=_phrase(text, match), recurrence=recurrence)))
 
 
-def _adverbial(text: str, found: list[tuple[int, Deadline]]) -> None:
+def _adverbial(text: str, clauses: _Clauses, found: list[tuple[int, Deadline]]) -> None:
     for match in _ADVERBIAL.finditer(text):
-        if not _REPORTING.search(_clause_around(text, match.start(), match.end()).lower()):
+        if not clauses.about_reporting(match.start(), match.end()):
             continue
         if match.group("twice"):
             recurrence = "P1Y" if match.group("twice").lower().startswith("once") else "P6M"

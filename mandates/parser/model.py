@@ -87,6 +87,8 @@ class ParsedDocument:
     title: str | None
     preambular: list[ParsedParagraph] = field(default_factory=list)
     operative: list[ParsedParagraph] = field(default_factory=list)
+    #: What a person should check (one paragraph holding most of the text); not in the JSON.
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; dates are ISO strings. The shape is part of the public API."""

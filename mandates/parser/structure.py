@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import Line, join_lines, tidy
+from .budget import UNLIMITED, Budget
+from .text import Line, join_all, tidy
 from .verbs import is_known_opener, is_operative_opener, is_preambular_opener
 
 PREAMBULAR = "preambular"
@@ -53,18 +54,20 @@ _COUNCIL = re.compile(
     r"^(?:(?:Now,?\s+)?Therefore,?\s+)?\w?(?:The\s+|THE\s+)?(?:Secur\w*|SECURITY)\s+"
     r"(?:C\w{3,5}il|COUNCIL)\s*(?:,|:|$|\s{2,}(?=[A-Z]))\s*"
 )
-_NUMBERED = re.compile(r"^(\d{1,3})\s?\.(?!\d)\s*(?=[^\s\d])")
-_LOOSE_NUMBERED = re.compile(r"^(\d{1,3}|l)\s?(\.?)\s+(?=[A-Z])")
+# A paragraph number has at most nine digits: a longer number is not one (and int() of thousands
+# of digits is refused), and any document of that many paragraphs is over the paragraph limit.
+_NUMBERED = re.compile(r"^(\d{1,9})\s?\.(?!\d)\s*(?=[^\s\d])")
+_LOOSE_NUMBERED = re.compile(r"^(\d{1,9}|l)\s?(\.?)\s+(?=[A-Z])")
 _LABEL_PAREN = re.compile(r"^\(([a-z]{1,2}|[ivxlc]{1,6})\)\s*(?=\S)")
 _LABEL_DOT = re.compile(r"^([a-z]|[ivxlc]{1,6})[.)]\s+(?=[A-Z\"“(])")
 # A possible paragraph break inside a line: punctuation, then two spaces or more ("wide"), or
 # one space (with an optional footnote mark) before a capital, a quote or a number ("narrow").
 _INLINE_BREAK = re.compile(
-    r"[,;:.)](?:\s{2,}(?=\S)|(?:\(\d{1,3}\))?\s(?=[\"“]?(?:[A-Z]|\d{1,3}\.?\s)))"
+    r"[,;:.)](?:\s{2,}(?=\S)|(?:\(\d{1,3}\))?\s(?=[\"“]?(?:[A-Z]|\d{1,9}\.?\s)))"
 )
 _LONG_LINE = 300
 _HEADING_CUE = re.compile(r"\d\.\s+[A-Z]")
-_HEADING_PREFIX = re.compile(r"^(\D{1,80}?)\s+(?=\d{1,3}\.\s+[A-Z])")
+_HEADING_PREFIX = re.compile(r"^(\D{1,80}?)\s+(?=\d{1,9}\.\s+[A-Z])")
 _BULLET = re.compile(r"^[-–—•·▪◦*]\s+(?=\S)")
 _BULLETS = frozenset("-–—•·▪◦*")  # to test the first character before the pattern
 _TERMINATED = re.compile(r"[,;:.!?][\"”’)\]*]*$|[,;:.][\"”’]?\s*\d{1,2}$")
@@ -229,10 +232,11 @@ def _split_heading(text: str) -> list[str]:
     return [text]
 
 
-def segments(lines: list[Line]) -> list[Segment]:
+def segments(lines: list[Line], *, budget: Budget = UNLIMITED) -> list[Segment]:
     """Classify cleaned lines into segments, splitting lines that hold several paragraphs."""
     result: list[Segment] = []
     for line in lines:
+        budget.tick()
         if line.kind == "text":
             for heading_or_text in _split_heading(line.text):
                 for piece in _split_inline(heading_or_text):
@@ -349,6 +353,7 @@ class _State:
     part_break: bool = False
     pending_number: int | None = None
     quoted_number: int = 0  # last number of a quoted numbered text ("... which reads: 1. ...")
+    budget: Budget = UNLIMITED
 
     def target(self) -> list[str]:
         """The parts list that receives continuation text (empty list when nothing is open)."""
@@ -367,6 +372,7 @@ class _State:
         """Start a new paragraph and make it the one receiving text."""
         block = Block(kind, number)
         self.blocks.append(block)
+        self.budget.count_paragraphs(len(self.blocks))
         self.current = block
         self.sub = None
         return block
@@ -408,7 +414,7 @@ def _short_unterminated(text: str) -> bool:
     )
 
 
-def segment(lines: list[Line]) -> list[Block]:
+def segment(lines: list[Line], *, budget: Budget = UNLIMITED) -> list[Block]:
     """Group cleaned lines into paragraphs.
 
     1. Lines are classified: "The Security Council," (starts the preamble), "12. Decides"
@@ -427,14 +433,17 @@ def segment(lines: list[Line]) -> list[Block]:
     7. In a resolution without numbered paragraphs, the preamble ends at the first paragraph
        that opens with an operative verb; that one and the rest are unnumbered operative
        paragraphs.
+
+    ``budget`` stops the work when the paragraphs are too many or the time is up.
     """
-    segs = segments(lines)
+    segs = segments(lines, budget=budget)
     numbered = any(s.kind == "number" for s in segs)
     numbers_alone = any(s.kind == "alone" for s in segs)
     per_line = _one_paragraph_per_line(segs)
-    state = _State()
+    state = _State(budget=budget)
     i = 0
     while i < len(segs):
+        budget.tick()
         seg = segs[i]
         if seg.kind == "end":
             break
@@ -633,11 +642,7 @@ def _close_sub(sub: Sub) -> None:
 
 def _close(parts: list[str]) -> str:
     """Join a paragraph's lines into its text (hyphenation undone, whitespace collapsed)."""
-    text = ""
-    for part in parts:
-        text = join_lines(text, part.strip())
-    text = tidy(text)
-    return _balance_quotes(text)
+    return _balance_quotes(tidy(join_all(parts)))
 
 
 def _balance_quotes(text: str) -> str:

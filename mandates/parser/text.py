@@ -12,8 +12,10 @@ module returns.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from .budget import UNLIMITED, Budget
 from .lexicon import WORD_SET as _WORD_SET
 from .lexicon import compound_for, is_fragment, is_word
 from .model import ParseError
@@ -66,8 +68,11 @@ _SOFT_HYPHEN_LINE_END = re.compile(r"(?<=\w)\u00ad(?=[ ]*\n)")
 # Markdown: links, footnote references, emphasis, escapes, headings, block quotes. Each pattern
 # starts with a literal or a small class so that scanning a long text is fast.
 _MD_STAR = re.compile(r"\*\*?[^\W\d_][^*\n]{0,200}\*")
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_MD_FOOTNOTE = re.compile(r"\[\^[^\]\n]*\]")
+# Neither bracketed part may hold an opening bracket (the URL one level of parentheses, for
+# ".../S/RES/2553(2020)"): otherwise each "[" of a line of many, never closed, would read to
+# the end of the line, which is quadratic.
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
+_MD_FOOTNOTE = re.compile(r"\[\^[^\[\]\n]*\]")
 # Written for speed, with the matches of r"([*_]{1,3})(?=[^\s*_\d])([^*_\n]+?)(?<=\S)\1(?![\w*])":
 # "[*_][*_]?[*_]?" (for "[*_]{1,3}") lets the engine skip ahead to the next "*" or "_", and as
 # the text of the emphasis cannot hold a marker, only its longest run can be followed by the
@@ -219,13 +224,15 @@ _END_LINE_FIRST = frozenset("FNAE")
 _PART_LETTER_FIRST = frozenset("ABCDEFGHP")
 _HEADER_FIRST = frozenset("RSA")  # _HEADER_PREFIX (also a digit) and _ADOPTED
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
-_NUMBER_ALONE = re.compile(r"^(\d{1,3})\.$")
+# Paragraph numbers have at most nine digits (any more is not a paragraph number, and Python
+# refuses int() of a few thousand digits); page numbers and footnote marks at most three.
+_NUMBER_ALONE = re.compile(r"^(\d{1,9})\.$")
 
 _MAX_FOOTNOTE_LINES = 40
 _LONGEST_FURNITURE = 200  # longer lines are text, whatever they start with
 # What shows that the resolution text has begun (so that "Adopted ..." now ends it).
 _BODY_START = re.compile(
-    r"^\W{0,3}\w?(?:The\s+)?Secur\w*\s+C\w{3,5}il\s*(?:,|:|$)|^\d{1,3}\s?\.\s*[A-Z]"
+    r"^\W{0,3}\w?(?:The\s+)?Secur\w*\s+C\w{3,5}il\s*(?:,|:|$)|^\d{1,9}\s?\.\s*[A-Z]"
 )
 
 
@@ -286,7 +293,7 @@ def _remove_own_symbol(line: str, symbol: str) -> str:
     return _SYMBOL_IN_LINE.sub(replace, line).strip()
 
 
-def clean_lines(text: str, symbol: str | None = None) -> list[Line]:
+def clean_lines(text: str, symbol: str | None = None, *, budget: Budget = UNLIMITED) -> list[Line]:
     """Turn normalised text into classified lines, dropping page furniture.
 
     Steps:
@@ -310,6 +317,7 @@ def clean_lines(text: str, symbol: str | None = None) -> list[Line]:
     n = len(raw)
     in_citation = False
     while i < n:
+        budget.tick()
         line = raw[i]
         stripped = line.strip()
         if stripped == "\f":
@@ -460,15 +468,40 @@ def join_lines(left: str, right: str) -> str:
     return f"{left} {right}"
 
 
+# join_lines looks at most this far back into the text joined so far (80 characters for a
+# hyphenated word); join_all keeps that much apart, so each line is copied once, not once per
+# line after it.
+_JOIN_TAIL = 160
+
+
+def join_all(parts: list[str]) -> str:
+    """``join_lines`` over a paragraph's lines, in time linear in their length.
+
+    Joining line by line copies the text joined so far each time, which is quadratic for a
+    paragraph of many lines. As :func:`join_lines` only reads the end of its left side, the
+    text is kept as finished pieces and an unfinished tail of at least ``_JOIN_TAIL`` characters.
+    """
+    pieces: list[str] = []
+    tail = ""
+    for part in parts:
+        tail = join_lines(tail, part.strip())
+        if len(tail) > 2 * _JOIN_TAIL:
+            pieces.append(tail[:-_JOIN_TAIL])
+            tail = tail[-_JOIN_TAIL:]
+    pieces.append(tail)
+    return "".join(pieces)
+
+
 # Letters of lower-cased Latin-script text: "[...][...]*" is "[...]+" written so that the regex
 # engine can skip quickly to the next letter (it cannot when a pattern opens with a repeat).
-_ALPHA = re.compile(r"[a-z\u00df-\u024f][a-z\u00df-\u024f]*")
+# (Less "÷", U+00F7, the one character of that range that is not a letter.)
+_ALPHA = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u024f][a-z\u00df-\u00f6\u00f8-\u024f]*")
 _PREVIOUS_WORD = re.compile(r"(?:^|[^\w'’-])([^\W\d_]+) $")
 _SHORT_PIECE = 3
 _NEXT_WORD = re.compile(r" ([^\W\d_]+)(?![\w'’-])")
 
 
-def repair_words(text: str) -> str:
+def repair_words(text: str, *, budget: Budget = UNLIMITED) -> str:
     """Rejoin words split by stray spaces and restore lost compound hyphens.
 
     1. Find the tokens that are not known words. Glued compounds ("longterm",
@@ -482,24 +515,28 @@ def repair_words(text: str) -> str:
     4. Repeat (at most three times) so that three-piece splits are rejoined too.
     """
     for _ in range(3):
-        text, joined = _repair_once(text)
+        text, joined = _repair_once(text, budget)
         if not joined:
             break
     return text
 
 
-def _repair_once(text: str) -> tuple[str, bool]:
+def _repair_once(text: str, budget: Budget) -> tuple[str, bool]:
     """One pass of :func:`repair_words`: the repaired text, and whether words were joined."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters change length in lower case
         return text, False
-    unknown = _tokens(lowered) - _WORD_SET
-    edits: dict[int, str] = {}  # offset -> "" (drop the space there) or "-" (insert a hyphen)
-    for word in unknown:
+    compounds: dict[str, str | None] = {}
+    for word in _tokens(lowered) - _WORD_SET:
+        budget.tick()
         compound = compound_for(word)
-        if compound is None and not is_fragment(word):
-            continue
-        for start in _occurrences(lowered, word):
+        if compound is not None or is_fragment(word):
+            compounds[word] = compound
+    edits: dict[int, str] = {}  # offset -> "" (drop the space there) or "-" (insert a hyphen)
+    for word, starts in _occurrences(lowered, compounds.keys()).items():
+        budget.tick()
+        compound = compounds[word]
+        for start in starts:
             end = start + len(word)
             if compound is not None:
                 edits[start + compound.index("-")] = "-"
@@ -527,19 +564,68 @@ def _repair_once(text: str) -> tuple[str, bool]:
 _NOT_ASCII_LETTER = str.maketrans({c: " " for c in range(128) if not 97 <= c <= 122})
 
 
+_TOKEN_CHUNK = 1 << 16
+
+
 def _tokens(lowered: str) -> set[str]:
-    """The set of tokens of lower-cased text that :data:`_ALPHA` finds."""
-    if lowered.isascii():
-        return set(lowered.translate(_NOT_ASCII_LETTER).split())
-    return set(_ALPHA.findall(lowered))
+    """The set of tokens of lower-cased text that :data:`_ALPHA` finds.
+
+    Read in pieces of about 64 kB cut at spaces (no token holds one): the list of every token
+    of a long text, before the set keeps one of each, would take ten times the text's size.
+    """
+    ascii_only = lowered.isascii()
+    tokens: set[str] = set()
+    start, size = 0, len(lowered)
+    while start < size:
+        end = start + _TOKEN_CHUNK
+        if end < size:
+            space = lowered.find(" ", end)
+            end = size if space < 0 else space
+        piece = lowered[start:end]
+        if ascii_only:
+            tokens.update(piece.translate(_NOT_ASCII_LETTER).split())
+        else:
+            tokens.update(_ALPHA.findall(piece))
+        start = end
+    return tokens
 
 
-def _occurrences(lowered: str, word: str) -> list[int]:
-    """Offsets where ``word`` occurs in ``lowered`` as a whole token.
+_ASCII_WORD = re.compile(r"[a-z][a-z]*")  # _ALPHA for ASCII text, faster
+# Up to this many words, each is looked for with str.find (fast, and still linear in the text
+# with so few); beyond, the text's words are read once for all of them.
+_FEW_WORDS = 64
+
+
+def _occurrences(lowered: str, words: Collection[str]) -> dict[str, list[int]]:
+    """Offsets where each of ``words`` occurs in ``lowered`` as a whole token.
 
     Pieces of two or three letters ("co", "na") are common inside other words, so for them
-    only occurrences between two spaces are looked for ("United Na tions").
+    only occurrences between two spaces count ("United Na tions"). Searching the whole text
+    once per word is quadratic in a long text of unknown words, so past ``_FEW_WORDS`` words
+    the text is read once instead; both ways find the same offsets (a whole token is a run of
+    the letters of :data:`_ALPHA`, between characters that are not letters).
     """
+    if len(words) <= _FEW_WORDS:
+        found = {word: _find_all(lowered, word) for word in words}
+        return {word: starts for word, starts in found.items() if starts}
+    by_word: dict[str, list[int]] = {}
+    size = len(lowered)
+    for match in (_ASCII_WORD if lowered.isascii() else _ALPHA).finditer(lowered):
+        word = match.group()
+        if word not in words:
+            continue
+        start, end = match.span()
+        if len(word) <= _SHORT_PIECE:
+            if not (start and end < size and lowered[start - 1] == " " and lowered[end] == " "):
+                continue
+        elif (start and lowered[start - 1].isalpha()) or (end < size and lowered[end].isalpha()):
+            continue
+        by_word.setdefault(word, []).append(start)
+    return by_word
+
+
+def _find_all(lowered: str, word: str) -> list[int]:
+    """:func:`_occurrences` of one word, with str.find."""
     found: list[int] = []
     if len(word) <= _SHORT_PIECE:
         needle = f" {word} "
@@ -610,7 +696,7 @@ def tidy(text: str) -> str:
     return " ".join(text.split())
 
 
-def repair_lines(lines: list[Line]) -> list[Line]:
+def repair_lines(lines: list[Line], *, budget: Budget = UNLIMITED) -> list[Line]:
     """Repair the text lines of a document all at once: :func:`repair_words` and
     :func:`tidy_punctuation`.
 
@@ -620,7 +706,7 @@ def repair_lines(lines: list[Line]) -> list[Line]:
     if not texts:
         return lines
     joined = "\n".join(texts)
-    repaired_text = tidy_punctuation(repair_words(joined))
+    repaired_text = tidy_punctuation(repair_words(joined, budget=budget))
     if repaired_text == joined:
         return lines
     repaired = iter(repaired_text.split("\n"))

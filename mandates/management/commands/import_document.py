@@ -12,6 +12,7 @@ from mandates.importing import (
     ImportReport,
     Router,
     import_document,
+    read_document,
     symbol_from_filename,
 )
 from mandates.progress import Progress
@@ -45,24 +46,18 @@ class Command(BaseCommand):
         path = Path(options["path"])
         try:
             report = import_document(
-                data=self.read(path),
+                data=read_document(path),
                 kind=options["kind"],
                 symbol=options["symbol"] or self.symbol_if_unnamed(path),
                 dry_run=options["dry_run"],
             )
         except ImportFailed as exc:
-            raise CommandError(f"{path}: {exc}\nNothing was imported.") from None
+            raise CommandError(f"{path}: {exc} Nothing was imported.") from None
         self.print_report(report)
 
     def symbol_if_unnamed(self, path: Path) -> str | None:
         """The symbol from a file name like S-RES-2151-2014.txt, used when the text has none."""
         return symbol_from_filename(path.stem)
-
-    def read(self, path: Path) -> bytes:
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
 
     def print_report(self, report: ImportReport) -> None:
         self.stdout.write(report.summary())
@@ -93,7 +88,7 @@ class Command(BaseCommand):
         for path in files:
             try:
                 report = import_document(
-                    data=self.read(path),
+                    data=read_document(path),
                     kind=options["kind"],
                     dry_run=options["dry_run"],
                     router=router,

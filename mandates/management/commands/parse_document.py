@@ -7,14 +7,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mandates.parser import ParsedParagraph, ParseError, parse_bytes
+from mandates.importing import ImportFailed, parse, read_document
+from mandates.parser import ParsedParagraph
 
 
 class Command(BaseCommand):
     help = (
         "Parse a resolution (or draft, presidential statement, report with numbered paragraphs) "
         "and print its structure: symbol, date, paragraphs, verbs, addressees and deadlines. "
-        "Reads nothing from and writes nothing to the database."
+        "Reads nothing from and writes nothing to the database. The file is held to the same "
+        "limits as an import (size, paragraphs, parse time)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,15 +29,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        path: Path = options["path"]
+        path = Path(options["path"])
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
-        try:
-            parsed = parse_bytes(data)
-        except ParseError as exc:
+            parsed = parse(read_document(path))
+        except ImportFailed as exc:
             raise CommandError(f"{path}: {exc}") from None
+        for warning in parsed.warnings:  # on stderr, so that the JSON on stdout stays whole
+            self.stderr.write(self.style.WARNING(f"{path}: {warning}"))
         if options["format"] == "json":
             self.stdout.write(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
             return

@@ -29,6 +29,7 @@ SOURCE = (
 def test_public_names() -> None:
     assert set(mandates.parser.__all__) == {
         "Deadline",
+        "LimitExceeded",
         "ParseError",
         "ParsedDocument",
         "ParsedParagraph",
@@ -36,6 +37,7 @@ def test_public_names() -> None:
         "parse_text",
     }
     assert issubclass(ParseError, ValueError)
+    assert issubclass(mandates.parser.LimitExceeded, ParseError)
 
 
 def test_the_package_does_not_import_django() -> None:

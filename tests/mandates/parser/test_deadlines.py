@@ -162,3 +162,25 @@ def test_subparagraph_deadlines() -> None:
 )
 def test_add_period(start: datetime.date, count: int, unit: str, end: datetime.date) -> None:
     assert add_period(start, count, unit) == end
+
+
+@pytest.mark.parametrize(
+    ("text", "adopted", "expected"),
+    [
+        ("Requests a report before 0001;", None, []),
+        ("Requests a report before 1 January 0001;", None, []),
+        ("Requests a report within 90 days;", datetime.date(9999, 12, 31), [None]),
+        ("Requests a report within 12 months;", datetime.date(9999, 6, 30), [None]),
+        ("Requests a report before 1 January;", datetime.date(1, 1, 1), [None]),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_give_no_due_date(
+    text: str, adopted: datetime.date | None, expected: list[None]
+) -> None:
+    assert [due for _text, due, _recurrence in _one(text, adopted=adopted)] == expected
+
+
+def test_many_distinct_deadlines_in_one_paragraph_are_each_kept_once() -> None:
+    dates = [datetime.date(2021, 1, 1) + datetime.timedelta(days=n) for n in range(300)]
+    text = " ".join(f"by {d.day} {d:%B} {d.year}," for d in dates * 2) + " report;"
+    assert [due for _text, due, _recurrence in _one(text)] == dates
