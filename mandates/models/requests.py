@@ -15,7 +15,7 @@ from mandates.choices import Priority, Recurrence, RequestStatus
 from mandates.models.base import choices_check
 from mandates.querysets import RequestQuerySet
 from mandates.validators import MaxFileSize, evidence_extension
-from ssrtracker.limits import sane_date
+from ssrtracker.limits import MAX_EVIDENCE_MEGABYTES, sane_date
 
 __all__ = ["Request", "StatusUpdate"]
 
@@ -215,7 +215,7 @@ class StatusUpdate(models.Model):
         upload_to="evidence/%Y/%m/",
         max_length=300,
         blank=True,
-        validators=[evidence_extension, MaxFileSize(20)],
+        validators=[evidence_extension, MaxFileSize(MAX_EVIDENCE_MEGABYTES)],
         help_text=_("PDF, office document, text or image; 20 MB at most."),
     )
 
