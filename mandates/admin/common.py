@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -126,6 +127,29 @@ class SafeAutocompleteMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
+def each_through_service(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    call: Callable[[Any, User | None], Any],
+    *,
+    done: Any,
+    name: Callable[[Any], str] = str,
+) -> None:
+    """An admin action's work: ``call(obj, person)`` on each selected row, a refusal reported
+    for its row and the rest going on, then one message counting what was done."""
+    count = 0
+    for obj in queryset:
+        try:
+            call(obj, acting_user(request))
+        except PermissionDenied as exc:
+            model_admin.message_user(request, f"{name(obj)}: {exc}", messages.WARNING)
+        else:
+            count += 1
+    if count:
+        model_admin.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+
 class ArchivedFilter(admin.SimpleListFilter):
     """Current reference data by default; the archived on request."""
 
@@ -182,13 +206,6 @@ class ArchiveInsteadOfDeleteAdmin(SafeAutocompleteMixin, NoDeleteMixin, admin.Mo
         self._each(request, queryset, reference_restore, _("Restored %(count)d row(s)."))
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Any], service: Any, done: Any) -> None:
-        count = 0
-        for obj in queryset:
-            try:
-                service(obj=obj, by=acting_user(request))
-            except PermissionDenied as exc:
-                self.message_user(request, f"{obj}: {exc}", messages.WARNING)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+        each_through_service(
+            self, request, queryset, lambda obj, by: service(obj=obj, by=by), done=done
+        )

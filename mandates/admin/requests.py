@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +31,7 @@ from mandates.admin.common import (
     ReadOnlyHistoryAdmin,
     SafeAutocompleteMixin,
     acting_user,
+    each_through_service,
     status_badge,
 )
 from mandates.choices import RequestStatus
@@ -522,16 +523,14 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     def _each(
         self, request: HttpRequest, queryset: QuerySet[Request], service: Any, done: Any
     ) -> None:
-        count = 0
-        for obj in queryset:
-            try:
-                service(request=obj, by=acting_user(request))
-            except PermissionDenied as exc:
-                self.message_user(request, f"{obj.reference}: {exc}", messages.WARNING)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+        each_through_service(
+            self,
+            request,
+            queryset,
+            lambda obj, by: service(request=obj, by=by),
+            done=done,
+            name=lambda obj: obj.reference,
+        )
 
 
 class BulkUpdateForm(forms.Form):
