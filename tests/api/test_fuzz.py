@@ -25,13 +25,14 @@ from ssrtracker import limits
 from ssrtracker.api_urls import router
 from tests.api.conftest import token_client
 from tests.factories import BenchmarkAssessmentFactory, BenchmarkFactory, RequestFactory
+from tests.robustness import examples
 
 pytestmark = pytest.mark.django_db
 
 # A fixed, bounded search: the same examples on every run (CI is repeatable); about 20 seconds
 # for all the routes on two cores.
 FUZZ = settings(
-    max_examples=150,
+    max_examples=examples(150),
     derandomize=True,
     database=None,
     deadline=None,

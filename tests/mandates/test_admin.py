@@ -31,10 +31,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def change_form_data(client, request: Request, **changes: object) -> dict[str, object]:
-    """The POST data of the request's change form as the page renders it, with ``changes``."""
-    url = reverse("admin:mandates_request_change", args=[request.pk])
-    form = client.get(url).context["adminform"].form
+def form_data(client, url: str) -> dict[str, object]:
+    """The POST data of an admin form as the page at ``url`` renders it, with the management
+    data of its inlines."""
+    page = client.get(url)
+    assert page.status_code == 200, url
+    form = page.context["adminform"].form
     data: dict[str, object] = {}
     for name, field in form.fields.items():
         value = form[name].value()
@@ -44,6 +46,16 @@ def change_form_data(client, request: Request, **changes: object) -> dict[str, o
             data[name] = [str(v) for v in value]
         else:
             data[name] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
+    for inline in page.context.get("inline_admin_formsets", []):
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    return data
+
+
+def change_form_data(client, request: Request, **changes: object) -> dict[str, object]:
+    """The POST data of the request's change form as the page renders it, with ``changes``."""
+    data = form_data(client, reverse("admin:mandates_request_change", args=[request.pk]))
     data.update({"updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0"})
     data.update(changes)
     return data

@@ -25,11 +25,12 @@ from tests.factories import UnitFactory
 from tests.mandates.parser.test_fuzz_limits import ADOPTED, DATES, DOCUMENTS, FUZZ, LIMIT
 from tests.mandates.parser.test_limits import HEAD, numbered_text
 from tests.mandates.test_import_properties import _counts, rolled_back
+from tests.robustness import examples
 
 pytestmark = pytest.mark.django_db
 
-IMPORT_FUZZ = settings(FUZZ, max_examples=150)
-COMMAND_FUZZ = settings(FUZZ, max_examples=200)
+IMPORT_FUZZ = settings(FUZZ, max_examples=examples(150))
+COMMAND_FUZZ = settings(FUZZ, max_examples=examples(200))
 SIZE_LIMIT = 40_000
 
 

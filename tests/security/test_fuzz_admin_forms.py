@@ -4,22 +4,20 @@ redirect after saving, or a refusal: never a server error, and a refused form sa
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mandates.models import Request, Unit
 from ssrtracker import limits
 from tests.factories import BenchmarkFactory, MissionFactory, RequestFactory
+from tests.mandates.test_admin import form_data
+from tests.robustness import examples
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))
+EXAMPLES = examples(120)
 
 TRICKY = [
     "",
@@ -45,52 +43,19 @@ texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=80)
 values = st.one_of(st.sampled_from(TRICKY), texts, st.integers(-(2**64), 2**64).map(str))
 
 
-def _form_data(client: Client, url: str) -> dict[str, Any]:
-    """The POST data of an admin form as the page renders it (inline management included)."""
-    page = client.get(url)
-    assert page.status_code == 200, url
-    data: dict[str, Any] = {}
-    form = page.context["adminform"].form
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None:
-            continue
-        if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        else:
-            data[name] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
-    for formset in page.context.get("inline_admin_formsets", []):
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-    return data
-
-
 def _fuzz(client: Client, url: str, *, fields: list[str], name: str, robustness) -> None:
-    base = _form_data(client, url)
-    tried = 0
-    failures: list[str] = []
+    base = form_data(client, url)
 
-    @settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(changes=st.dictionaries(st.sampled_from(fields), values, min_size=1, max_size=4))
-    def run(changes: dict[str, str]) -> None:
-        nonlocal tried
-        tried += 1
+    def check(changes: dict[str, str]) -> None:
         response = client.post(url, {**base, **changes})
-        if response.status_code >= 500:
-            failures.append(f"{changes!r} → {response.status_code}")
         assert response.status_code in (200, 302, 403), changes
 
-    try:
-        run()
-    finally:
-        robustness.record(f"admin forms: {name}", cases=tried, failures=len(failures))
-    assert failures == []
+    robustness.fuzz(
+        f"admin forms: {name}",
+        check,
+        max_examples=EXAMPLES,
+        changes=st.dictionaries(st.sampled_from(fields), values, min_size=1, max_size=4),
+    )
 
 
 def test_the_request_form_takes_any_input(staff_a, robustness):

@@ -4,21 +4,21 @@ usage error) or does its work: never a traceback."""
 
 from __future__ import annotations
 
-import os
+import contextlib
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.periods import Period
 from ssrtracker import limits
 from tests.factories import UserFactory
+from tests.robustness import examples
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
+EXAMPLES = examples(60)
 
 texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 dates = st.dates().map(lambda d: d.isoformat())
@@ -68,29 +68,10 @@ COMMANDS = {
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_command_line_values_never_raise_anything_but_a_clear_refusal(command, robustness):
     UserFactory.create(username="fuzz-user")
-    tried = 0
-    failures: list[str] = []
 
-    @settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(value=values)
-    def run(value: str) -> None:
-        nonlocal tried
-        tried += 1
-        try:
+    def check(value: str) -> None:
+        # A clear refusal is CommandError (or argparse's usage error); anything else fails.
+        with contextlib.suppress(CommandError, SystemExit):
             call_command(*COMMANDS[command](value))
-        except (CommandError, SystemExit):
-            pass
-        except Exception as exc:  # anything else is the failure looked for
-            failures.append(f"{value!r}: {exc!r}")
-            raise
 
-    try:
-        run()
-    finally:
-        robustness.record(f"commands: {command}", cases=tried, failures=len(failures))
-    assert failures == []
+    robustness.fuzz(f"commands: {command}", check, max_examples=EXAMPLES, value=values)

@@ -21,10 +21,11 @@ from mandates.parser import (
     parse_bytes,
     parse_text,
 )
+from tests.robustness import examples
 
 LIMIT = 40  # small, so that the limit is reached often
 FUZZ = settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     database=None,
     derandomize=True,
