@@ -7,7 +7,12 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_basic_type, build_object_type
+from drf_spectacular.plumbing import (
+    ResolvedComponent,
+    build_array_type,
+    build_basic_type,
+    build_object_type,
+)
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
@@ -107,20 +112,49 @@ class DetailUrlField(serializers.HyperlinkedIdentityField):
         return detail_url(self.context, view_name, obj.pk)
 
 
+#: The schema component of a compact related object. A named component rather than an object
+#: inlined into each field: client generators name an inlined object after its parent and field,
+#: and ``StatusUpdate`` + ``request`` would then collide with the request body component
+#: ``StatusUpdateRequest``.
+RELATED_COMPONENT = "Related"
+
+
 class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
     target_class = "mandates.api.fields.CompactRelatedField"
 
     def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
         if direction == "request":
             return build_basic_type(OpenApiTypes.INT)  # type: ignore[return-value]
-        schema = build_object_type(
-            properties={
-                "id": build_basic_type(OpenApiTypes.INT),
-                "url": build_basic_type(OpenApiTypes.URI),
-                "display": build_basic_type(OpenApiTypes.STR),
-            },
-            required=["id", "url", "display"],
+        component = ResolvedComponent(
+            name=RELATED_COMPONENT,
+            type=ResolvedComponent.SCHEMA,
+            object=RELATED_COMPONENT,
+            schema=build_object_type(
+                properties={
+                    "id": build_basic_type(OpenApiTypes.INT),
+                    "url": build_basic_type(OpenApiTypes.URI),
+                    "display": build_basic_type(OpenApiTypes.STR),
+                },
+                required=["id", "url", "display"],
+                description="A related object: its id, its address in the API and its label.",
+            ),
         )
+        auto_schema.registry.register_on_missing(component)
         if self.target.allow_null:
-            schema["nullable"] = True
-        return schema
+            return {"allOf": [component.ref], "nullable": True}
+        return component.ref
+
+
+class NullableItemsListField(serializers.ListField):
+    """A list some of whose items are null (its ``child`` has ``allow_null=True``), documented
+    so: drf-spectacular documents the child of a list as never null."""
+
+
+class NullableItemsListFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "mandates.api.fields.NullableItemsListField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        item = auto_schema._map_serializer_field(self.target.child, direction)
+        if "$ref" in item:
+            item = {"allOf": [item]}
+        return build_array_type({**item, "nullable": True})

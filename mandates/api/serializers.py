@@ -15,7 +15,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mandates import services
-from mandates.api.fields import CompactRelatedField, DetailUrlField, detail_url
+from mandates.api.fields import (
+    CompactRelatedField,
+    DetailUrlField,
+    NullableItemsListField,
+    detail_url,
+)
 from mandates.choices import ProgressStatus, Rating
 from mandates.models import (
     Benchmark,
@@ -564,7 +569,7 @@ class ExpectedReportSerializer(serializers.Serializer):
 class CoverageRowSerializer(serializers.Serializer):
     report = compact("sgreport", _symbol, read_only=True)
     date = serializers.DateField(source="report.date")
-    coverage = serializers.ListField(
+    coverage = NullableItemsListField(
         source="cells",
         child=CoverageItemSerializer(allow_null=True),
         help_text=_("One per element, in the order of the elements; null if not on the list."),

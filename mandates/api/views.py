@@ -372,9 +372,15 @@ class StatusUpdateViewSet(
         summary="Download a status update's evidence file",
         description=(
             "The file, as an attachment (its name in Content-Disposition), for whoever may read "
-            "status updates; 404 when the update has none."
+            "status updates; 404 when the update has none. Its Content-Type is the file's type "
+            "(application/octet-stream when that is unknown)."
         ),
-        responses={(200, "*/*"): OpenApiTypes.BINARY},
+        # application/octet-stream first: client generators take the first type they know,
+        # and few know a range such as */*, which still says that other types come.
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (200, "*/*"): OpenApiTypes.BINARY,
+        },
     )
     @action(
         detail=True,
