@@ -322,6 +322,12 @@ class FileNegotiation(BaseContentNegotiation):
             "progress note. To attach an evidence file, send the update as multipart/form-data "
             "with the file in `evidence_file`; download it from `evidence_file_url`."
         ),
+        # No form-urlencoded body: it cannot carry the file, and a generated client that is
+        # offered it sends every body, file included, that way.
+        request={
+            "application/json": s.StatusUpdateSerializer,
+            "multipart/form-data": s.StatusUpdateSerializer,
+        },
         parameters=[IF_MATCH_REQUEST],
         examples=[
             OpenApiExample(
