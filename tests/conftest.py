@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from mandates import roles
 from mandates.choices import MembershipRole
@@ -56,6 +57,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for name, problem in item.user_properties:
         if name == "service_missing":
             pytest.fail(f"REQUIRE_SERVICES=1 but this test {problem}", pytrace=False)
+
+
+def ensure_roles() -> None:
+    """A transactional test before this one flushed the tables, roles included: migrate the
+    data migrations again to bring back the roles and their permissions."""
+    if Group.objects.filter(name=roles.MANAGERS).exists():
+        return
+    call_command("migrate", "mandates", "0001", verbosity=0)
+    call_command("migrate", verbosity=0)
 
 
 def _member(unit_acronym: str, *, role: str) -> object:

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.utils import timezone
 
 from mandates import roles
 from mandates.choices import MembershipRole
 from mandates.models import Document, Mission, Request, Unit
 from mandates.seed import load_seed
-from tests.conftest import CHROMIUM_PATH
+from tests.conftest import CHROMIUM_PATH, ensure_roles
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,15 +49,6 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-def ensure_roles() -> None:
-    """A transactional test before this one flushed the tables, roles included: migrate the
-    data migrations again to bring back the roles and their permissions."""
-    if Group.objects.filter(name=roles.MANAGERS).exists():
-        return
-    call_command("migrate", "mandates", "0001", verbosity=0)
-    call_command("migrate", verbosity=0)
 
 
 @pytest.fixture
