@@ -550,8 +550,14 @@ def calendar_feed_create(*, feed: CalendarFeed, by: User) -> str:
     return secret
 
 
-def _may_change(user: User | None, obj: Unit | Theme) -> bool:
-    return user is None or user.has_perm(f"mandates.change_{obj._meta.model_name}")
+def _set_archived(
+    obj: Unit | Theme, by: User | None, when: datetime.datetime | None, refused: str
+) -> None:
+    if by is not None and not by.has_perm(f"mandates.change_{obj._meta.model_name}"):
+        raise PermissionDenied(refused)
+    if (obj.archived_at is None) != (when is None):
+        obj.archived_at = when
+        obj.save()
 
 
 def reference_archive(
@@ -559,16 +565,9 @@ def reference_archive(
 ) -> None:
     """Archive a unit or theme instead of deleting it: it leaves the choices offered for new
     work, and stays on every request, benchmark and page that already names it."""
-    if not _may_change(by, obj):
-        raise PermissionDenied(_("Only administrators archive reference data."))
-    if obj.archived_at is None:
-        obj.archived_at = now or timezone.now()
-        obj.save()
+    when = obj.archived_at or now or timezone.now()
+    _set_archived(obj, by, when, _("Only administrators archive reference data."))
 
 
 def reference_restore(*, obj: Unit | Theme, by: User | None) -> None:
-    if not _may_change(by, obj):
-        raise PermissionDenied(_("Only administrators restore reference data."))
-    if obj.archived_at is not None:
-        obj.archived_at = None
-        obj.save()
+    _set_archived(obj, by, None, _("Only administrators restore reference data."))

@@ -78,14 +78,15 @@ class Period:
 
     @classmethod
     def _parse(cls, text: str) -> Period | None:
+        """The period ``text`` names; None for a year outside the bounds (checked first, so no
+        date is built in a year the calendar cannot hold)."""
+        year = re.match(r"(\d{4})-", text)
+        if year and not EARLIEST_DATE.year <= int(year[1]) <= LATEST_DATE.year:
+            return None
         if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
-            year, quarter = int(match[1]), int(match[2])
-            if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
-                return None
-            return cls.containing(QUARTERLY, datetime.date(year, quarter * 3 - 2, 1))
+            quarter = int(match[2])
+            return cls.containing(QUARTERLY, datetime.date(int(match[1]), quarter * 3 - 2, 1))
         if match := re.fullmatch(r"(\d{4})-W(\d{1,2})", text):
-            if not EARLIEST_DATE.year <= int(match[1]) <= LATEST_DATE.year:
-                return None
             try:
                 monday = datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
             except ValueError:
@@ -95,8 +96,6 @@ class Period:
             month = int(match[2])
             if not 1 <= month <= 12:
                 raise ValueError(f"{text} has no month {month}")
-            if not EARLIEST_DATE.year <= int(match[1]) <= LATEST_DATE.year:
-                return None
             return cls.containing(MONTHLY, datetime.date(int(match[1]), month, 1))
         raise ValueError(f"{text!r} is not a period: use 2021-Q3, 2021-09 or 2021-W38")
 
