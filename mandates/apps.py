@@ -10,9 +10,10 @@ class MandatesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import pre_delete
 
-        from mandates import events, webhooks
+        from mandates.base_models import refuse_deleting_referenced
+        from mandates.integration import webhooks
         from mandates.models import Document, Mission, Paragraph, Theme, Unit
-        from mandates.models.base import refuse_deleting_referenced
+        from mandates.requests import events
         from ssrtracker import security
 
         for model in (Unit, Mission, Theme, Document, Paragraph):

@@ -29,9 +29,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from mandates import reporting
 from mandates.choices import CoverageElement, CoverageState, ParagraphKind
-from mandates.importing import ImportFailed, read_document
+from mandates.documents.importing import ImportFailed, read_document
 from mandates.models import (
     AddresseeRoute,
     Benchmark,
@@ -46,6 +45,7 @@ from mandates.models import (
     Theme,
     Unit,
 )
+from mandates.sg_reports import services as reporting
 
 DEFAULT_FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 

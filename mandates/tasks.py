@@ -8,7 +8,8 @@ from typing import Any
 from celery import shared_task
 from django.db import OperationalError
 
-from mandates import reporting, webhooks
+from mandates.integration import webhooks
+from mandates.sg_reports import services as reporting
 from ssrtracker.jobs import Skipped
 
 #: Attempts of one webhook delivery, and the longest wait between two (seconds).

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from mandates.api.filters import ordering
-from mandates.api.views import ReadOnlyViewSet
 from reports.choices import SummaryKind
 from reports.models import Summary
+from ssrtracker.api.filters import ordering
+from ssrtracker.api.viewsets import ReadOnlyViewSet
 
 
 class SummarySerializer(serializers.ModelSerializer):

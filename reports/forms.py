@@ -11,7 +11,7 @@ from django.db.models import F, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from mandates.models import Mission, Request, Theme, Unit
-from mandates.querysets import RequestQuerySet
+from mandates.requests.querysets import RequestQuerySet
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mandates.models.base import choices_check
+from mandates.base_models import choices_check
 from reports.choices import DeliveryStatus, DigestFrequency, SummaryKind
 
 __all__ = ["Reminder", "ReminderDigest", "ReminderPreference", "Summary"]

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from mandates.choices import RequestStatus
-from mandates.events import request_status_changed
+from mandates.requests.events import request_status_changed
 
 
 @receiver(request_status_changed, dispatch_uid="reports.next_occurrence_on_completion")

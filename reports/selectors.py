@@ -39,7 +39,7 @@ from mandates.models import (
     StatusUpdate,
     Unit,
 )
-from mandates.querysets import without_document_text
+from mandates.requests.querysets import without_document_text
 
 S = RequestStatus
 OPEN = Q(status__in=S.open())

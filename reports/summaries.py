@@ -32,9 +32,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from mandates import roles
 from mandates.choices import Rating, RequestStatus
 from mandates.models import BenchmarkAssessment, Mission, Request
+from mandates.organisation import roles
 from reports.models import Summary
 from reports.periods import Period
 from reports.prose import narrative

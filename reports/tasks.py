@@ -15,7 +15,7 @@ from typing import Any
 from celery import shared_task
 from django.db import OperationalError
 
-from mandates import recurrence
+from mandates.requests import recurrence
 from reports import reminders, summaries
 from ssrtracker.jobs import Skipped
 

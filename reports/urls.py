@@ -19,5 +19,5 @@ urlpatterns = [
     path("summaries/", views.summaries, name="summaries"),
     path("summaries/<int:pk>/", views.summary, name="summary"),
     path("summaries/<int:pk>/<str:fmt>/", views.summary_download, name="summary-download"),
-    path("", include("reports.benchmark_urls")),
+    path("", include("reports.scorecard_urls")),
 ]

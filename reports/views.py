@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from mandates.choices import DocumentKind, ParagraphKind, Rating, RequestStatus
 from mandates.models import Document, Mission, Unit
-from mandates.querysets import without_document_text
+from mandates.requests.querysets import without_document_text
 from reports import charts, selectors
 from reports.forms import DashboardFilters
 from reports.models import Summary

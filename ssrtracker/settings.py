@@ -214,7 +214,7 @@ PERMISSIONS_POLICY = (
 # Content-Security-Policy: scripts and styles only from our own origin (no inline script or
 # style, no eval), no plugins, no framing, forms post only to us. Two responses widen it for
 # themselves: the Swagger UI and ReDoc pages allow inline styles, which their scripts set
-# (ssrtracker/api_urls.py), and the admin's sandboxed preview of a summary e-mail
+# (ssrtracker/api/urls.py), and the admin's sandboxed preview of a summary e-mail
 # (reports/admin.py). ReDoc runs its search in a worker created from a blob.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -327,28 +327,28 @@ REPORTING_DEFAULT_LEAD_UNIT = env_str("REPORTING_DEFAULT_LEAD_UNIT") or "SSRU"
 REST_FRAMEWORK = {
     # Token first: its authenticate_header makes a request without credentials a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "mandates.api.authentication.ApiTokenAuthentication",
+        "ssrtracker.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "mandates.api.permissions.TokenScopePermission",
-        "mandates.api.permissions.RolePermission",
+        "ssrtracker.api.permissions.TokenScopePermission",
+        "ssrtracker.api.permissions.RolePermission",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # Bounded: size and JSON depth are checked before a body is decoded (mandates.api.parsers).
+    # Bounded: size and JSON depth are checked before a body is decoded (ssrtracker.api.parsers).
     "DEFAULT_PARSER_CLASSES": [
-        "mandates.api.parsers.JSONParser",
+        "ssrtracker.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
-        "mandates.api.parsers.MultiPartParser",
+        "ssrtracker.api.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "mandates.api.pagination.Pagination",
-    "DEFAULT_THROTTLE_CLASSES": ["mandates.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "ssrtracker.api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["ssrtracker.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_THROTTLE_RATE") or "1200/min"},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "EXCEPTION_HANDLER": "mandates.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "ssrtracker.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -376,8 +376,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "mandates.api.schema.drop_backend_bounds",
-        "mandates.api.schema.add_error_responses",
+        "ssrtracker.api.schema.drop_backend_bounds",
+        "ssrtracker.api.schema.add_error_responses",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -33,7 +33,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on every page, the admin's included.
     path("favicon.ico", RedirectView.as_view(url=lazy_static("reports/favicon.svg"))),
     path("mandates/", include("mandates.urls")),
-    path("api/v1/", include("ssrtracker.api_urls")),
+    path("api/v1/", include("ssrtracker.api.urls")),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
 ]
 

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from mandates import roles
 from mandates.choices import MembershipRole
+from mandates.organisation import roles
 from tests.factories import UnitFactory, UserFactory
 
 pytest_plugins = ["tests.robustness", "tests.faults"]

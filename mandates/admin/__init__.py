@@ -2,9 +2,16 @@
 
 Every changelist loads what its columns show with ``list_select_related``, a prefetch or an
 annotation, so its query count does not grow with the number of rows (tests/mandates/test_admin.py).
-Row-level rules (who may change what) come from :mod:`mandates.permissions`.
+Row-level rules (who may change what) come from :mod:`mandates.organisation.permissions`.
 """
 
-from mandates.admin import benchmarks, documents, integration, organisation, reporting, requests
+from mandates.admin import (
+    benchmarks,
+    documents,
+    integration,
+    organisation,
+    requests,
+    sg_reports,
+)
 
-__all__ = ["benchmarks", "documents", "integration", "organisation", "reporting", "requests"]
+__all__ = ["benchmarks", "documents", "integration", "organisation", "requests", "sg_reports"]

@@ -10,7 +10,6 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from mandates import permissions
 from mandates.admin.common import (
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
@@ -24,6 +23,7 @@ from mandates.models import (
     BenchmarkAssessment,
     Unit,
 )
+from mandates.organisation import permissions
 
 
 class BenchmarkAssessmentInline(SafeAutocompleteMixin, admin.TabularInline):

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from mandates.services import reference_archive, reference_restore
+from mandates.requests.services import reference_archive, reference_restore
 from ssrtracker import limits
 
 

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from mandates.admin.common import acting_user
 from mandates.choices import DocumentKind
-from mandates.importing import ImportFailed, decode_text, import_document, read_document
+from mandates.documents.importing import ImportFailed, decode_text, import_document, read_document
+from mandates.documents.selectors import compare_documents
 from mandates.models import Document, Paragraph, Request
-from mandates.querysets import without_document_text
-from mandates.selectors import compare_documents
-from mandates.services import WorkflowError, request_carry_forward
+from mandates.requests.querysets import without_document_text
+from mandates.requests.services import WorkflowError, request_carry_forward
 from ssrtracker import limits
 from ssrtracker.limits import bounded_int
 

@@ -28,7 +28,7 @@ from mandates.models import (
     Paragraph,
     Theme,
 )
-from mandates.querysets import without_document_text
+from mandates.requests.querysets import without_document_text
 
 
 @admin.register(Theme)

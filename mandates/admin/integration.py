@@ -18,12 +18,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mandates import webhooks
 from mandates.admin.common import SafeAutocompleteMixin, acting_user
 from mandates.choices import WebhookEvent
+from mandates.integration import webhooks
 from mandates.models import ApiToken, CalendarFeed, WebhookDelivery, WebhookEndpoint
-from mandates.permissions import can_read_requests, is_administrator
-from mandates.services import calendar_feed_create
+from mandates.organisation.permissions import can_read_requests, is_administrator
+from mandates.requests.services import calendar_feed_create
 
 
 class RevocableAdmin(admin.ModelAdmin):

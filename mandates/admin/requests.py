@@ -2,8 +2,8 @@
 
 One page per request: what the Council asked, who is responsible, the schedule, and a status
 update (new status, note, evidence link or file) saved with the rest in one click. Every write
-goes through :mod:`mandates.services`; who may change what comes from
-:mod:`mandates.permissions`.
+goes through :mod:`mandates.requests.services`; who may change what comes from
+:mod:`mandates.organisation.permissions`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mandates import permissions
 from mandates.admin.common import (
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
@@ -36,7 +35,8 @@ from mandates.admin.common import (
 )
 from mandates.choices import RequestStatus
 from mandates.models import Request, StatusUpdate
-from mandates.services import (
+from mandates.organisation import permissions
+from mandates.requests.services import (
     LEAD_UNIT_REFUSED,
     StaleVersion,
     WorkflowError,

@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 
 from mandates.choices import CalendarScope
 from mandates.models import CalendarFeed, Request, UnitMembership, hash_secret
-from mandates.permissions import can_read_requests
+from mandates.organisation.permissions import can_read_requests
 
 # How often calendar programs should fetch the feed again.
 REFRESH = datetime.timedelta(hours=4)

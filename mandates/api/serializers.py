@@ -1,5 +1,5 @@
 """API representations. Related objects are compact on read and plain ids on write; writes go
-through ``mandates.services`` so the API keeps exactly the admin's rules."""
+through ``mandates.requests.services`` so the API keeps exactly the admin's rules."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mandates import services
 from mandates.api.fields import (
     CompactRelatedField,
     DetailUrlField,
@@ -37,7 +36,8 @@ from mandates.models import (
     Theme,
     Unit,
 )
-from mandates.querysets import without_document_text
+from mandates.requests import services
+from mandates.requests.querysets import without_document_text
 
 
 def _acronym(obj: Any) -> str:

@@ -24,19 +24,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
-from mandates import benchmark_selectors
 from mandates.api import exports, filters
 from mandates.api import serializers as s
-from mandates.api.etags import (
-    ASSESSMENT_TAG,
-    REQUEST_TAG,
-    ETagMixin,
-    from_timestamp_micros,
-    parse_etags,
-    timestamp_micros,
-)
 from mandates.api.fields import prefetched_list
-from mandates.api.permissions import TokenScopePermission
+from mandates.benchmarks import selectors as benchmark_selectors
 from mandates.models import (
     Benchmark,
     BenchmarkAssessment,
@@ -52,8 +43,18 @@ from mandates.models import (
     Theme,
     Unit,
 )
-from mandates.querysets import without_document_text
+from mandates.requests.querysets import without_document_text
 from mandates.views import evidence_download
+from ssrtracker.api.etags import (
+    ASSESSMENT_TAG,
+    REQUEST_TAG,
+    ETagMixin,
+    from_timestamp_micros,
+    parse_etags,
+    timestamp_micros,
+)
+from ssrtracker.api.permissions import TokenScopePermission
+from ssrtracker.api.viewsets import ReadOnlyViewSet
 from ssrtracker.limits import bounded_int
 
 IF_MATCH = OpenApiParameter(
@@ -73,12 +74,6 @@ IF_MATCH_REQUEST = OpenApiParameter(
         "the request changed since."
     ),
 )
-
-
-class ReadOnlyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
-    """Read-only reference data."""
-
-    lookup_value_regex = r"[0-9]+"
 
 
 @extend_schema_view(

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from mandates.api.throttling import TokenRateThrottle
 from mandates.choices import TokenScope
 from mandates.models import ApiToken
+from ssrtracker.api.throttling import TokenRateThrottle
 from tests.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db

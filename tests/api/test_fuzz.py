@@ -22,7 +22,7 @@ from mandates.api import serializers as s
 from mandates.choices import CalendarScope, Priority, Rating, RequestStatus, TokenScope
 from mandates.models import CalendarFeed
 from ssrtracker import limits
-from ssrtracker.api_urls import router
+from ssrtracker.api.urls import router
 from tests.api.conftest import token_client
 from tests.factories import BenchmarkAssessmentFactory, BenchmarkFactory, RequestFactory
 from tests.robustness import examples

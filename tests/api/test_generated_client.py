@@ -26,9 +26,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from mandates import roles
 from mandates.choices import TokenScope
 from mandates.models import ApiToken, Request
+from mandates.organisation import roles
 from reports.models import Summary
 from tests.conftest import ensure_roles
 from tests.factories import (

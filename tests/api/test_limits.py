@@ -8,8 +8,8 @@ import json
 import pytest
 from django.conf import settings
 
-from mandates.api.json_depth import nesting_depth
 from ssrtracker import limits
+from ssrtracker.api.json_depth import nesting_depth
 from tests.api.conftest import token_client
 from tests.factories import BenchmarkAssessmentFactory, BenchmarkFactory
 

@@ -73,7 +73,7 @@ def test_a_user_without_a_role_is_refused_reading(client_for, portfolio):
 
 
 def test_archived_requests_cannot_be_changed(client_for, portfolio, staff_a):
-    from mandates.services import request_archive
+    from mandates.requests.services import request_archive
 
     request_archive(request=portfolio.in_a, by=None)
     response = patch_priority(client_for(staff_a), portfolio.in_a)

@@ -115,8 +115,8 @@ def _summaries(n: int) -> None:
 
 
 def _sg_reports(n: int) -> None:
-    from mandates import reporting
     from mandates.choices import CoverageState
+    from mandates.sg_reports import services as reporting
 
     mission = MissionFactory.create(reporting_anchor=datetime.date(2025, 1, 15))
     UnitFactory.create(acronym=f"{mission.acronym}-SSR", kind="mission_section", mission=mission)

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mandates import reporting
 from mandates.choices import CoverageElement, CoverageState, Rating, UnitKind
+from mandates.sg_reports import services as reporting
 from tests.factories import (
     BenchmarkAssessmentFactory,
     BenchmarkFactory,

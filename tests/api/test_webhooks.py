@@ -12,9 +12,10 @@ from collections.abc import Iterator
 import pytest
 from django.utils import timezone
 
-from mandates import services, webhooks
 from mandates.choices import DeliveryStatus, WebhookEvent
+from mandates.integration import webhooks
 from mandates.models import WebhookDelivery, WebhookEndpoint
+from mandates.requests import services
 from mandates.tasks import deliver_webhook, queue_overdue_webhooks, webhook_backoff
 from ssrtracker.celery import app as celery_app
 from tests.factories import RequestFactory

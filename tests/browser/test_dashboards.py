@@ -16,9 +16,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from mandates import roles
 from mandates.choices import MembershipRole
 from mandates.models import Document, Mission, Request, Unit
+from mandates.organisation import roles
 from mandates.seed import load_seed
 from tests.conftest import CHROMIUM_PATH, ensure_roles
 from tests.factories import UserFactory

@@ -116,8 +116,8 @@ def make_themes(n: int) -> None:
 
 
 def make_reports(n: int) -> None:
-    from mandates import reporting
     from mandates.choices import CoverageState
+    from mandates.sg_reports import services as reporting
 
     mission = MissionFactory.create()
     UnitFactory.create(acronym=f"{mission.acronym}-SSR", kind="mission_section", mission=mission)

@@ -65,7 +65,7 @@ def test_registering_in_the_admin_opens_the_checklist(admin_client, mission):
 
 
 def test_ticking_the_checklist_in_the_admin(admin_client, mission):
-    from mandates import reporting
+    from mandates.sg_reports import services as reporting
 
     report = reporting.report_register(
         mission=mission, symbol="S/2026/301", date=datetime.date(2026, 5, 15), by=None
@@ -92,7 +92,7 @@ def test_ticking_the_checklist_in_the_admin(admin_client, mission):
 
 
 def test_covered_without_paragraphs_is_refused_in_the_admin(admin_client, mission):
-    from mandates import reporting
+    from mandates.sg_reports import services as reporting
 
     report = reporting.report_register(
         mission=mission, symbol="S/2026/302", date=datetime.date(2026, 5, 15), by=None

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mandates.benchmark_progress import (
+from mandates.benchmarks.progress import (
     Direction,
     Progress,
     compute_progress,

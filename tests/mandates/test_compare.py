@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from mandates.choices import RequestStatus as S
-from mandates.compare import Side, align, word_diff
+from mandates.documents.compare import Side, align, word_diff
 from mandates.models import Paragraph, Request
-from mandates.services import request_carry_forward
+from mandates.requests.services import request_carry_forward
 from tests.factories import ParagraphFactory, RequestFactory, StatusUpdateFactory, UnitFactory
 
 DOCS = Path(__file__).resolve().parents[2] / "fixtures" / "documents"

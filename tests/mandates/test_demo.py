@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from mandates import roles
 from mandates.models import Document, UnitMembership
+from mandates.organisation import roles
 
 pytestmark = pytest.mark.django_db
 

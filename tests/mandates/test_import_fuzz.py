@@ -18,7 +18,7 @@ from django.db.models import Count
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mandates.importing import ImportFailed, import_document
+from mandates.documents.importing import ImportFailed, import_document
 from mandates.models import AddresseeRoute, Document, Paragraph, Request
 from ssrtracker import limits
 from tests.factories import UnitFactory

@@ -16,7 +16,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from mandates.importing import ImportFailed, OverLimit, import_document, parse, read_document
+from mandates.documents.importing import (
+    ImportFailed,
+    OverLimit,
+    import_document,
+    parse,
+    read_document,
+)
 from mandates.models import AddresseeRoute, Document, Paragraph, Request
 from mandates.seed import SeedError, read_seed
 from ssrtracker import limits

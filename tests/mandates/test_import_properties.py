@@ -18,7 +18,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mandates.importing import ImportFailed, import_document
+from mandates.documents.importing import ImportFailed, import_document
 from mandates.models import AddresseeRoute, Document, Paragraph, Request, StatusUpdate
 from tests.factories import UnitFactory
 from tests.mandates.parser.test_properties import FRAGMENTS, mutated_seed

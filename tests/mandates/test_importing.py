@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from mandates.choices import Recurrence
-from mandates.importing import ImportFailed, import_document
+from mandates.documents.importing import ImportFailed, import_document
 from mandates.models import AddresseeRoute, Document, Paragraph, Request
 from tests.factories import MissionFactory, UnitFactory
 

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 import pytest
 from django.db import InterfaceError, OperationalError
 
-from mandates import reporting, webhooks
 from mandates.choices import CoverageElement, CoverageState, DeliveryStatus, UnitKind, WebhookEvent
+from mandates.integration import webhooks
 from mandates.models import (
     CoverageItem,
     Mission,
@@ -30,6 +30,7 @@ from mandates.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from mandates.sg_reports import services as reporting
 from mandates.tasks import queue_overdue_webhooks, reporting_daily
 from tests.factories import MissionFactory, RequestFactory, UnitFactory
 from tests.faults import free_port, reconnect

@@ -20,7 +20,7 @@ from mandates.models import (
     StatusUpdate,
     Unit,
 )
-from mandates.portfolio import Portfolio, sizes
+from mandates.sample_portfolio import Portfolio, sizes
 from tests.factories import UnitFactory
 
 TODAY = datetime.date(2026, 11, 22)

@@ -8,9 +8,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from mandates import reporting
 from mandates.choices import CoverageElement, CoverageState, RequestStatus, UnitKind
 from mandates.models import CoverageItem, Request, SecretaryGeneralReport
+from mandates.sg_reports import services as reporting
 from mandates.tasks import reporting_daily
 from tests.factories import (
     BenchmarkFactory,

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from mandates import permissions, reporting, roles
 from mandates.choices import CoverageElement, CoverageState, MembershipRole, UnitKind
 from mandates.models import (
     CoverageItem,
@@ -26,6 +25,8 @@ from mandates.models import (
     SecretaryGeneralReport,
     Unit,
 )
+from mandates.organisation import permissions, roles
+from mandates.sg_reports import services as reporting
 from tests.factories import BenchmarkFactory, MissionFactory, PartnerSupportFactory, UnitFactory
 from tests.mandates.test_admin_reporting import _inline
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from mandates import roles
+from mandates.organisation import roles
 from tests.factories import RequestFactory
 
 pytestmark = pytest.mark.django_db

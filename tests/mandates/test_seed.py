@@ -10,8 +10,8 @@ from django.db import transaction
 
 from mandates.choices import ParagraphKind, RequestStatus
 from mandates.models import Document, Paragraph, Request, StatusUpdate
+from mandates.requests.services import request_update_status
 from mandates.seed import load_seed
-from mandates.services import request_update_status
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from mandates.choices import RequestStatus as S
-from mandates.events import request_status_changed
 from mandates.models import Request, StatusUpdate
-from mandates.services import (
+from mandates.requests.events import request_status_changed
+from mandates.requests.services import (
     StaleVersion,
     TransitionNotAllowed,
     WorkflowError,
@@ -232,7 +232,7 @@ def test_no_event_when_the_change_rolls_back(received, django_capture_on_commit_
 
 def test_editable_querysets_follow_the_same_rules(staff_a, staff_b, manager, administrator):
     """What the API will list as changeable, per role."""
-    from mandates.permissions import editable_benchmarks, editable_requests
+    from mandates.organisation.permissions import editable_benchmarks, editable_requests
     from tests.factories import BenchmarkFactory
 
     unit_a = UnitFactory.create(acronym="UNIT-A")

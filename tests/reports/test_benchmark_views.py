@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from mandates import reporting
 from mandates.choices import CoverageState, Rating, UnitKind
+from mandates.sg_reports import services as reporting
 from tests.factories import (
     BenchmarkAssessmentFactory,
     BenchmarkFactory,

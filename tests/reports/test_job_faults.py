@@ -23,9 +23,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 
-from mandates import recurrence
 from mandates.choices import Recurrence, RequestStatus
 from mandates.models import Request
+from mandates.requests import recurrence
 from reports import reminders, summaries, tasks
 from reports.choices import DeliveryStatus
 from reports.models import Reminder, ReminderDigest, Summary
@@ -263,7 +263,7 @@ def test_reminders_after_a_database_restart_mid_run_lose_nothing_and_repeat_noth
 def managers(db):
     from django.contrib.auth.models import Group
 
-    from mandates import roles
+    from mandates.organisation import roles
 
     # get_or_create: a transactional test may run after another one emptied the tables.
     group, _created = Group.objects.get_or_create(name=roles.MANAGERS)

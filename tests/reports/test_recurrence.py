@@ -8,10 +8,10 @@ import threading
 import pytest
 from django.db import connection
 
-from mandates import recurrence
 from mandates.choices import Recurrence, RequestStatus
 from mandates.models import Request
-from mandates.services import request_update_status
+from mandates.requests import recurrence
+from mandates.requests.services import request_update_status
 from reports import tasks
 from tests.factories import MissionFactory
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mandates.choices import Rating, RequestStatus
-from mandates.services import request_update_status
+from mandates.requests.services import request_update_status
 from reports import summaries
 from reports.models import Summary
 from reports.periods import Period

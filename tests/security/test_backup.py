@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from mandates.models import Request, StatusUpdate
-from mandates.services import request_update_status
+from mandates.requests.services import request_update_status
 
 
 def _seed() -> None:

@@ -12,10 +12,10 @@ from django.urls import reverse
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
-from mandates import roles
 from mandates.choices import CalendarScope
 from mandates.models import CalendarFeed, Request
-from mandates.services import calendar_feed_create
+from mandates.organisation import roles
+from mandates.requests.services import calendar_feed_create
 from tests.api.conftest import token_client
 from tests.factories import MissionFactory, RequestFactory, UnitFactory, UserFactory
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from mandates import services
 from mandates.models import BenchmarkAssessment, Request
+from mandates.requests import services
 from ssrtracker import limits
 from tests.api.conftest import token_client
 from tests.factories import BenchmarkFactory, RequestFactory, UnitFactory

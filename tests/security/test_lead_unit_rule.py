@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from mandates import services
 from mandates.models import Request, Unit
+from mandates.requests import services
 from tests.api.conftest import token_client
 from tests.factories import RequestFactory, UnitFactory
 from tests.mandates.test_admin import change_form_data

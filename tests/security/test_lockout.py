@@ -17,7 +17,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from mandates.api.authentication import ApiTokenAuthentication
+from ssrtracker.api.authentication import ApiTokenAuthentication
 from ssrtracker.security import RequestIdFilter
 from tests.api.conftest import token_client
 from tests.factories import RequestFactory

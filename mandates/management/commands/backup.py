@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from mandates.backups import SQLITE, BackupError, backup_database
+from ssrtracker.backups import SQLITE, BackupError, backup_database
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from mandates import roles
 from mandates.choices import MembershipRole, TokenScope
 from mandates.models import ApiToken, Unit, UnitMembership
+from mandates.organisation import roles
 
 
 @dataclass(frozen=True)

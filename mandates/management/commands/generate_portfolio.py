@@ -17,7 +17,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from mandates.models import Mission, Request, Unit
-from mandates.portfolio import (
+from mandates.sample_portfolio import (
     MISSION_PREFIX,
     REQUEST_PREFIX,
     UNIT_PREFIX,
@@ -25,7 +25,7 @@ from mandates.portfolio import (
     Table,
     sizes,
 )
-from mandates.progress import Progress
+from ssrtracker.progressbar import Progress
 
 CHUNK = 20_000
 

@@ -1,4 +1,5 @@
-"""Import documents from their text: paragraphs, and proposed requests (see mandates.importing)."""
+"""Import documents from their text: paragraphs, and proposed requests (see
+mandates.documents.importing)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mandates.choices import DocumentKind
-from mandates.importing import (
+from mandates.documents.importing import (
     ImportFailed,
     ImportReport,
     Router,
@@ -15,7 +16,7 @@ from mandates.importing import (
     read_document,
     symbol_from_filename,
 )
-from mandates.progress import Progress
+from ssrtracker.progressbar import Progress
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mandates.importing import ImportFailed, parse, read_document
-from mandates.parser import ParsedParagraph
+from mandates.documents.importing import ImportFailed, parse, read_document
+from mandates.documents.parser import ParsedParagraph
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from mandates.backups import BackupError, check_backup, restore_database
+from ssrtracker.backups import BackupError, check_backup, restore_database
 from ssrtracker.env import database_from_url
 
 

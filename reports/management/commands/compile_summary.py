@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from mandates.progress import Progress
 from reports import summaries
 from reports.periods import QUARTERLY, Period
 from ssrtracker.jobs import Skipped
+from ssrtracker.progressbar import Progress
 
 
 def _period(value: str) -> Period:

@@ -10,12 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from mandates.models import Request
-from mandates.progress import Progress
 from reports import reminders
 from reports.periods import long_date
 from reports.prose import counted
 from ssrtracker.jobs import Skipped
 from ssrtracker.limits import parse_date
+from ssrtracker.progressbar import Progress
 
 
 def _date(value: str) -> datetime.date:

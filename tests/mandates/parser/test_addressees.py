@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mandates.parser import parse_text
-from mandates.parser.addressees import find_addressees
-from mandates.parser.verbs import lead_verb_span
+from mandates.documents.parser import parse_text
+from mandates.documents.parser.addressees import find_addressees
+from mandates.documents.parser.verbs import lead_verb_span
 
 
 def _addressees(text: str) -> list[str]:

@@ -8,8 +8,8 @@ import pathlib
 
 import pytest
 
-import mandates.parser
-from mandates.parser import (
+import mandates.documents.parser
+from mandates.documents.parser import (
     Deadline,
     ParsedDocument,
     ParsedParagraph,
@@ -27,7 +27,7 @@ SOURCE = (
 
 
 def test_public_names() -> None:
-    assert set(mandates.parser.__all__) == {
+    assert set(mandates.documents.parser.__all__) == {
         "Deadline",
         "LimitExceeded",
         "ParseError",
@@ -37,11 +37,11 @@ def test_public_names() -> None:
         "parse_text",
     }
     assert issubclass(ParseError, ValueError)
-    assert issubclass(mandates.parser.LimitExceeded, ParseError)
+    assert issubclass(mandates.documents.parser.LimitExceeded, ParseError)
 
 
 def test_the_package_does_not_import_django() -> None:
-    package = pathlib.Path(mandates.parser.__file__).parent
+    package = pathlib.Path(mandates.documents.parser.__file__).parent
     for module in package.glob("*.py"):
         source = module.read_text(encoding="utf-8")
         assert "import django" not in source, module.name

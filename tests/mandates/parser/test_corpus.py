@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mandates.parser import parse_bytes
-from mandates.parser.corpus import CorpusReport, main, parse_folder
+from mandates.documents.parser import parse_bytes
+from mandates.documents.parser.corpus import CorpusReport, main, parse_folder
 
 CORPUS = Path(
     os.environ.get(

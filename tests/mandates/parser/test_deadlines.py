@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from mandates.parser import parse_bytes, parse_text
-from mandates.parser.deadlines import add_period, find_deadlines
+from mandates.documents.parser import parse_bytes, parse_text
+from mandates.documents.parser.deadlines import add_period, find_deadlines
 
 ADOPTED = datetime.date(2020, 12, 3)
 

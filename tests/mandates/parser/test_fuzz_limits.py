@@ -14,7 +14,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mandates.parser import (
+from mandates.documents.parser import (
     LONG_PARAGRAPH_CHARS,
     ParsedDocument,
     ParseError,

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from mandates.parser import ParsedDocument, parse_bytes, parse_text
+from mandates.documents.parser import ParsedDocument, parse_bytes, parse_text
 
 HEAD = "The Security Council,\n"
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mandates.parser import LimitExceeded, ParseError, parse_bytes, parse_text
-from mandates.parser.text import _ALPHA, _FEW_WORDS, _find_all, _occurrences, _tokens
+from mandates.documents.parser import LimitExceeded, ParseError, parse_bytes, parse_text
+from mandates.documents.parser.text import _ALPHA, _FEW_WORDS, _find_all, _occurrences, _tokens
 
 HEAD = (
     "Resolution 9999 (2020)\n"

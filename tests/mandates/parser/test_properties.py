@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mandates.parser import ParsedDocument, ParseError, parse_bytes, parse_text
+from mandates.documents.parser import ParsedDocument, ParseError, parse_bytes, parse_text
 
 SOURCES = Path(__file__).resolve().parents[3] / "fixtures" / "sources"
 SEED_LINES = {

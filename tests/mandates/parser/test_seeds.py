@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mandates.parser import ParsedDocument, ParsedParagraph, parse_bytes
+from mandates.documents.parser import ParsedDocument, ParsedParagraph, parse_bytes
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mandates.parser import parse_text
-from mandates.parser.verbs import lead_verb, paragraph_strength
+from mandates.documents.parser import parse_text
+from mandates.documents.parser.verbs import lead_verb, paragraph_strength
 
 
 @pytest.mark.parametrize(

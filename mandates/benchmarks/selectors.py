@@ -1,0 +1,180 @@
+"""Reads for the benchmark scorecards and the report coverage matrix (2553 OP20(e)/(f)).
+
+Each function loads what its page shows in a fixed number of queries, whatever the number of
+missions, benchmarks, assessments or reports.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from mandates.choices import CoverageElement, ProgressStatus
+from mandates.dates import add_months
+from mandates.models import (
+    Benchmark,
+    BenchmarkAssessment,
+    CoverageItem,
+    Mission,
+    PartnerSupport,
+    SecretaryGeneralReport,
+)
+from mandates.requests.querysets import without_document_text
+
+#: A registered report within this many days of an expected date answers it.
+REPORT_MATCH_DAYS = 31
+
+
+@dataclass
+class ScorecardRow:
+    benchmark: Benchmark
+    cells: list[BenchmarkAssessment | None]
+    latest: BenchmarkAssessment | None
+    progress: str
+    progress_by_hand: bool
+
+    @property
+    def progress_label(self) -> str:
+        return str(ProgressStatus(self.progress).label)
+
+
+@dataclass
+class Scorecard:
+    mission: Mission
+    periods: list[tuple[datetime.date, datetime.date]]
+    rows: list[ScorecardRow]
+    reports: list[SecretaryGeneralReport]
+    partner_support: list[PartnerSupport]
+
+
+def scorecard_missions() -> QuerySet[Mission]:
+    """Missions with benchmarks or registered reports, with their counts (1 query)."""
+    return (
+        Mission.objects.annotate(
+            benchmark_count=Count("benchmarks", distinct=True),
+            report_count=Count("sg_reports", distinct=True),
+            last_report=Max("sg_reports__date"),
+            last_period=Max("benchmarks__assessments__period_start"),
+        )
+        .filter(Q(benchmark_count__gt=0) | Q(report_count__gt=0))
+        .order_by("acronym")
+    )
+
+
+def scorecard(mission: Mission, *, today: datetime.date) -> Scorecard:
+    """The mission's benchmarks against its reporting periods (5 queries: benchmarks,
+    assessments, reports, their checklists, partner support)."""
+    benchmarks = list(
+        Benchmark.objects.filter(mission=mission)
+        .select_related("paragraph", "component", "responsible_unit")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=without_document_text(
+                    BenchmarkAssessment.objects.select_related("source_report"), "source_report"
+                ).order_by("period_start"),
+            )
+        )
+        .order_by("reference")
+    )
+    ends: dict[datetime.date, datetime.date] = {}
+    for benchmark in benchmarks:
+        for assessment in benchmark.assessments.all():
+            ends[assessment.period_start] = max(
+                assessment.period_end, ends.get(assessment.period_start, assessment.period_end)
+            )
+    periods = sorted(ends.items())
+    rows = []
+    for benchmark in benchmarks:
+        by_start = {a.period_start: a for a in benchmark.assessments.all()}
+        latest = by_start[max(by_start)] if by_start else None
+        status, by_hand = benchmark.progress_for(latest.value if latest else None, today=today)
+        rows.append(
+            ScorecardRow(
+                benchmark=benchmark,
+                cells=[by_start.get(start) for start, _end in periods],
+                latest=latest,
+                progress=status,
+                progress_by_hand=by_hand,
+            )
+        )
+    reports = list(
+        SecretaryGeneralReport.objects.filter(mission=mission)
+        .prefetch_related(_ordered_items())
+        .order_by("-date")
+    )
+    support = list(
+        PartnerSupport.objects.filter(mission=mission)
+        .select_related("area")
+        .order_by("-period_start", "partner")
+    )
+    return Scorecard(mission, periods, rows, reports, support)
+
+
+def _ordered_items() -> Prefetch:
+    return Prefetch(
+        "coverage_items",
+        queryset=CoverageItem.objects.select_related("follow_up").order_by("element"),
+    )
+
+
+@dataclass
+class ExpectedReport:
+    date: datetime.date
+    report: SecretaryGeneralReport | None
+    upcoming: bool
+
+
+@dataclass
+class CoverageRow:
+    report: SecretaryGeneralReport
+    cells: list[CoverageItem | None]
+
+
+@dataclass
+class MissionCoverage:
+    mission: Mission
+    rows: list[CoverageRow] = field(default_factory=list)
+    expected: list[ExpectedReport] = field(default_factory=list)
+
+    @property
+    def missing_reports(self) -> int:
+        return sum(1 for e in self.expected if e.report is None and not e.upcoming)
+
+
+def coverage_matrix(
+    *, mission: Mission | None = None, today: datetime.date, months_back: int = 12
+) -> list[MissionCoverage]:
+    """Missions × reports × OP20(e)/(f) elements, newest report first, with each mission's
+    expected report dates over the last ``months_back`` months and the next one (2 queries)."""
+    reports = SecretaryGeneralReport.objects.select_related("mission").prefetch_related(
+        _ordered_items()
+    )
+    if mission is not None:
+        reports = reports.filter(mission=mission)
+    by_mission: dict[int, MissionCoverage] = {}
+    for report in reports.order_by("mission__acronym", "-date", "symbol"):
+        entry = by_mission.setdefault(report.mission_id, MissionCoverage(report.mission))
+        items = {i.element: i for i in report.coverage_items.all()}
+        entry.rows.append(CoverageRow(report, [items.get(e) for e in CoverageElement.values]))
+    start = add_months(today, -months_back)
+    for entry in by_mission.values():
+        entry.expected = _expected(entry, start=start, today=today)
+    return sorted(by_mission.values(), key=lambda e: e.mission.acronym)
+
+
+def _expected(
+    entry: MissionCoverage, *, start: datetime.date, today: datetime.date
+) -> list[ExpectedReport]:
+    mission = entry.mission
+    nxt = mission.next_report_after(today)
+    if nxt is None:
+        return []
+    window = datetime.timedelta(days=REPORT_MATCH_DAYS)
+    expected = []
+    for day in mission.expected_reports(start=start, end=nxt):
+        match = next((r.report for r in entry.rows if abs(r.report.date - day) <= window), None)
+        expected.append(ExpectedReport(day, match, upcoming=day > today))
+    return expected

@@ -1,0 +1,36 @@
+"""The mandates domain: documents and paragraphs, missions and units, requests and benchmarks."""
+
+from mandates.benchmarks.models import Benchmark, BenchmarkAssessment
+from mandates.documents.models import Document, Paragraph, Theme
+from mandates.integration.models import (
+    ApiToken,
+    CalendarFeed,
+    WebhookDelivery,
+    WebhookEndpoint,
+    hash_secret,
+)
+from mandates.organisation.models import AddresseeRoute, Mission, Unit, UnitMembership
+from mandates.requests.models import Request, StatusUpdate
+from mandates.sg_reports.models import CoverageItem, PartnerSupport, SecretaryGeneralReport
+
+__all__ = [
+    "AddresseeRoute",
+    "ApiToken",
+    "Benchmark",
+    "BenchmarkAssessment",
+    "CalendarFeed",
+    "CoverageItem",
+    "Document",
+    "Mission",
+    "Paragraph",
+    "PartnerSupport",
+    "Request",
+    "SecretaryGeneralReport",
+    "StatusUpdate",
+    "Theme",
+    "Unit",
+    "UnitMembership",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "hash_secret",
+]

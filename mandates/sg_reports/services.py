@@ -1,0 +1,425 @@
+"""Services for reporting cycles (resolution 2553 OP20(e)/(f)) and mandate renewals.
+
+- :func:`report_register` records a regular report of the Secretary-General on a mission and
+  opens its coverage checklist (one item per element of OP20(e) and (f)); :func:`report_change`
+  saves later changes to it.
+- :func:`coverage_record` ticks an item: covered (with the report's paragraph numbers) or
+  missing. A missing element becomes a request to cover it in the next report, once
+  (:func:`coverage_follow_up`).
+- :func:`partner_support_save` records support by another actor, or changes it.
+- :func:`renewal_request_create` makes the "SSR input to the renewal" request of a mission's
+  mandate expiry, once; :func:`renewal_requests_create` is the daily sweep.
+
+"Once" is kept the way recurring requests keep it: the row that owns the side effect is locked,
+the created request is linked to it, and its reference is a function of what it answers, under
+the unique constraint on references. The admin, the API, the seed loader and the jobs call these.
+
+Staff change only the records of the missions their units report for
+(:mod:`mandates.organisation.permissions`); jobs and the seed loader pass ``by=None``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mandates.choices import CoverageElement, CoverageState, RequestStatus
+from mandates.models import (
+    CoverageItem,
+    Mission,
+    Paragraph,
+    PartnerSupport,
+    Request,
+    SecretaryGeneralReport,
+    StatusUpdate,
+    Unit,
+)
+from mandates.organisation import permissions
+from mandates.requests.querysets import ssr_sections
+from mandates.requests.services import WorkflowError
+from ssrtracker.jobs import ROW_ERRORS, Skipped, check_date, isolated
+
+#: What one mission or coverage item can raise in a daily run without stopping it: a bad date,
+#: or a mission with no unit to lead its request.
+_ROW_ERRORS = (*ROW_ERRORS, WorkflowError)
+
+RESOLUTION_2553 = "S/RES/2553 (2020)"
+SYSTEM = "ssrtracker"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+
+
+def lead_unit_for(mission: Mission) -> Unit:
+    """The mission's SSR section, else the unit named by ``REPORTING_DEFAULT_LEAD_UNIT``."""
+    section = Unit.objects.filter(ssr_sections(), mission=mission).order_by("acronym").first()
+    if section is None:
+        section = Unit.objects.filter(acronym=settings.REPORTING_DEFAULT_LEAD_UNIT).first()
+    if section is None:
+        raise WorkflowError(
+            _("%(mission)s has no SSR section and the default unit %(unit)s does not exist.")
+            % {"mission": mission.acronym, "unit": settings.REPORTING_DEFAULT_LEAD_UNIT}
+        )
+    return section
+
+
+def _op20(label: str) -> list[Paragraph]:
+    return list(Paragraph.objects.filter(document__symbol=RESOLUTION_2553, ref=f"20({label})")[:1])
+
+
+def _check_perm(by: User | None, perm: str, message: str) -> None:
+    if by is not None and not by.has_perm(perm):
+        raise PermissionDenied(message)
+
+
+def _check_units(
+    by: User | None, allowed: Callable[[User], bool], *, no_mission: bool = False
+) -> None:
+    """Refuse staff the records of a mission their units do not report for (``no_mission``:
+    the record has no mission)."""
+    if by is None or allowed(by):
+        return
+    if no_mission:
+        raise PermissionDenied(
+            _("Records with no mission are kept by %(unit)s and administrators.")
+            % {"unit": settings.REPORTING_DEFAULT_LEAD_UNIT}
+        )
+    raise PermissionDenied(
+        _("You can change only the records of the missions your units report for.")
+    )
+
+
+@transaction.atomic
+def report_register(
+    *,
+    mission: Mission,
+    symbol: str,
+    date: datetime.date,
+    link: str = "",
+    title: str = "",
+    by: User | None,
+) -> SecretaryGeneralReport:
+    """Register a regular report on ``mission`` and open its coverage checklist: one item, not
+    yet reviewed, for each element of 2553 OP20(e) and (f)."""
+    _check_perm(
+        by,
+        "mandates.add_secretarygeneralreport",
+        _("Your role does not allow registering reports."),
+    )
+    _check_units(by, lambda user: permissions.can_register_report(user, mission))
+    report = SecretaryGeneralReport(
+        mission=mission, symbol=symbol.strip(), date=date, link=link, title=title
+    )
+    report.full_clean()
+    report._history_user = by  # type: ignore[attr-defined]
+    report.save()
+    checklist_open(report=report)
+    return report
+
+
+@transaction.atomic
+def report_change(*, report: SecretaryGeneralReport, by: User | None) -> SecretaryGeneralReport:
+    """Save the changes made to ``report`` (mission, symbol, date, link, title). Staff must report
+    for the mission it was on and for the one it is moved to."""
+    _check_perm(
+        by,
+        "mandates.change_secretarygeneralreport",
+        _("Your role does not allow changing reports."),
+    )
+    stored = SecretaryGeneralReport.objects.select_for_update().get(pk=report.pk)
+    _check_units(
+        by,
+        lambda user: (
+            permissions.can_change_report(user, stored)
+            and permissions.can_change_report(user, report)
+        ),
+    )
+    report.symbol = report.symbol.strip()
+    report.full_clean()
+    report._history_user = by  # type: ignore[attr-defined]
+    report.save()
+    return report
+
+
+def checklist_open(*, report: SecretaryGeneralReport) -> list[CoverageItem]:
+    """Create the report's missing checklist items (all of them for a new report)."""
+    present = set(report.coverage_items.values_list("element", flat=True))
+    items = [
+        CoverageItem(report=report, element=element)
+        for element in CoverageElement.values
+        if element not in present
+    ]
+    for item in items:
+        item.save()
+    return items
+
+
+@transaction.atomic
+def coverage_record(
+    *,
+    item: CoverageItem,
+    state: str,
+    paragraphs: str = "",
+    note: str = "",
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> CoverageItem:
+    """Record whether the report covered ``item``'s element. Covered needs the report's
+    paragraph numbers; missing opens a request to cover it in the next report (once)."""
+    _check_perm(
+        by, "mandates.change_coverageitem", _("Your role does not allow changing coverage.")
+    )
+    locked = CoverageItem.objects.select_for_update().select_related("report").get(pk=item.pk)
+    # Checked on the stored row, before anything changes: a refused "missing" opens no request.
+    _check_units(by, lambda user: permissions.can_change_coverage(user, locked.report))
+    locked.state = state
+    locked.paragraphs = paragraphs.strip()
+    locked.note = note.strip()
+    locked.full_clean()
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked.save()
+    if state == CoverageState.MISSING:
+        coverage_follow_up(item_id=locked.pk, now=now)
+        locked.refresh_from_db()
+    for name in ("state", "paragraphs", "note", "follow_up_id", "updated_at"):
+        setattr(item, name, getattr(locked, name))
+    return locked
+
+
+@transaction.atomic
+def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) -> Request | None:
+    """The request to cover a missing element in the mission's next report; None when there is
+    nothing to create (the element is not missing, or its request exists).
+
+    Steps:
+    1. Lock the item's row: a second call waits here, then finds ``follow_up`` set.
+    2. The reference is ``cov-<mission>-<report date>-<element>``; if a request already has it
+       (an earlier link was lost), link that one and create nothing.
+    3. Otherwise create it: led by the mission's SSR section (or the default unit), due on the
+       next expected report date after this report, resting on 2553 OP20(e) or (f).
+    """
+    now = now or timezone.now()
+    item = (
+        CoverageItem.objects.select_for_update().select_related("report__mission").get(pk=item_id)
+    )
+    if item.state != CoverageState.MISSING or item.follow_up_id is not None:
+        return None
+    report, mission = item.report, item.report.mission
+    reference = f"cov-{_slug(mission.acronym)}-{report.date:%Y-%m-%d}-{item.element}"[:60]
+    existing = Request.objects.filter(reference=reference).first()
+    if existing is not None:
+        item.follow_up = existing
+        item.save(update_fields=["follow_up", "updated_at"])
+        return None
+    label = CoverageElement(item.element).label
+    request = Request(
+        reference=reference,
+        title=(
+            _("Cover in the next report on %(mission)s: %(element)s")
+            % {"mission": mission.acronym, "element": label}
+        )[:200],
+        description=_(
+            "The report %(symbol)s of %(date)s did not cover this element of resolution 2553 "
+            "(2020) OP20(%(sub)s). Make sure the next regular report does."
+        )
+        % {
+            "symbol": report.symbol,
+            "date": report.date.isoformat(),
+            "sub": CoverageElement.subparagraph(item.element),
+        },
+        lead_unit=lead_unit_for(mission),
+        due_date=mission.next_report_after(report.date),
+        created_at=now,
+    )
+    request._change_reason = f"Coverage gap in {report.symbol}"  # type: ignore[attr-defined]
+    request.save()
+    request.paragraphs.set(_op20(CoverageElement.subparagraph(item.element)))
+    request.missions.set([mission])
+    StatusUpdate.objects.create(
+        request=request,
+        author_name=_("the system"),
+        created_at=now,
+        status_from=RequestStatus.NOT_STARTED,
+        status_to=RequestStatus.NOT_STARTED,
+        note=_("Opened because %(symbol)s did not cover: %(element)s.")
+        % {"symbol": report.symbol, "element": label},
+    )
+    item.follow_up = request
+    item.save(update_fields=["follow_up", "updated_at"])
+    return request
+
+
+def coverage_follow_ups(
+    *, now: datetime.datetime | None = None, skipped: Skipped | None = None
+) -> list[Request]:
+    """The daily sweep: a request for every missing element that has none yet (each item in
+    its own savepoint: one that cannot get its request is added to ``skipped``)."""
+    skipped = skipped if skipped is not None else Skipped("coverage follow-ups")
+    items = (
+        CoverageItem.objects.filter(state=CoverageState.MISSING, follow_up__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "report__symbol", "element")
+    )
+    created = []
+    for pk, symbol, element in list(items):
+        with isolated(skipped, f"coverage item {pk} ({symbol}, {element})", errors=_ROW_ERRORS):
+            request = coverage_follow_up(item_id=pk, now=now)
+            if request is not None:
+                created.append(request)
+    return created
+
+
+@transaction.atomic
+def partner_support_save(*, support: PartnerSupport, by: User | None) -> PartnerSupport:
+    """Record support by another actor (``support`` not yet saved) or save the changes made to
+    it. Staff must report for its mission, the one it had and the one it gets; support with no
+    mission (a country without one) is the default reporting unit's."""
+    if support.pk is None:
+        _check_perm(
+            by,
+            "mandates.add_partnersupport",
+            _("Your role does not allow recording support by other actors."),
+        )
+        _check_units(
+            by,
+            lambda user: permissions.can_add_partner_support(user, support.mission),
+            no_mission=support.mission_id is None,
+        )
+    else:
+        _check_perm(
+            by,
+            "mandates.change_partnersupport",
+            _("Your role does not allow changing support by other actors."),
+        )
+        stored = PartnerSupport.objects.select_for_update().get(pk=support.pk)
+        _check_units(
+            by,
+            lambda user: (
+                permissions.can_change_partner_support(user, stored)
+                and permissions.can_change_partner_support(user, support)
+            ),
+            no_mission=None in (stored.mission_id, support.mission_id),
+        )
+    support.full_clean()
+    support._history_user = by  # type: ignore[attr-defined]
+    support.save()
+    return support
+
+
+def renewal_due_date(expiry: datetime.date, *, today: datetime.date) -> datetime.date:
+    """``RENEWAL_INPUT_WEEKS_BEFORE`` weeks before the expiry, but not before ``today`` (an
+    expiry entered late gets a request due now rather than one born overdue)."""
+    due = expiry - datetime.timedelta(weeks=settings.RENEWAL_INPUT_WEEKS_BEFORE)
+    return max(due, min(today, expiry))
+
+
+def renewal_reference(mission: Mission, expiry: datetime.date) -> str:
+    return f"renewal-{_slug(mission.acronym)}-{expiry:%Y-%m-%d}"[:60]
+
+
+@transaction.atomic
+def renewal_request_create(
+    *,
+    mission_id: int,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> Request | None:
+    """The "SSR input to the renewal" request of the mission's current mandate expiry, once;
+    None when there is nothing to create (no expiry, expired, mission ended, or done already).
+
+    Steps:
+    1. Lock the mission's row: a second call waits here.
+    2. Stop without a future expiry or for a mission that has ended.
+    3. The reference names the mission and the expiry, so a new expiry (a renewal) gets a new
+       request and the same one never gets a second: stop if it exists.
+    4. Create it, due ``RENEWAL_INPUT_WEEKS_BEFORE`` weeks before the expiry.
+
+    An expiry outside the dates the app accepts raises :class:`~ssrtracker.jobs.BadRow`.
+    """
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    mission = Mission.objects.select_for_update().get(pk=mission_id)
+    expiry = mission.mandate_expiry
+    if expiry is None or expiry < today:
+        return None
+    if mission.end_date is not None and mission.end_date < today:
+        return None
+    check_date(expiry, "mandate expiry")
+    reference = renewal_reference(mission, expiry)
+    if Request.objects.filter(reference=reference).exists():
+        return None
+    request = Request(
+        reference=reference,
+        title=(
+            _("SSR input to the renewal of the %(mission)s mandate (expires %(expiry)s)")
+            % {"mission": mission.acronym, "expiry": expiry.isoformat()}
+        )[:200],
+        description=_(
+            "The security sector reform input to the Secretary-General's report and "
+            "recommendations before the Council renews the mandate."
+        ),
+        lead_unit=lead_unit_for(mission),
+        due_date=renewal_due_date(expiry, today=today),
+        created_at=now,
+    )
+    request._change_reason = f"Mandate expiry {expiry.isoformat()}"  # type: ignore[attr-defined]
+    request.save()
+    request.missions.set([mission])
+    StatusUpdate.objects.create(
+        request=request,
+        author_name=_("the system"),
+        created_at=now,
+        status_from=RequestStatus.NOT_STARTED,
+        status_to=RequestStatus.NOT_STARTED,
+        note=_("Opened for the mandate expiring on %(expiry)s.") % {"expiry": expiry.isoformat()},
+    )
+    return request
+
+
+def renewal_requests_create(
+    *,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+    skipped: Skipped | None = None,
+) -> list[Request]:
+    """The daily job: a renewal request for every mission with a future mandate expiry that has
+    none yet (each mission locked and checked on its own, in its own savepoint: one that
+    cannot get its request is added to ``skipped``)."""
+    today = today or timezone.localdate()
+    skipped = skipped if skipped is not None else Skipped("renewals")
+    missions = (
+        Mission.objects.filter(mandate_expiry__gte=today)
+        .exclude(end_date__lt=today)
+        .order_by("pk")
+        .values_list("pk", "acronym")
+    )
+    created = []
+    for pk, acronym in list(missions):
+        with isolated(skipped, f"mission {acronym}", errors=_ROW_ERRORS):
+            request = renewal_request_create(mission_id=pk, today=today, now=now)
+            if request is not None:
+                created.append(request)
+    return created
+
+
+def daily(*, today: datetime.date | None = None) -> dict[str, list[Any]]:
+    """The daily job: renewal requests, then any coverage follow-up a failure left behind.
+    Returns the ids created and the rows skipped, with the reasons."""
+    skipped = Skipped("reporting")
+    renewals = renewal_requests_create(today=today, skipped=skipped)
+    follow_ups = coverage_follow_ups(skipped=skipped)
+    return {
+        "renewals": [r.pk for r in renewals],
+        "coverage": [r.pk for r in follow_ups],
+        "skipped": skipped.lines(),
+    }

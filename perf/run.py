@@ -1,0 +1,650 @@
+"""Performance at scale: the app against its limits, side by side in one run.
+
+    .venv/bin/python perf/run.py [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+        [--scale 1] [--job-scales 0.1,1] [--skip load,import] [--duration 10]
+
+Builds (or reuses) one scratch database per scale, ``ssrtracker_perf_s<scale>``, migrated and
+filled with ``generate_portfolio``, and prints, for the largest scale:
+
+1. the API request list (page of 100, two filters): the app, the limit (the same rows selected
+   with psycopg and JSON-encoded) and a naive DRF ModelViewSet (defined here, not in the app);
+2. the dashboard overview against the raw SQL aggregates behind it, with its query count;
+3. the reminders and summary jobs at each of ``--job-scales``: time and peak memory;
+4. parse throughput and corpus import (the two older scripts);
+5. a load run with wrk against gunicorn on 127.0.0.1: list, detail and PATCH.
+
+Times are best of ``--repeat`` runs after a warm-up; compare ratios, not absolute times.
+"""
+
+# Measurement code: the commands it runs and the SQL it sends are its own constants, and a failed
+# assert should stop the run.
+# ruff: noqa: S101, S603, S608
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import tracemalloc
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "ssrtracker.settings",
+    "SECRET_KEY": "bench-only-secret-key",
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "STATIC_MANIFEST": "0",
+    # Sent mail is dropped: the jobs build and send every message, and nothing piles up.
+    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    "CELERY_BROKER_URL": "memory://",
+    "API_THROTTLE_RATE": "100000000/min",
+}
+TODAY = "2026-11-22"  # generated data and jobs run around a fixed day: reproducible numbers
+# The second quarter: half-yearly benchmark assessments end in it, so the summary has them too.
+SUMMARY_PERIOD = "2026-Q2"
+
+
+def db_name(scale: float) -> str:
+    return "ssrtracker_perf_s" + f"{scale:g}".replace(".", "_")
+
+
+def db_url(admin_url: str, name: str) -> str:
+    parts = urlsplit(admin_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def child_env(database_url: str) -> dict[str, str]:
+    return {**os.environ, **ENV, "DATABASE_URL": database_url}
+
+
+def ensure_database(admin_url: str, scale: float) -> str:
+    """Create, migrate and fill ``ssrtracker_perf_s<scale>`` unless it is already there."""
+    import psycopg
+
+    name = db_name(scale)
+    assert name.startswith("ssrtracker_perf")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    url = db_url(admin_url, name)
+    env = child_env(url)
+    manage = [PYTHON, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+    started = time.monotonic()
+    subprocess.run(
+        [*manage, "generate_portfolio", "--scale", f"{scale:g}", "--today", TODAY, "--yes"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    print(f"  {name}: ready ({time.monotonic() - started:.0f} s)")
+    return url
+
+
+def best(fn: Callable[[], Any], repeat: int) -> float:
+    fn()  # warm-up: connection, caches, imports
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def best_interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Best time of each function, run in turn ``repeat`` times: on a busy machine each one
+    meets the same moments of load, so their ratio holds better than with one after the other."""
+    for fn in fns.values():
+        fn()  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            started = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - started)
+    return {name: min(values) for name, values in times.items()}
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+# --- Django in this process ------------------------------------------------------------------
+
+
+def setup_django(database_url: str) -> None:
+    os.environ.update(ENV)
+    os.environ["DATABASE_URL"] = database_url
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def bench_users() -> tuple[Any, Any, str]:
+    """A superuser with a read-write token (API) and a member of Managers (dashboards)."""
+    from django.contrib.auth.models import Group, User
+
+    from mandates.choices import TokenScope
+    from mandates.models import ApiToken
+    from mandates.organisation.roles import MANAGERS
+
+    admin, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    manager, created = User.objects.get_or_create(username="bench-manager")
+    if created:
+        manager.groups.add(Group.objects.get(name=MANAGERS))
+    ApiToken.objects.filter(user=admin).delete()
+    _token, secret = ApiToken.issue(name="bench", user=admin, scope=TokenScope.READ_WRITE)
+    return admin, manager, secret
+
+
+def naive_urlconf() -> types.ModuleType:
+    """The app's URLs plus a naive request list: default ModelSerializer, no select_related."""
+    from django.urls import include, path
+    from django_filters.rest_framework import DjangoFilterBackend
+    from rest_framework import serializers, viewsets
+    from rest_framework.pagination import PageNumberPagination
+
+    from mandates.models import Request
+
+    class NaiveSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Request
+            fields = "__all__"
+
+    class NaivePagination(PageNumberPagination):
+        page_size_query_param = "page_size"
+
+    class NaiveViewSet(viewsets.ModelViewSet):
+        queryset = Request.objects.filter(archived_at__isnull=True).order_by(
+            "due_date", "reference", "pk"
+        )
+        serializer_class = NaiveSerializer
+        pagination_class = NaivePagination
+        filter_backends = [DjangoFilterBackend]
+        filterset_fields = ["status", "missions"]
+
+    naive = NaiveViewSet.as_view({"get": "list"})
+    urlconf = types.ModuleType("bench_urls")
+    urlconf.urlpatterns = [  # type: ignore[attr-defined]
+        path("naive/requests/", naive),
+        path("", include("ssrtracker.urls")),
+    ]
+    return urlconf
+
+
+LIMIT_SQL = """
+SELECT r.id, r.reference, r.title, r.description, r.status, r.priority, r.due_date,
+       r.status IN ('not_started', 'in_progress', 'on_hold') AND r.due_date < CURRENT_DATE,
+       r.recurrence, r.recurrence_months, r.recurrence_anchor,
+       json_build_object('id', u.id, 'display', u.acronym),
+       (SELECT coalesce(json_agg(json_build_object('id', su.id, 'display', su.acronym)), '[]')
+          FROM mandates_request_supporting_units l JOIN mandates_unit su ON su.id = l.unit_id
+         WHERE l.request_id = r.id),
+       (SELECT coalesce(json_agg(json_build_object('id', m.id, 'display', m.acronym)), '[]')
+          FROM mandates_request_missions l JOIN mandates_mission m ON m.id = l.mission_id
+         WHERE l.request_id = r.id),
+       (SELECT coalesce(json_agg(json_build_object('id', p.id, 'display', p.citation)), '[]')
+          FROM mandates_request_paragraphs l JOIN mandates_paragraph p ON p.id = l.paragraph_id
+         WHERE l.request_id = r.id),
+       r.predecessor_id, r.created_at, r.updated_at, r.closed_at, r.archived_at, r.version
+  FROM mandates_request r JOIN mandates_unit u ON u.id = r.lead_unit_id
+ WHERE {where}
+ ORDER BY r.due_date, r.reference, r.id
+ LIMIT 100
+"""
+LIMIT_WHERE = (
+    "r.archived_at IS NULL AND r.status = 'in_progress' AND r.id IN "
+    "(SELECT request_id FROM mandates_request_missions WHERE mission_id = %(mission)s)"
+)
+LIMIT_COLUMNS = [
+    "id", "reference", "title", "description", "status", "priority", "due_date", "overdue",
+    "recurrence", "recurrence_months", "recurrence_anchor", "lead_unit", "supporting_units",
+    "missions", "paragraphs", "predecessor", "created_at", "updated_at", "closed_at",
+    "archived_at", "version",
+]  # fmt: skip
+
+
+def api_list(database_url: str, token: str, repeat: int) -> dict[str, Any]:
+    import psycopg
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from mandates.models import Mission
+
+    mission = Mission.objects.order_by("pk").first()
+    assert mission is not None
+    query = f"status=in_progress&mission={mission.pk}&page_size=100"
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def app() -> None:
+        response = client.get(f"/api/v1/requests/?{query}")
+        assert response.status_code == 200, response.content[:300]
+
+    def naive() -> None:
+        response = client.get(f"/naive/requests/?status=in_progress&missions={mission.pk}")
+        assert response.status_code == 200, response.content[:300]
+
+    conn = psycopg.connect(database_url)
+
+    def limit() -> None:
+        with conn.cursor() as cursor:
+            params = {"mission": mission.pk}
+            count = cursor.execute(
+                f"SELECT count(*) FROM mandates_request r WHERE {LIMIT_WHERE}", params
+            ).fetchone()
+            rows = cursor.execute(LIMIT_SQL.format(where=LIMIT_WHERE), params).fetchall()
+        results = [dict(zip(LIMIT_COLUMNS, row, strict=True)) for row in rows]
+        json.dumps({"count": count[0] if count else 0, "results": results}, default=str)
+
+    with override_settings(ROOT_URLCONF=naive_urlconf()):
+        times = best_interleaved({"app": app, "limit": limit}, repeat)
+        times["naive"] = best(naive, max(1, repeat // 2))
+    conn.close()
+    return times
+
+
+# Raw SQL aggregates behind the overview (no filters): what the page must at least do.
+# OPEN is a request still open; LIVE one not archived.
+_OPEN = "status IN ('not_started', 'in_progress', 'on_hold')"
+_LIST = """SELECT r.id, r.reference, r.title, r.due_date, u.acronym
+  FROM mandates_request r JOIN mandates_unit u ON u.id = r.lead_unit_id
+ WHERE r.archived_at IS NULL AND r.OPEN AND {due} ORDER BY r.due_date, r.reference LIMIT 12"""
+_COUNTS = """count({what}) FILTER (WHERE r.OPEN),
+    count({what}) FILTER (WHERE r.OPEN AND r.due_date < %(today)s),
+    count({what}) FILTER (WHERE r.status = 'completed')"""
+OVERVIEW_SQL = [
+    sql.replace("OPEN", _OPEN)
+    for sql in [
+        """SELECT count(*) FILTER (WHERE status = 'not_started'),
+            count(*) FILTER (WHERE status = 'in_progress'),
+            count(*) FILTER (WHERE status = 'on_hold'),
+            count(*) FILTER (WHERE status = 'completed'),
+            count(*) FILTER (WHERE status = 'cancelled'),
+            count(*) FILTER (WHERE status = 'superseded'),
+            count(*) FILTER (WHERE OPEN),
+            count(*) FILTER (WHERE OPEN AND due_date < %(today)s),
+            count(*) FILTER (WHERE OPEN AND due_date BETWEEN %(today)s AND %(d30)s),
+            count(*) FILTER (WHERE OPEN AND due_date BETWEEN %(today)s AND %(d90)s),
+            count(*) FILTER (WHERE status = 'completed' AND closed_at >= %(since)s), count(*)
+          FROM mandates_request WHERE archived_at IS NULL""",
+        """SELECT date_trunc('month', closed_at), count(*) FROM mandates_request
+          WHERE archived_at IS NULL AND status = 'completed' AND closed_at >= %(year)s
+          GROUP BY 1""",
+        """SELECT date_trunc('month', created_at), count(*) FROM mandates_request
+          WHERE archived_at IS NULL AND created_at >= %(year)s GROUP BY 1""",
+        """SELECT date_trunc('month', s.created_at), count(*) FROM mandates_statusupdate s
+          JOIN mandates_request r ON r.id = s.request_id
+          WHERE r.archived_at IS NULL AND s.created_at >= %(year)s GROUP BY 1""",
+        _LIST.format(due="r.due_date < %(today)s"),
+        _LIST.format(due="r.due_date BETWEEN %(today)s AND %(d30)s"),
+        _LIST.format(due="r.due_date BETWEEN %(d31)s AND %(d90)s"),
+        f"""SELECT l.mission_id, {_COUNTS.format(what="*")}
+          FROM mandates_request_missions l JOIN mandates_request r ON r.id = l.request_id
+          WHERE r.archived_at IS NULL GROUP BY 1""",
+        f"""SELECT r.lead_unit_id, {_COUNTS.format(what="*")}
+          FROM mandates_request r WHERE r.archived_at IS NULL GROUP BY 1""",
+        f"""SELECT p.document_id, {_COUNTS.format(what="DISTINCT r.id")}
+          FROM mandates_request_paragraphs l JOIN mandates_request r ON r.id = l.request_id
+          JOIN mandates_paragraph p ON p.id = l.paragraph_id
+          WHERE r.archived_at IS NULL GROUP BY 1""",
+        """SELECT s.id, s.created_at, s.status_to, r.reference FROM mandates_statusupdate s
+          JOIN mandates_request r ON r.id = s.request_id
+          WHERE r.archived_at IS NULL AND s.created_at >= %(since)s
+          ORDER BY s.created_at DESC, s.id DESC LIMIT 10""",
+    ]
+]
+
+
+def dashboard(database_url: str, manager: Any, repeat: int) -> dict[str, Any]:
+    """Times of the page and of :data:`OVERVIEW_SQL`, and the page's queries."""
+    import datetime
+
+    import psycopg
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    client = Client()
+    client.force_login(manager)
+
+    def page() -> None:
+        response = client.get("/dashboard/")
+        assert response.status_code == 200, response.status_code
+
+    today = timezone.localdate()
+    params = {
+        "today": today,
+        "since": today - datetime.timedelta(days=90),
+        "year": today.replace(day=1) - datetime.timedelta(days=335),
+        "d30": today + datetime.timedelta(days=30),
+        "d31": today + datetime.timedelta(days=31),
+        "d90": today + datetime.timedelta(days=90),
+    }
+    conn = psycopg.connect(database_url)
+
+    def raw() -> None:
+        with conn.cursor() as cursor:
+            for sql in OVERVIEW_SQL:
+                cursor.execute(sql, params).fetchall()
+
+    result: dict[str, Any] = best_interleaved({"page": page, "raw": raw}, repeat)
+    conn.close()
+    with CaptureQueriesContext(connection) as queries:
+        page()
+    result["queries"] = len(queries.captured_queries)
+    result["sql"] = [q["sql"] for q in queries.captured_queries]
+    return result
+
+
+# --- Every page at scale ----------------------------------------------------------------------
+
+
+def page_urls() -> list[str]:
+    """Every dashboard page (detail pages for the busiest mission and unit and the latest
+    resolution, and a later page of each paged list) and the admin's longest lists."""
+    from django.db.models import Count
+
+    from mandates.models import Document, Mission, Unit
+
+    mission = Mission.objects.annotate(n=Count("requests")).order_by("-n", "pk").first()
+    unit = Unit.objects.annotate(n=Count("led_requests")).order_by("-n", "pk").first()
+    resolution = Document.objects.filter(kind="resolution").order_by("-date", "pk").first()
+    assert mission is not None, "the portfolio has missions"
+    assert unit is not None, "the portfolio has units"
+    assert resolution is not None, "the portfolio has resolutions"
+    return [
+        "/dashboard/",
+        "/dashboard/missions/",
+        f"/dashboard/missions/{mission.acronym}/",
+        f"/dashboard/missions/{mission.acronym}/?page=10",
+        "/dashboard/units/",
+        f"/dashboard/units/{unit.acronym}/",
+        "/dashboard/resolutions/",
+        f"/dashboard/resolutions/{resolution.pk}/",
+        "/dashboard/deadlines/",
+        "/dashboard/deadlines/?page=50",
+        "/dashboard/matrix/",
+        "/dashboard/matrix/?page=500",
+        "/dashboard/benchmarks/",
+        f"/dashboard/benchmarks/{mission.acronym}/",
+        "/dashboard/coverage/",
+        "/dashboard/summaries/",
+        "/admin/mandates/request/",
+        "/admin/mandates/statusupdate/",
+    ]
+
+
+def pages(admin: Any, repeat: int) -> list[tuple[str, float, int, int]]:
+    """(url, best time, bytes, queries) of each page, as a superuser."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(admin)
+    rows = []
+    for url in page_urls():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        count = len(queries.captured_queries)
+
+        def get(url: str = url) -> None:
+            client.get(url)
+
+        rows.append((url, best(get, max(1, repeat // 3)), len(response.content), count))
+    return rows
+
+
+# --- Jobs in a child process (their own peak memory) -----------------------------------------
+
+
+def run_job(name: str) -> None:
+    """Child mode: run one job twice (timed, then under tracemalloc) and print JSON. Each run
+    is the real job (it claims, stores and sends, through the dummy e-mail backend) inside a
+    transaction that is rolled back, so both start from the same database."""
+    setup_django(os.environ["DATABASE_URL"])
+    from django.core.management import call_command
+    from django.db import transaction
+
+    def job() -> None:
+        with open(os.devnull, "w") as out, transaction.atomic():
+            if name == "reminders":
+                call_command("send_reminders", "--today", TODAY, stdout=out, stderr=out)
+            else:
+                call_command("compile_summary", "--period", SUMMARY_PERIOD, stdout=out, stderr=out)
+            transaction.set_rollback(True)
+
+    from django.db import connection
+
+    connection.ensure_connection()
+    started = time.perf_counter()
+    job()
+    seconds = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    tracemalloc.start()
+    job()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(json.dumps({"seconds": seconds, "peak_mb": peak / 2**20, "max_rss_mb": rss}))
+
+
+def jobs(urls: dict[float, str]) -> dict[str, dict[float, dict[str, float]]]:
+    results: dict[str, dict[float, dict[str, float]]] = {"reminders": {}, "summary": {}}
+    for scale, url in sorted(urls.items()):
+        for name in results:
+            out = subprocess.run(
+                [PYTHON, __file__, "--job", name],
+                env=child_env(url),
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+            ).stdout
+            results[name][scale] = json.loads(out.strip().splitlines()[-1])
+    return results
+
+
+# --- Older scripts ---------------------------------------------------------------------------
+
+
+def older_scripts(admin_url: str, skip: set[str]) -> list[str]:
+    lines = []
+    if "parse" not in skip:
+        out = subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "parse_throughput.py"), "--repeat", "1"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines += [line for line in out.stdout.splitlines() if "MB/s" in line]
+    if "import" not in skip:
+        out = subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "import_corpus.py"), "--admin-url", admin_url],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, **ENV},
+        )
+        lines += [line for line in out.stdout.splitlines() if re.search(r"\d+(\.\d+)? s\b", line)]
+    return lines
+
+
+# --- Load run --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def load(database_url: str, token: str, duration: int, request_ids: list[int]) -> dict[str, Any]:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return {"error": "wrk is not installed (Debian: apt-get install wrk); load run skipped"}
+    port = free_port()
+    env = child_env(database_url)
+    workers = str(os.cpu_count() or 2)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "ssrtracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", workers,
+         "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    results: dict[str, Any] = {"workers": workers}
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        script = ROOT / "bench" / "wrk.lua"
+        ids = ",".join(map(str, request_ids))
+        for mode in ("list", "detail", "patch", "mix"):
+            out = subprocess.run(
+                [wrk, "-t2", "-c8", f"-d{duration}s", "-s", str(script),
+                 f"http://127.0.0.1:{port}", "--", mode, token, ids],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout  # fmt: skip
+            found = re.search(r"^RESULT (.*)$", out, re.MULTILINE)
+            results[mode] = json.loads(found[1]) if found else {"error": out[-500:]}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
+# --- Main ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--admin-url",
+        "--database-url",
+        default=os.environ.get("BENCH_ADMIN_URL", DEFAULT_ADMIN_URL),
+        help="A PostgreSQL server and a user that may create databases (its database is unused).",
+    )
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--job-scales", default="0.1,1", help="Scales for the jobs (comma list).")
+    parser.add_argument(
+        "--skip", default="", help="Parts to skip: api,dashboard,jobs,parse,import,load,pages"
+    )
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run.")
+    parser.add_argument("--job", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.job:
+        run_job(args.job)
+        return
+    skip = set(filter(None, args.skip.split(",")))
+    job_scales = [float(s) for s in args.job_scales.split(",") if s] if "jobs" not in skip else []
+    print(f"Databases (scale {args.scale:g}; jobs at {job_scales}):")
+    urls = {scale: ensure_database(args.admin_url, scale) for scale in {args.scale, *job_scales}}
+    url = urls[args.scale]
+    setup_django(url)
+    from mandates.models import Request, StatusUpdate
+
+    _admin, manager, token = bench_users()
+    print(
+        f"\nscale {args.scale:g}: {Request.objects.count():,} requests, "
+        f"{StatusUpdate.objects.count():,} status updates\n"
+    )
+    if "api" not in skip:
+        t = api_list(url, token, args.repeat)
+        print("1. API request list, page of 100, status + mission filters")
+        print(f"   limit (psycopg + json) {ms(t['limit'])}")
+        ratio = t["app"] / t["limit"]
+        print(f"   app                    {ms(t['app'])}   {ratio:.2f}x the limit (target <= 2.5)")
+        faster = t["naive"] / t["app"]
+        print(
+            f"   naive ModelViewSet     {ms(t['naive'])}   app {faster:.1f}x faster (target >= 5)"
+        )
+    if "dashboard" not in skip:
+        d = dashboard(url, manager, args.repeat)
+        print("2. Dashboard overview")
+        print(f"   raw SQL aggregates     {ms(d['raw'])}")
+        ratio = d["page"] / d["raw"]
+        print(f"   page                   {ms(d['page'])}   {ratio:.2f}x raw (target <= 3)")
+        print(f"   queries                {d['queries']:8d}      (target <= 10)")
+        if os.environ.get("BENCH_SHOW_SQL"):
+            for sql in d["sql"]:
+                print("     ", sql[:200])
+    if job_scales:
+        j = jobs({s: urls[s] for s in job_scales})
+        print("3. Jobs (rolled back): time, Python peak (tracemalloc), process max RSS")
+        for name, per_scale in j.items():
+            for scale, r in per_scale.items():
+                print(
+                    f"   {name:<10} scale {scale:<4g} {r['seconds']:7.2f} s"
+                    f"  {r['peak_mb']:7.1f} MB  {r['max_rss_mb']:7.1f} MB RSS"
+                )
+            if len(per_scale) >= 2:
+                (s0, r0), *_, (s1, r1) = sorted(per_scale.items())
+                print(
+                    f"   {name:<10} x{s1 / s0:g} data: time x{r1['seconds'] / r0['seconds']:.1f}, "
+                    f"peak x{r1['peak_mb'] / r0['peak_mb']:.2f} (target <= 1.2)"
+                )
+    if not {"parse", "import"} <= skip:
+        print("4. Parser and corpus import (older scripts)")
+        for line in older_scripts(args.admin_url, skip):
+            print("   " + line.strip())
+    if "load" not in skip:
+        ids = list(
+            Request.objects.filter(archived_at__isnull=True, status="in_progress")
+            .order_by("pk")
+            .values_list("pk", flat=True)[:200]
+        )
+        result = load(url, token, args.duration, ids)
+        print("5. Load run", end="")
+        if "error" in result:
+            print(f"\n   {result['error']}")
+        else:
+            workers = result.get("workers")
+            print(f": wrk -t2 -c8, {args.duration} s each, gunicorn with {workers} workers")
+        for mode in ("list", "detail", "patch", "mix"):
+            r = result.get(mode) or {}
+            if not r:
+                continue
+            if "error" in r:
+                print(f"   {mode:<7} failed: {r['error']}")
+                continue
+            print(
+                f"   {mode:<7} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms"
+                f"  p95 {r['p95']:7.1f} ms  p99 {r['p99']:7.1f} ms  non-2xx {r['non2xx']}"
+            )
+    if "pages" not in skip:
+        print("6. Every page as a superuser: time (best), size, queries")
+        for page_url, seconds, size, count in pages(_admin, args.repeat):
+            print(f"   {page_url:<44} {ms(seconds)}  {size / 1e3:8.1f} kB  {count:3d} queries")
+
+
+if __name__ == "__main__":
+    main()
