@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Iterable
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -123,10 +124,10 @@ def queue(
 
 
 def _enqueue(ids: list[str]) -> None:
-    from mandates.tasks import deliver_webhook
-
+    # By name, so this module does not import the tasks that import it.
+    deliver = current_app.signature("mandates.tasks.deliver_webhook")
     for delivery_id in ids:
-        deliver_webhook.delay(delivery_id)
+        deliver.delay(delivery_id)
 
 
 def on_status_changed(
