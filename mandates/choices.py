@@ -112,9 +112,20 @@ class WebhookEvent(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
+    """Where an outgoing message stands: pending (waiting or being retried), sent, or failed
+    (given up after the last attempt; an administrator can send it again)."""
+
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class OutboxKind(models.TextChoices):
+    """What an outgoing message is; each kind has its sender (see mandates/integration/outbox)."""
+
+    REMINDER_DIGEST = "reminder_digest", _("Reminder e-mail")
+    SUMMARY_EMAIL = "summary_email", _("Summary e-mail")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class Direction(models.TextChoices):

@@ -5,7 +5,7 @@ from mandates.documents.models import Document, Paragraph, Theme
 from mandates.integration.models import (
     ApiToken,
     CalendarFeed,
-    WebhookDelivery,
+    OutboxMessage,
     WebhookEndpoint,
     hash_secret,
 )
@@ -22,6 +22,7 @@ __all__ = [
     "CoverageItem",
     "Document",
     "Mission",
+    "OutboxMessage",
     "Paragraph",
     "PartnerSupport",
     "Request",
@@ -30,7 +31,6 @@ __all__ = [
     "Theme",
     "Unit",
     "UnitMembership",
-    "WebhookDelivery",
     "WebhookEndpoint",
     "hash_secret",
 ]

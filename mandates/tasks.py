@@ -8,25 +8,20 @@ from typing import Any
 from celery import shared_task
 from django.db import OperationalError
 
-from mandates.integration import webhooks
+from mandates.integration import outbox, webhooks
 from mandates.sg_reports import services as reporting
 from ssrtracker.jobs import Skipped
 
-#: Attempts of one webhook delivery, and the longest wait between two (seconds).
-WEBHOOK_MAX_RETRIES = 8
-WEBHOOK_BACKOFF_CAP = 3600
 
-
-def webhook_backoff(retries: int) -> int:
-    """Seconds before retry ``retries + 1``: 30 s, 1 min, 2 min, ... capped at an hour."""
-    return int(min(WEBHOOK_BACKOFF_CAP, 30 * 2**retries))
-
-
-@shared_task(bind=True, max_retries=WEBHOOK_MAX_RETRIES, acks_late=True)
-def deliver_webhook(self, delivery_id: str) -> None:
-    final = self.request.retries >= WEBHOOK_MAX_RETRIES
-    if not webhooks.deliver(delivery_id, final_attempt=final):
-        raise self.retry(countdown=webhook_backoff(self.request.retries))
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=30, retry_backoff_max=3600, max_retries=8
+)
+def send_outbox(ids: list[str] | None = None) -> dict[str, int]:
+    """Every minute, and right after a webhook is queued: send the outgoing messages that are
+    due (reminder e-mails, summary e-mails, webhooks), or those of ``ids``; returns how many
+    ended how. A message's own retries are the outbox's (``OUTBOX_*`` settings); the task's are
+    for a database that is briefly away."""
+    return outbox.drain(ids=ids)
 
 
 @shared_task

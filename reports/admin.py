@@ -1,9 +1,9 @@
 """Admin for reminders (preferences, the ledger, the e-mails) and the periodic summaries.
 
 The ledger is read-only: people see what went out, when, and what failed; an administrator can
-send a failed e-mail now. Summaries are read as rendered, downloaded as HTML, text or JSON, and
-recompiled on request. Every write goes through :mod:`reports.reminders` or
-:mod:`reports.summaries`.
+send an e-mail again (the sending itself is the outbox's, under "Outgoing messages").
+Summaries are read as rendered, downloaded as HTML, text or JSON, and recompiled on request.
+Every write goes through :mod:`reports.reminders` or :mod:`reports.summaries`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mandates.admin.common import shorten
+from mandates.integration import outbox
+from mandates.models import OutboxMessage
 from reports.models import Reminder, ReminderDigest, ReminderPreference, Summary
 from reports.periods import Period
-from reports.reminders import Delivery, deliver_digest
 from reports.summaries import SummaryDeliveryFailed, summary_compile, summary_send
 
 _BADGE = {"pending": "on_hold", "sent": "completed", "failed": "cancelled"}
@@ -85,9 +86,19 @@ class ReminderInline(admin.TabularInline):
         return obj.point_label
 
 
+def _badge(message: OutboxMessage | None) -> str:
+    if message is None:
+        return "–"
+    return format_html(
+        '<span class="ssr-status ssr-status--{}">{}</span>',
+        _BADGE.get(message.status, message.status),
+        message.get_status_display(),
+    )
+
+
 @admin.register(ReminderDigest)
 class ReminderDigestAdmin(admin.ModelAdmin):
-    """The reminder e-mails: pending, sent, or failed and waiting for their next attempt."""
+    """The reminder e-mails: pending, sent, or failed (their sending is the outbox's)."""
 
     list_display = [
         "__str__",
@@ -98,8 +109,8 @@ class ReminderDigestAdmin(admin.ModelAdmin):
         "sent_at",
         "error",
     ]
-    list_filter = ["status", "run_date"]
-    list_select_related = ["recipient"]
+    list_filter = ["delivery__status", "run_date"]
+    list_select_related = ["recipient", "delivery"]
     search_fields = ["recipient__username", "recipient__email", "message_id"]
     date_hierarchy = "run_date"
     fields = readonly_fields = (
@@ -107,9 +118,9 @@ class ReminderDigestAdmin(admin.ModelAdmin):
         "run_date",
         "sequence",
         "message_id",
-        "status",
+        "status_badge",
         "attempts",
-        "last_error",
+        "error",
         "created_at",
         "next_attempt_at",
         "sent_at",
@@ -118,7 +129,12 @@ class ReminderDigestAdmin(admin.ModelAdmin):
     actions = ["send_now"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReminderDigest]:
-        return super().get_queryset(request).annotate(reminder_count=Count("reminders"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("delivery")
+            .annotate(reminder_count=Count("reminders"))
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -126,31 +142,43 @@ class ReminderDigestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description=_("status"), ordering="status")
+    @admin.display(description=_("status"), ordering="delivery__status")
     def status_badge(self, obj: ReminderDigest) -> str:
-        return format_html(
-            '<span class="ssr-status ssr-status--{}">{}</span>',
-            _BADGE.get(obj.status, obj.status),
-            obj.get_status_display(),
-        )
+        return _badge(obj.delivery)
 
     @admin.display(description=_("reminders"), ordering="reminder_count")
     def reminder_count(self, obj: ReminderDigest) -> int:
         return obj.reminder_count  # type: ignore[attr-defined]
 
+    @admin.display(description=_("attempts"))
+    def attempts(self, obj: ReminderDigest) -> int:
+        return obj.delivery.attempts if obj.delivery else 0
+
+    @admin.display(description=_("next attempt"))
+    def next_attempt_at(self, obj: ReminderDigest) -> Any:
+        return obj.delivery.next_attempt_at if obj.delivery else None
+
+    @admin.display(description=_("sent"), ordering="delivery__sent_at")
+    def sent_at(self, obj: ReminderDigest) -> Any:
+        return obj.delivery.sent_at if obj.delivery else None
+
     @admin.display(description=_("last error"))
     def error(self, obj: ReminderDigest) -> str:
-        return shorten(obj.last_error, 60)
+        return shorten(obj.delivery.last_error, 60) if obj.delivery else ""
 
     @admin.action(description=_("Send the selected e-mails now"), permissions=["change"])
     def send_now(self, request: HttpRequest, queryset: QuerySet[ReminderDigest]) -> None:
         results: dict[str, int] = {}
-        for digest_id in queryset.values_list("pk", flat=True):
-            outcome = deliver_digest(digest_id=digest_id, force=True)
+        for message in OutboxMessage.objects.filter(pk__in=queryset.values("delivery_id")).order_by(
+            "created_at"
+        ):
+            outbox.resend([message], kick=False)
+            outcome = outbox.send(message.pk, force=True)
             results[outcome.value] = results.get(outcome.value, 0) + 1
-        level = messages.WARNING if results.get(Delivery.FAILED.value) else messages.SUCCESS
+        sent = results.get(outbox.Outcome.SENT.value, 0)
+        level = messages.SUCCESS if sent == sum(results.values()) else messages.WARNING
         text = ", ".join(f"{n} {what}" for what, n in sorted(results.items()))
-        self.message_user(request, text, level)
+        self.message_user(request, text or _("Nothing to send."), level)
 
 
 @admin.register(Reminder)
@@ -158,8 +186,8 @@ class ReminderAdmin(admin.ModelAdmin):
     """The ledger, one row per reminder point per person; read-only."""
 
     list_display = ["request", "recipient", "due_date", "point", "point_date", "digest_link"]
-    list_filter = ["digest__status", "days_before"]
-    list_select_related = ["request", "recipient", "digest"]
+    list_filter = ["digest__delivery__status", "days_before"]
+    list_select_related = ["request", "recipient", "digest", "digest__delivery"]
     search_fields = ["request__reference", "recipient__username"]
     date_hierarchy = "point_date"
 
@@ -179,7 +207,7 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.display(description=_("e-mail"))
     def digest_link(self, obj: Reminder) -> str:
         url = reverse("admin:reports_reminderdigest_change", args=[obj.digest_id])
-        return format_html('<a href="{}">{}</a>', url, obj.digest.get_status_display())
+        return format_html('<a href="{}">{}</a>', url, _badge(obj.digest.delivery))
 
 
 @admin.register(Summary)
@@ -196,6 +224,7 @@ class SummaryAdmin(admin.ModelAdmin):
         "downloads",
     ]
     list_filter = ["kind"]
+    list_select_related = ["delivery"]
     date_hierarchy = "period_start"
     fields = readonly_fields = (
         "kind",
@@ -203,6 +232,7 @@ class SummaryAdmin(admin.ModelAdmin):
         "period_end",
         "compiled_at",
         "emailed_at",
+        "email_status",
         "email_error",
         "downloads",
         "rendered",
@@ -252,6 +282,18 @@ class SummaryAdmin(admin.ModelAdmin):
             raise PermissionDenied
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
+
+    @admin.display(description=_("e-mailed"), ordering="delivery__sent_at")
+    def emailed_at(self, obj: Summary) -> Any:
+        return obj.emailed_at
+
+    @admin.display(description=_("e-mail"))
+    def email_status(self, obj: Summary) -> str:
+        return _badge(obj.delivery)
+
+    @admin.display(description=_("last e-mail error"))
+    def email_error(self, obj: Summary) -> str:
+        return obj.delivery.last_error if obj.delivery else ""
 
     @admin.display(description=_("download"))
     def downloads(self, obj: Summary) -> str:

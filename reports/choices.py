@@ -9,12 +9,6 @@ class DigestFrequency(models.TextChoices):
     WEEKLY = "weekly", _("Weekly")
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed, will be retried")
-
-
 class SummaryKind(models.TextChoices):
     WEEKLY = "weekly", _("Weekly")
     MONTHLY = "monthly", _("Monthly")

@@ -8,6 +8,8 @@ Message-ID is fixed when it is created. A resend after a crash is the same messa
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mandates.base_models import choices_check
-from reports.choices import DeliveryStatus, DigestFrequency, SummaryKind
+from reports.choices import DigestFrequency, SummaryKind
 
 __all__ = ["Reminder", "ReminderDigest", "ReminderPreference", "Summary"]
 
@@ -59,7 +61,7 @@ class ReminderDigest(models.Model):
 
     ``message_id`` is derived from the key (recipient, run date, sequence) when the row is
     created, so every attempt to send it, including one repeated after a crash, carries the
-    same Message-ID. Failed attempts wait until ``next_attempt_at`` (growing backoff).
+    same Message-ID. Its sending is an outbox message (``delivery``), which retries it.
     """
 
     recipient = models.ForeignKey(
@@ -75,46 +77,36 @@ class ReminderDigest(models.Model):
         help_text=_("A second e-mail the same day (after a due date changed) has sequence 2."),
     )
     message_id = models.CharField(_("Message-ID"), max_length=200, unique=True, editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    delivery = models.OneToOneField(
+        "mandates.OutboxMessage",
+        verbose_name=_("delivery"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text=_("The e-mail in the outbox: sent, pending or failed."),
+    )
 
     class Meta:
         ordering = ["-run_date", "recipient", "sequence"]
         verbose_name = _("reminder e-mail")
         verbose_name_plural = _("reminder e-mails")
         constraints = [
-            choices_check("status", DeliveryStatus),
             models.UniqueConstraint(
                 fields=["recipient", "run_date", "sequence"],
                 name="%(app_label)s_%(class)s_one_per_recipient_run",
                 violation_error_message=_("This person already has this reminder e-mail."),
             ),
-            models.CheckConstraint(
-                condition=Q(status=DeliveryStatus.SENT, sent_at__isnull=False)
-                | (~Q(status=DeliveryStatus.SENT) & Q(sent_at__isnull=True)),
-                name="%(app_label)s_%(class)s_sent_at_iff_sent",
-                violation_error_message=_(
-                    "A reminder e-mail has a sending time exactly when sent."
-                ),
-            ),
-        ]
-        indexes = [
-            # The retry sweep: unsent e-mails whose next attempt is due.
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=~Q(status="sent"),
-                name="reports_digest_unsent_idx",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.recipient} – {self.run_date:%Y-%m-%d} #{self.sequence}"
+
+    @property
+    def outbox_key(self) -> str:
+        return f"reminder-digest:{self.pk}"
 
 
 class Reminder(models.Model):
@@ -194,9 +186,16 @@ class Summary(models.Model):
     text = models.TextField(_("text"), blank=True)
     compiled_at = models.DateTimeField(_("compiled"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True, editable=False)
-    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
-    email_error = models.TextField(_("last e-mail error"), blank=True)
+    delivery = models.OneToOneField(
+        "mandates.OutboxMessage",
+        verbose_name=_("e-mail"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text=_("The e-mail to the managers in the outbox: sent, pending or failed."),
+    )
 
     class Meta:
         ordering = ["-period_start", "kind"]
@@ -224,3 +223,12 @@ class Summary(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:reports_summary_change", args=[self.pk])
+
+    @property
+    def outbox_key(self) -> str:
+        return f"summary:{self.pk}"
+
+    @property
+    def emailed_at(self) -> datetime.datetime | None:
+        """When the managers' e-mail was sent (None: not sent yet)."""
+        return self.delivery.sent_at if self.delivery else None

@@ -11,12 +11,15 @@ message or a restarted worker):
    :class:`ReminderDigest` per person and one :class:`Reminder` per planned point under the
    ledger's unique constraint. A reminder belongs to exactly one digest from then on, and a
    digest's content and Message-ID never change.
-3. **Deliver** (one transaction per digest, the digest row locked with ``SKIP LOCKED``): send
-   the e-mail, then mark it sent in the same transaction. A crash after the SMTP server accepted
-   the message but before the commit leaves the digest pending; it is sent again later with the
-   same Message-ID, so the receiving side sees one message twice at worst, never two different
-   messages for one reminder, and nothing is lost. An SMTP error marks it failed with a growing
-   backoff; :func:`retry_due_digests` picks it up again until it is sent.
+   Each digest is put in the outbox (:mod:`mandates.integration.outbox`) in the same
+   transaction, under a key of its own, so it is queued exactly once.
+3. **Deliver**: the run then drains the outbox's reminder e-mails (this run's and any an
+   earlier, interrupted run left unsent); the outbox sends each one in a transaction holding its
+   row lock (``SKIP LOCKED``) and marks it sent in the same transaction. A crash after the SMTP
+   server accepted the message but before the commit leaves it pending; it is sent again later
+   with the same Message-ID, so the receiving side sees one message twice at worst, never two
+   different messages for one reminder, and nothing is lost. An SMTP error is retried by the
+   outbox with a growing backoff (the ``OUTBOX_*`` settings), also by its every-minute sweep.
 
 A bad row does not stop the run (:mod:`ssrtracker.jobs`): a request whose due date lies outside
 the dates the app accepts, or whose reminder point does not fit the ledger's column, is skipped
@@ -34,12 +37,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import smtplib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import format_datetime
-from enum import StrEnum
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -56,9 +57,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mandates.choices import MembershipRole
-from mandates.models import Request, UnitMembership
-from reports.choices import DeliveryStatus, DigestFrequency
+from mandates.choices import MembershipRole, OutboxKind
+from mandates.integration import outbox
+from mandates.models import OutboxMessage, Request, UnitMembership
+from reports.choices import DigestFrequency
 from reports.models import Reminder, ReminderDigest
 from reports.periods import long_date, reminder_point
 from ssrtracker.jobs import ROW_ERRORS, BadRow, Skipped, check_date, reason
@@ -69,19 +71,8 @@ logger = logging.getLogger(__name__)
 #: outside it is never computed into a row.
 DAYS_BEFORE_RANGE = BaseDatabaseOperations.integer_field_ranges["SmallIntegerField"]
 
-#: A backoff never grows past a day.
-MAX_BACKOFF = datetime.timedelta(days=1)
-
 #: Requests a run reads at a time while planning a batch of people.
 CHUNK_SIZE = 500
-
-
-class Delivery(StrEnum):
-    SENT = "sent"
-    FAILED = "failed"
-    ALREADY_SENT = "already sent"
-    NOT_DUE = "not due yet"
-    BUSY = "being sent by another worker"
 
 
 @dataclass(frozen=True)
@@ -332,6 +323,7 @@ def claim_reminders(
                     for recipient_id in newcomers
                 ]
                 ReminderDigest.objects.bulk_create(created)
+                _enqueue(created, now)
                 digests.update((digest.recipient_id, digest) for digest in created)
             Reminder.objects.bulk_create(
                 [
@@ -352,6 +344,32 @@ def claim_reminders(
     return claim
 
 
+def _enqueue(digests: list[ReminderDigest], now: datetime.datetime) -> None:
+    """Put the new digests in the outbox and link each to its message (one insert, one update
+    per digest, in the claim's transaction)."""
+    emails = dict(
+        User.objects.filter(pk__in=[d.recipient_id for d in digests]).values_list("pk", "email")
+    )
+    queued = {
+        message.dedup_key: message
+        for message in outbox.enqueue_many(
+            [
+                OutboxMessage(
+                    kind=OutboxKind.REMINDER_DIGEST,
+                    dedup_key=digest.outbox_key,
+                    recipient=emails.get(digest.recipient_id, ""),
+                    payload={"digest": digest.pk, "message_id": digest.message_id},
+                )
+                for digest in digests
+            ],
+            now=now,
+        )
+    }
+    for digest in digests:
+        digest.delivery = queued.get(digest.outbox_key)
+    ReminderDigest.objects.bulk_update(digests, ["delivery"])
+
+
 def _new_digest(
     recipient_id: int, run_date: datetime.date, sequence: int, now: datetime.datetime
 ) -> ReminderDigest:
@@ -361,7 +379,6 @@ def _new_digest(
         sequence=sequence,
         message_id=message_id_for(recipient_id=recipient_id, run_date=run_date, sequence=sequence),
         created_at=now,
-        next_attempt_at=now,
     )
 
 
@@ -441,12 +458,6 @@ def build_digest_message(digest: ReminderDigest) -> EmailMultiAlternatives:
     return message
 
 
-def backoff(attempts: int) -> datetime.timedelta:
-    """Wait before attempt ``attempts + 1``: the base delay doubled each time, at most a day."""
-    base = datetime.timedelta(seconds=settings.REMINDER_RETRY_BACKOFF_SECONDS)
-    return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
-
-
 def check_address(user: User) -> None:
     """Raise :class:`~ssrtracker.jobs.BadRow` unless ``user`` has an address mail can go to
     (it may have been deleted or spoiled since the reminders were claimed)."""
@@ -458,91 +469,26 @@ def check_address(user: User) -> None:
         raise BadRow(f"{user.email!r} is not a valid e-mail address") from None
 
 
-def deliver_digest(
-    *,
-    digest_id: int,
-    now: datetime.datetime | None = None,
-    force: bool = False,
-    failures: Skipped | None = None,
-) -> Delivery:
-    """Step 3: send one digest and mark it sent, in one transaction holding its row lock.
-
-    Another worker holding the lock makes this return ``BUSY`` at once (``SKIP LOCKED``); a
-    digest already sent is never sent again. ``force`` ignores the backoff (admin "send now").
-    An SMTP error or a recipient without a valid address marks it failed, to be tried again
-    after the backoff, and adds it to ``failures`` with the reason.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        digest = (
-            ReminderDigest.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=digest_id)
-            .first()
-        )
-        if digest is None:
-            return Delivery.BUSY
-        if digest.status == DeliveryStatus.SENT:
-            return Delivery.ALREADY_SENT
-        if not force and digest.next_attempt_at > now:
-            return Delivery.NOT_DUE
-        digest.attempts += 1
-        try:
-            check_address(digest.recipient)
-            build_digest_message(digest).send()
-        except (smtplib.SMTPException, OSError, ValueError) as exc:
-            # ValueError: an address or header Django refuses to put in a message.
-            digest.status = DeliveryStatus.FAILED
-            digest.last_error = (
-                str(exc) if isinstance(exc, BadRow) else f"{type(exc).__name__}: {exc}"
-            )[:2000]
-            digest.next_attempt_at = now + backoff(digest.attempts)
-            digest.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
-            logger.warning(
-                "Reminder e-mail %s (id %s) failed: %s",
-                digest.message_id,
-                digest.pk,
-                digest.last_error,
-            )
-            if failures is not None:
-                failures.add(
-                    f"e-mail {digest.pk} to {digest.recipient.get_username()}", digest.last_error
-                )
-            return Delivery.FAILED
-        digest.status = DeliveryStatus.SENT
-        digest.sent_at = timezone.now()
-        digest.save(update_fields=["status", "attempts", "sent_at"])
-        return Delivery.SENT
-
-
-def due_digest_ids(*, now: datetime.datetime | None = None, limit: int = 1000) -> list[int]:
-    """Unsent digests whose next attempt is due, oldest first."""
-    now = now or timezone.now()
-    return list(
-        ReminderDigest.objects.exclude(status=DeliveryStatus.SENT)
-        .filter(next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+def send_digest_message(message: OutboxMessage) -> None:
+    """The outbox's sender for reminder e-mails: build the digest's message from the ledger and
+    send it. A recipient without a valid address fails like an SMTP error (retried)."""
+    digest = (
+        ReminderDigest.objects.select_related("recipient")
+        .filter(pk=message.payload.get("digest"))
+        .first()
     )
-
-
-def retry_due_digests(
-    *, now: datetime.datetime | None = None, failures: Skipped | None = None
-) -> dict[str, int]:
-    """Deliver every unsent digest whose next attempt is due (failed ones, and pending ones a
-    crashed run left behind); those that fail again go to ``failures``."""
-    counts: dict[str, int] = defaultdict(int)
-    for digest_id in due_digest_ids(now=now):
-        counts[deliver_digest(digest_id=digest_id, now=now, failures=failures).value] += 1
-    return dict(counts)
+    if digest is None:
+        raise outbox.GiveUp("The reminder e-mail no longer exists.")
+    check_address(digest.recipient)
+    build_digest_message(digest).send()
 
 
 def send_reminders(
     *, today: datetime.date | None = None, now: datetime.datetime | None = None
 ) -> RunResult:
-    """One reminder run: plan and claim a batch of people at a time, then deliver every due
-    digest (this run's and any an earlier, interrupted run left unsent). The requests skipped
-    and the e-mails that failed are in the result, with the reasons."""
+    """One reminder run: plan and claim a batch of people at a time, then send every due
+    reminder e-mail in the outbox (this run's and any an earlier, interrupted run left unsent).
+    The requests skipped and the e-mails that failed are in the result, with the reasons."""
     today = today or timezone.localdate()
     result = RunResult(today=today)
     for recipient_ids in recipient_batches():
@@ -551,5 +497,7 @@ def send_reminders(
         )
         result.claimed_digests += len(claim.digest_ids)
         result.claimed_reminders += claim.reminders
-    result.deliveries = retry_due_digests(now=now, failures=result.failed)
+    result.deliveries = outbox.drain(
+        now=now, kind=OutboxKind.REMINDER_DIGEST, failures=result.failed
+    )
     return result

@@ -7,8 +7,9 @@ benchmarks each, the spotlight the ``SUMMARY_SPOTLIGHT_LIMIT`` most active missi
 compiling takes the same memory, however large the portfolio;
 :mod:`reports.prose` turns them into the paragraphs a manager reads; :func:`summary_compile`
 stores them exactly once per period, even with two schedulers running at the same moment (the
-unique constraint on kind and period start, then a row lock); :func:`summary_send` e-mails the
-managers once.
+unique constraint on kind and period start, then a row lock); :func:`summary_send` puts the
+managers' e-mail in the outbox (:mod:`mandates.integration.outbox`) once and sends it, the
+outbox retrying it if the mail server is away.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import smtplib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -32,8 +32,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from mandates.choices import Rating, RequestStatus
-from mandates.models import BenchmarkAssessment, Mission, Request
+from mandates.choices import DeliveryStatus, OutboxKind, Rating, RequestStatus
+from mandates.integration import outbox
+from mandates.models import BenchmarkAssessment, Mission, OutboxMessage, Request
 from mandates.organisation import roles
 from reports.models import Summary
 from reports.periods import Period
@@ -389,7 +390,37 @@ def reachable(people: list[User], skipped: Skipped) -> list[User]:
 
 
 class SummaryDeliveryFailed(Exception):
-    """The SMTP server refused or could not be reached; the task retries."""
+    """The SMTP server refused or could not be reached; the outbox retries the e-mail."""
+
+
+def summary_message(summary: Summary) -> EmailMultiAlternatives | None:
+    """The managers' e-mail of a compiled summary (None when no manager can receive it)."""
+    recipients = reachable(managers(), Skipped("summaries", log=False))
+    if not recipients or summary.compiled_at is None:
+        return None
+    message = EmailMultiAlternatives(
+        subject=f"ssrtracker: {summary.title}",
+        body=summary.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[settings.DEFAULT_FROM_EMAIL],
+        bcc=[user.email for user in recipients],
+        headers={
+            "Message-ID": summary.message_id or _message_id(_period_of(summary)),
+            "Date": format_datetime(summary.compiled_at),
+        },
+    )
+    message.attach_alternative(summary.html, "text/html")
+    return message
+
+
+def send_summary_message(message: OutboxMessage) -> None:
+    """The outbox's sender for summary e-mails: the summary as stored now, to the managers who
+    can receive it now."""
+    summary = Summary.objects.filter(pk=message.payload.get("summary")).first()
+    email = summary_message(summary) if summary is not None else None
+    if email is None:
+        raise outbox.GiveUp("The summary is not compiled, or no manager can receive it.")
+    email.send()
 
 
 def summary_send(
@@ -400,43 +431,39 @@ def summary_send(
     skipped: Skipped | None = None,
 ) -> int:
     """E-mail a compiled summary to the managers once (``force`` sends it again); return the
-    number of recipients. Locked and marked in one transaction, like reminder digests.
-    Managers without a valid address are left out and added to ``skipped``."""
+    number of recipients. The e-mail is put in the outbox once (its row linked to the summary)
+    and sent at once; if that fails, :class:`SummaryDeliveryFailed` says why and the outbox
+    retries it. Managers without a valid address are left out and added to ``skipped``."""
     now = now or timezone.now()
     skipped = skipped if skipped is not None else Skipped("summaries")
     with transaction.atomic():
-        summary = Summary.objects.select_for_update().get(pk=summary_id)
-        if summary.compiled_at is None or (summary.emailed_at and not force):
+        summary = Summary.objects.select_for_update().select_related("delivery").get(pk=summary_id)
+        if summary.compiled_at is None:
+            return 0
+        delivery = summary.delivery
+        if delivery is not None and delivery.status == DeliveryStatus.SENT and not force:
             return 0
         recipients = reachable(managers(), skipped)
         if not recipients:
             return 0
-        message = EmailMultiAlternatives(
-            subject=f"ssrtracker: {summary.title}",
-            body=summary.text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[settings.DEFAULT_FROM_EMAIL],
-            bcc=[user.email for user in recipients],
-            headers={
-                "Message-ID": summary.message_id or _message_id(_period_of(summary)),
-                "Date": format_datetime(summary.compiled_at),
-            },
-        )
-        message.attach_alternative(summary.html, "text/html")
-        summary.email_attempts += 1
-        try:
-            message.send()
-        except (smtplib.SMTPException, OSError) as exc:
-            # Recorded (and committed) for the admin; the caller's retry comes after.
-            summary.email_error = f"{type(exc).__name__}: {exc}"[:2000]
-            summary.save(update_fields=["email_attempts", "email_error"])
-        else:
-            summary.emailed_at = now
-            summary.email_error = ""
-            summary.save(update_fields=["email_attempts", "email_error", "emailed_at"])
-    if summary.emailed_at is None:
-        raise SummaryDeliveryFailed(summary.email_error)
-    return len(recipients)
+        if delivery is None:
+            delivery = outbox.enqueue(
+                kind=OutboxKind.SUMMARY_EMAIL,
+                dedup_key=summary.outbox_key,
+                recipient=", ".join(user.email for user in recipients),
+                payload={"summary": summary.pk, "message_id": summary.message_id},
+                now=now,
+            ) or outbox.message_for(summary.outbox_key)
+            summary.delivery = delivery
+            summary.save(update_fields=["delivery"])
+        elif force:
+            outbox.resend([delivery], now=now, kick=False)
+    assert delivery is not None  # noqa: S101 - stored above
+    outcome = outbox.send(delivery.pk, now=now, force=True)
+    if outcome not in (outbox.Outcome.SENT, outbox.Outcome.ALREADY_SENT):
+        delivery.refresh_from_db()
+        raise SummaryDeliveryFailed(delivery.last_error or outcome.value)
+    return len(recipients) if outcome == outbox.Outcome.SENT else 0
 
 
 def _period_of(summary: Summary) -> Period:
@@ -445,11 +472,13 @@ def _period_of(summary: Summary) -> Period:
 
 @dataclass
 class Publication:
-    """What one scheduled run did: the summary, how many it e-mailed now, whom it skipped."""
+    """What one scheduled run did: the summary, how many it e-mailed now, whom it skipped, and
+    why the e-mail failed (the outbox retries it)."""
 
     summary: Summary
     emailed: int
     skipped: Skipped
+    error: str = ""
 
 
 def summary_publish(
@@ -459,5 +488,8 @@ def summary_publish(
     today = today or timezone.localdate()
     summary, _compiled = summary_compile(period=Period.last_complete(kind, today), now=now)
     skipped = Skipped("summaries")
-    emailed = summary_send(summary_id=summary.pk, now=now, skipped=skipped)
+    try:
+        emailed = summary_send(summary_id=summary.pk, now=now, skipped=skipped)
+    except SummaryDeliveryFailed as exc:
+        return Publication(summary=summary, emailed=0, skipped=skipped, error=str(exc))
     return Publication(summary=summary, emailed=emailed, skipped=skipped)

@@ -1,9 +1,10 @@
 """Celery tasks: ids and ISO dates in, one service call, retries on transient failure.
 
-Scheduled by django-celery-beat (defaults created by migration reports/0002, edited in the admin
-under "Periodic tasks"). Every task is idempotent: the services claim a ledger row or a unique
-summary row before any side effect, so a second scheduler or a redelivered message does nothing
-twice.
+Scheduled by django-celery-beat (defaults declared in ssrtracker/schedules.py, edited in the
+admin under "Periodic tasks"). Every task is idempotent: the services claim a ledger row or a
+unique summary row before any side effect, so a second scheduler or a redelivered message does
+nothing twice. The e-mails go through the outbox (``mandates.tasks.send_outbox``), which retries
+them; these tasks retry only their own transient failures.
 """
 
 from __future__ import annotations
@@ -33,28 +34,19 @@ def send_reminders(today: str | None = None) -> str:
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
-def retry_reminders() -> dict[str, int]:
-    """Every few minutes: send the digests that failed or that an interrupted run left."""
-    return reminders.retry_due_digests()
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)
-def deliver_reminder_digest(digest_id: int, force: bool = False) -> str:
-    """One digest, now (the admin's "send now")."""
-    return reminders.deliver_digest(digest_id=digest_id, force=force).value
-
-
-@shared_task(
-    autoretry_for=(*TRANSIENT, summaries.SummaryDeliveryFailed),
-    retry_backoff=60,
-    retry_backoff_max=6 * 3600,
-    max_retries=10,
-)
 def publish_summary(kind: str, today: str | None = None) -> dict[str, Any]:
     """Weekly, monthly, quarterly: compile the last complete period of ``kind`` and e-mail it.
-    Returns the summary's id, how many managers it e-mailed now and whom it skipped."""
+    Returns the summary's id, how many managers it e-mailed now and whom it skipped; an e-mail
+    that failed is named with its error and retried by the outbox."""
     done = summaries.summary_publish(kind=kind, today=_date(today))
-    return {"summary": done.summary.pk, "e-mailed": done.emailed, "skipped": done.skipped.lines()}
+    result: dict[str, Any] = {
+        "summary": done.summary.pk,
+        "e-mailed": done.emailed,
+        "skipped": done.skipped.lines(),
+    }
+    if done.error:
+        result["error"] = done.error
+    return result
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=3600, max_retries=8)

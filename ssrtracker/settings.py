@@ -280,8 +280,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Schedules live in the database and are edited in the admin (django-celery-beat); migration
-# reports/0002 creates the defaults.
+# Schedules live in the database and are edited in the admin (django-celery-beat); the defaults
+# are declared in ssrtracker/schedules.py and synced after every migrate.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Scheduled jobs: reminders and summaries ----------------------------------------------------
@@ -303,8 +303,6 @@ REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 7)
 REMINDER_SUPPORTING_UNITS = env_bool("REMINDER_SUPPORTING_UNITS", default=False)
 # Weekday (0 = Monday) on which people who chose a weekly digest receive it.
 REMINDER_WEEKLY_DIGEST_WEEKDAY = env_int("REMINDER_WEEKLY_DIGEST_WEEKDAY", 0)
-# A failed e-mail is retried after this many seconds, doubling each time up to a day.
-REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 300)
 # A run plans and claims reminders for this many people at a time: its memory depends on this,
 # not on the size of the database.
 REMINDER_BATCH_SIZE = max(1, env_int("REMINDER_BATCH_SIZE", 50))
@@ -316,6 +314,16 @@ REMINDER_DIGEST_LIMIT = max(1, env_int("REMINDER_DIGEST_LIMIT", 50))
 SUMMARY_LIST_LIMIT = max(1, env_int("SUMMARY_LIST_LIMIT", 25))
 # The mission spotlight covers the most active missions, this many; the others are named.
 SUMMARY_SPOTLIGHT_LIMIT = max(1, env_int("SUMMARY_SPOTLIGHT_LIMIT", 12))
+
+# --- The outbox: reminder e-mails, summary e-mails and webhooks ---------------------------------
+# A failed message is retried after this many seconds, doubling with each attempt...
+OUTBOX_RETRY_BACKOFF_SECONDS = max(1, env_int("OUTBOX_RETRY_BACKOFF_SECONDS", 60))
+# ... up to this wait between two attempts...
+OUTBOX_RETRY_BACKOFF_MAX_SECONDS = max(
+    OUTBOX_RETRY_BACKOFF_SECONDS, env_int("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", 3600)
+)
+# ... and it is failed after this many attempts (an administrator can send it again).
+OUTBOX_MAX_ATTEMPTS = max(1, env_int("OUTBOX_MAX_ATTEMPTS", 10))
 
 # --- Reporting cycles and mandate renewals (2553 OP20(e)/(f)) -----------------------------------
 # The request for the SSR input to a mandate renewal falls due this many weeks before the expiry.

@@ -20,8 +20,8 @@ from django.utils.translation import ngettext
 
 from mandates.admin.common import SafeAutocompleteMixin, acting_user
 from mandates.choices import WebhookEvent
-from mandates.integration import webhooks
-from mandates.models import ApiToken, CalendarFeed, WebhookDelivery, WebhookEndpoint
+from mandates.integration import outbox
+from mandates.models import ApiToken, CalendarFeed, OutboxMessage, WebhookEndpoint
 from mandates.organisation.permissions import can_read_requests, is_administrator
 from mandates.requests.services import calendar_feed_create
 
@@ -170,24 +170,39 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event", "endpoint", "status", "attempts", "response_code"]
-    list_filter = ["status", "event", "endpoint"]
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Every outgoing message (reminder e-mails, summary e-mails, webhooks) and how its sending
+    went: the webhook log is its "Webhook" kind. Read-only; "send again" queues a message anew."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient_short",
+        "event",
+        "status",
+        "attempts",
+        "response_code",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["kind", "status", "endpoint"]
     list_select_related = ["endpoint"]
-    search_fields = ["event_key", "id"]
+    search_fields = ["dedup_key", "recipient", "id"]
     readonly_fields = [
         "id",
+        "kind",
+        "dedup_key",
+        "recipient",
         "endpoint",
-        "event",
-        "event_key",
         "payload",
         "status",
         "attempts",
         "response_code",
         "last_error",
         "created_at",
-        "delivered_at",
+        "next_attempt_at",
+        "sent_at",
     ]
     actions = ["send_again"]
     date_hierarchy = "created_at"
@@ -201,11 +216,15 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description=_("Send the selected deliveries again"), permissions=["view"])
-    def send_again(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
-        count = webhooks.resend(queryset)
+    @admin.display(description=_("recipient"), ordering="recipient")
+    def recipient_short(self, obj: OutboxMessage) -> str:
+        return obj.recipient[:80]
+
+    @admin.action(description=_("Send the selected messages again"), permissions=["view"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        count = outbox.resend(queryset)
         self.message_user(
             request,
-            ngettext("%d delivery queued.", "%d deliveries queued.", count) % count,
+            ngettext("%d message queued.", "%d messages queued.", count) % count,
             messages.SUCCESS,
         )

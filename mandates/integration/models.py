@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mandates.base_models import choices_check
-from mandates.choices import CalendarScope, DeliveryStatus, TokenScope, WebhookEvent
+from mandates.choices import CalendarScope, DeliveryStatus, OutboxKind, TokenScope
 from ssrtracker.limits import sane_date
 
-__all__ = ["ApiToken", "CalendarFeed", "WebhookDelivery", "WebhookEndpoint", "hash_secret"]
+__all__ = ["ApiToken", "CalendarFeed", "OutboxMessage", "WebhookEndpoint", "hash_secret"]
 
 
 def hash_secret(secret: str) -> str:
@@ -224,45 +224,72 @@ class WebhookEndpoint(models.Model):
         return self.is_active and event in self.events
 
 
-class WebhookDelivery(models.Model):
-    """One event for one endpoint: created once (``event_key`` is unique per endpoint), then
-    sent, retried with back-off, and kept as a log."""
+class OutboxMessage(models.Model):
+    """One outgoing message (a reminder e-mail, a summary e-mail or a webhook call), sent once.
+
+    Created once under ``dedup_key`` (unique), then sent by the ``send_outbox`` task: a failed
+    attempt is retried after a growing wait (``next_attempt_at``) until ``OUTBOX_MAX_ATTEMPTS``,
+    then the message is failed and kept for an administrator to send again. The row is the log.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=OutboxKind.choices)
+    dedup_key = models.CharField(
+        _("key"),
+        max_length=200,
+        unique=True,
+        help_text=_("Identifies what is sent, so that it is queued and sent once."),
+    )
+    recipient = models.CharField(
+        _("recipient"), max_length=500, blank=True, help_text=_("An e-mail address or a URL.")
+    )
     endpoint = models.ForeignKey(
         WebhookEndpoint,
-        verbose_name=_("endpoint"),
+        verbose_name=_("webhook endpoint"),
         on_delete=models.CASCADE,
-        related_name="deliveries",
+        null=True,
+        blank=True,
+        related_name="messages",
     )
-    event = models.CharField(_("event"), max_length=40, choices=WebhookEvent.choices)
-    event_key = models.CharField(
-        _("event key"),
-        max_length=120,
-        help_text=_("Identifies the event, so that it is queued once per endpoint."),
-    )
-    payload = models.JSONField(_("payload"))
+    payload = models.JSONField(_("payload"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     response_code = models.PositiveSmallIntegerField(_("last response"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("webhook delivery")
-        verbose_name_plural = _("webhook deliveries")
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
         constraints = [
-            choices_check("event", WebhookEvent),
+            choices_check("kind", OutboxKind),
             choices_check("status", DeliveryStatus),
-            models.UniqueConstraint(
-                fields=["endpoint", "event_key"], name="%(app_label)s_%(class)s_once_per_event"
+            models.CheckConstraint(
+                condition=Q(status=DeliveryStatus.SENT, sent_at__isnull=False)
+                | (~Q(status=DeliveryStatus.SENT) & Q(sent_at__isnull=True)),
+                name="%(app_label)s_%(class)s_sent_at_iff_sent",
+                violation_error_message=_("A message has a sending time exactly when sent."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="mandates_hook_status_idx")]
+        indexes = [
+            # The sweep: pending messages whose next attempt is due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="mandates_outbox_due_idx",
+            ),
+            models.Index(fields=["kind", "status"], name="mandates_outbox_kind_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} → {self.endpoint}"
+        return f"{self.get_kind_display()} → {self.recipient or self.dedup_key}"
+
+    @property
+    def event(self) -> str:
+        """A webhook's event name ("" for an e-mail)."""
+        return str(self.payload.get("event", "")) if isinstance(self.payload, dict) else ""

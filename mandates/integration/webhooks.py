@@ -1,7 +1,8 @@
 """Webhooks: domain events queued once per endpoint, sent by Celery as signed JSON.
 
-Each delivery is a row (:class:`WebhookDelivery`) created once per (endpoint, event key), then
-POSTed by the ``deliver_webhook`` task, retried with exponential back-off and kept as a log.
+Each delivery is an outbox message (:mod:`mandates.integration.outbox`, kind ``webhook``) created
+once per (endpoint, event key), then POSTed by the ``send_outbox`` task as soon as it is
+committed, retried with the outbox's back-off and kept as a log.
 
 The receiver checks ``X-SSRTracker-Signature: t=<unix time>,v1=<hex>``, where ``v1`` is
 HMAC-SHA256 of ``"<t>.<body>"`` under the endpoint's secret (see :func:`signature`), and uses
@@ -21,15 +22,16 @@ import urllib.request
 from collections.abc import Iterable
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from mandates.choices import DeliveryStatus, WebhookEvent
-from mandates.models import Request, StatusUpdate, WebhookDelivery, WebhookEndpoint
+from mandates.choices import OutboxKind, WebhookEvent
+from mandates.integration import outbox
+from mandates.integration.outbox import GiveUp, SendFailed
+from mandates.models import OutboxMessage, Request, StatusUpdate, WebhookEndpoint
 from ssrtracker.jobs import ROW_ERRORS, Skipped, check_date, reason
 
 log = logging.getLogger(__name__)
@@ -79,14 +81,18 @@ def subscribers(event: str, skipped: Skipped | None = None) -> list[WebhookEndpo
     return endpoints
 
 
+def dedup_key(endpoint_id: int, event_key: str) -> str:
+    return f"webhook:{endpoint_id}:{event_key}"
+
+
 def queue(
     event: str,
     items: Iterable[tuple[str, dict[str, Any]]],
     *,
     skipped: Skipped | None = None,
-) -> list[WebhookDelivery]:
-    """Create the deliveries of ``event`` for each (event key, data) on every endpoint that wants
-    it, skipping keys already queued for that endpoint, and send them after commit.
+) -> list[OutboxMessage]:
+    """Put the deliveries of ``event`` in the outbox for each (event key, data) on every endpoint
+    that wants it, skipping keys already queued for that endpoint, and send them after commit.
 
     One transaction for all endpoints: a run interrupted half-way (a database restart) stores
     none of its deliveries, so the next run queues and sends them all; never a delivery that
@@ -96,38 +102,24 @@ def queue(
     if not endpoints or not items:
         return []
     now = timezone.now()
-    created: list[WebhookDelivery] = []
     with transaction.atomic():
-        for endpoint in endpoints:
-            keys = [key for key, _data in items]
-            seen = set(
-                endpoint.deliveries.filter(event_key__in=keys).values_list("event_key", flat=True)
+        batch = [
+            OutboxMessage(
+                kind=OutboxKind.WEBHOOK,
+                dedup_key=dedup_key(endpoint.pk, key),
+                endpoint=endpoint,
+                recipient=endpoint.url,
+                # JSON-encoded once here, so the receiver gets exactly what the log shows.
+                payload=json.loads(
+                    json.dumps(
+                        {"event": event, "occurred_at": now, "data": data}, cls=DjangoJSONEncoder
+                    )
+                ),
             )
-            batch = [
-                WebhookDelivery(
-                    endpoint=endpoint,
-                    event=event,
-                    event_key=key,
-                    payload={"event": event, "occurred_at": now, "data": data},
-                    created_at=now,
-                )
-                for key, data in items
-                if key not in seen
-            ]
-            # Rows are JSON-encoded once here, so the receiver gets exactly what the log shows.
-            for delivery in batch:
-                delivery.payload = json.loads(json.dumps(delivery.payload, cls=DjangoJSONEncoder))
-            created += WebhookDelivery.objects.bulk_create(batch, ignore_conflicts=True)
-        ids = [str(d.pk) for d in created]
-        transaction.on_commit(lambda: _enqueue(ids))
-    return created
-
-
-def _enqueue(ids: list[str]) -> None:
-    # By name, so this module does not import the tasks that import it.
-    deliver = current_app.signature("mandates.tasks.deliver_webhook")
-    for delivery_id in ids:
-        deliver.delay(delivery_id)
+            for endpoint in endpoints
+            for key, data in items
+        ]
+        return outbox.enqueue_many(batch, now=now, kick=True)
 
 
 def on_status_changed(
@@ -198,25 +190,27 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+def post(message: OutboxMessage) -> tuple[int | None, str]:
     """POST one delivery; returns (HTTP status or None, error text or "")."""
-    body = json.dumps({"id": str(delivery.pk), **delivery.payload}).encode()
+    endpoint = message.endpoint
+    assert endpoint is not None  # noqa: S101 - a webhook message always has its endpoint
+    body = json.dumps({"id": str(message.pk), **message.payload}).encode()
     timestamp = int(time.time())
     try:
         http_request = urllib.request.Request(  # noqa: S310 - scheme checked by the URL validator
-            delivery.endpoint.url,
+            endpoint.url,
             data=body,
             method="POST",
             headers={
                 "Content-Type": "application/json",
                 "User-Agent": USER_AGENT,
-                "X-SSRTracker-Event": delivery.event,
-                "X-SSRTracker-Delivery": str(delivery.pk),
-                "X-SSRTracker-Signature": signature(delivery.endpoint.secret, timestamp, body),
+                "X-SSRTracker-Event": message.event,
+                "X-SSRTracker-Delivery": str(message.pk),
+                "X-SSRTracker-Signature": signature(endpoint.secret, timestamp, body),
             },
         )
     except ValueError:  # an address written around the URL validator
-        return None, f"{delivery.endpoint.url[:200]!r} is not a valid URL"
+        return None, f"{endpoint.url[:200]!r} is not a valid URL"
     try:
         with _opener.open(http_request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""
@@ -226,48 +220,13 @@ def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         return None, str(getattr(exc, "reason", exc))[:500]
 
 
-def deliver(delivery_id: str, *, final_attempt: bool) -> bool:
-    """Send a pending delivery once. True when it is done (sent now or before, or gone); False
-    when it should be retried. On the final attempt a failure marks it failed."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update()
-            .select_related("endpoint")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.status == DeliveryStatus.SENT:
-            return True
-        if not delivery.endpoint.is_active:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = "The endpoint is inactive; send again once it is active."
-            delivery.save(update_fields=["status", "last_error"])
-            return True
-        code, error = post(delivery)
-        delivery.attempts += 1
-        delivery.response_code = code
-        if code is not None and 200 <= code < 300:
-            delivery.status = DeliveryStatus.SENT
-            delivery.delivered_at = timezone.now()
-            delivery.last_error = ""
-        else:
-            delivery.last_error = error or f"HTTP {code}"
-            if final_attempt:
-                delivery.status = DeliveryStatus.FAILED
-            log.warning(
-                "webhook delivery %s to endpoint %s failed (attempt %s): %s",
-                delivery.pk,
-                delivery.endpoint_id,
-                delivery.attempts,
-                delivery.last_error,
-            )
-        delivery.save()
-        return delivery.status in (DeliveryStatus.SENT, DeliveryStatus.FAILED)
-
-
-def resend(deliveries: Iterable[WebhookDelivery]) -> int:
-    """Queue deliveries again (the admin's "send again"): failed ones go back to pending."""
-    ids = [d.pk for d in deliveries if d.status != DeliveryStatus.SENT]
-    WebhookDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING)
-    transaction.on_commit(lambda: _enqueue([str(i) for i in ids]))
-    return len(ids)
+def send_message(message: OutboxMessage) -> int | None:
+    """The outbox's sender for webhooks: POST once; a 2xx answer is success, anything else a
+    failed attempt (retried), an inactive endpoint a failure until it is sent again."""
+    if message.endpoint is None or not message.endpoint.is_active:
+        raise GiveUp("The endpoint is inactive; send again once it is active.")
+    code, error = post(message)
+    if code is not None and 200 <= code < 300:
+        return code
+    log.warning("webhook %s to endpoint %s failed: %s", message.pk, message.endpoint_id, error)
+    raise SendFailed(error or f"HTTP {code}", response_code=code)

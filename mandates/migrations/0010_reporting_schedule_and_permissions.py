@@ -1,14 +1,9 @@
-"""The daily reporting job (mandate renewal requests, coverage follow-ups) and who may do what
-with reports, coverage and partner support. Reversing removes exactly what this added."""
+"""Who may do what with reports, coverage and partner support. Reversing removes exactly what
+this added. (The daily reporting job's schedule is declared in ssrtracker/schedules.py now and
+synced after every migrate.)"""
 
-import json
-
-from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-NAME = "Reporting: renewal inputs and coverage follow-ups (daily)"
-TASK = "mandates.tasks.reporting_daily"
 
 MODELS = ["secretarygeneralreport", "coverageitem", "partnersupport"]
 ROLES = {
@@ -28,19 +23,6 @@ ROLES = {
 
 
 def create(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    if not PeriodicTask.objects.filter(name=NAME).exists():
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute="45",
-            hour="5",
-            day_of_month="*",
-            month_of_year="*",
-            day_of_week="*",
-            timezone=settings.TIME_ZONE,
-        )
-        PeriodicTask.objects.create(name=NAME, task=TASK, kwargs=json.dumps({}), crontab=crontab)
-
     app_config = apps.get_app_config("mandates")
     app_config.models_module = True
     create_permissions(app_config, verbosity=0, apps=apps)
@@ -56,7 +38,6 @@ def create(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, codenames in ROLES.items():

@@ -1,41 +1,11 @@
-"""Default schedules for the jobs, and the reports permissions of each role.
+"""The reports permissions of each role.
 
-Administrators edit the schedules afterwards in the admin ("Periodic tasks"); this migration only
-creates the rows it does not find, and removes exactly those rows when reversed. Crontabs run in
-the project's time zone (``TIME_ZONE``).
+This migration used to create the default schedules too; they are declared in
+ssrtracker/schedules.py now and synced after every migrate, so its schedule part does nothing.
 """
 
-import json
-
-from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-# name: (task, kwargs, crontab (minute, hour, day of month, month, day of week) or minutes)
-SCHEDULES = {
-    "Deadline reminders (daily)": ("reports.tasks.send_reminders", {}, ("0", "6", "*", "*", "*")),
-    "Reminder e-mails: retry failed (every 15 minutes)": ("reports.tasks.retry_reminders", {}, 15),
-    "Recurring requests: next occurrences (daily)": (
-        "reports.tasks.create_due_occurrences",
-        {},
-        ("30", "5", "*", "*", "*"),
-    ),
-    "Weekly summary (Mondays)": (
-        "reports.tasks.publish_summary",
-        {"kind": "weekly"},
-        ("0", "7", "*", "*", "1"),
-    ),
-    "Monthly summary (first day of the month)": (
-        "reports.tasks.publish_summary",
-        {"kind": "monthly"},
-        ("0", "7", "1", "*", "*"),
-    ),
-    "Quarterly summary (first day of the quarter)": (
-        "reports.tasks.publish_summary",
-        {"kind": "quarterly"},
-        ("0", "7", "1", "1,4,7,10", "*"),
-    ),
-}
 
 ROLES = {
     "SSR staff": {"reports": ["view_reminderpreference", "add_reminderpreference", "change_reminderpreference"]},
@@ -70,30 +40,6 @@ ROLES = {
 
 
 def create(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    for name, (task, kwargs, when) in SCHEDULES.items():
-        if PeriodicTask.objects.filter(name=name).exists():
-            continue
-        if isinstance(when, int):
-            schedule = {
-                "interval": IntervalSchedule.objects.get_or_create(every=when, period="minutes")[0]
-            }
-        else:
-            minute, hour, day_of_month, month_of_year, day_of_week = when
-            schedule = {
-                "crontab": CrontabSchedule.objects.get_or_create(
-                    minute=minute,
-                    hour=hour,
-                    day_of_month=day_of_month,
-                    month_of_year=month_of_year,
-                    day_of_week=day_of_week,
-                    timezone=settings.TIME_ZONE,
-                )[0]
-            }
-        PeriodicTask.objects.create(name=name, task=task, kwargs=json.dumps(kwargs), **schedule)
-
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
@@ -109,8 +55,6 @@ def create(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name__in=SCHEDULES).delete()
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, by_app in ROLES.items():

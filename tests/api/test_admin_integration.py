@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mandates.models import ApiToken, CalendarFeed, WebhookDelivery, WebhookEndpoint
+from mandates.models import ApiToken, CalendarFeed, OutboxMessage, WebhookEndpoint
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_webhook_endpoint_gets_a_secret_and_chosen_events(client, administrator)
 
 
 @pytest.mark.parametrize(
-    "model", ["apitoken", "calendarfeed", "webhookendpoint", "webhookdelivery"]
+    "model", ["apitoken", "calendarfeed", "webhookendpoint", "outboxmessage"]
 )
 def test_changelists_query_count_does_not_grow(client, administrator, model):
     def build(n: int) -> None:
@@ -97,8 +97,12 @@ def test_changelists_query_count_does_not_grow(client, administrator, model):
             feed = CalendarFeed(owner=administrator, scope="user")
             feed.set_secret()
             feed.save()
-            WebhookDelivery.objects.create(
-                endpoint=hook, event="request.created", event_key=f"k{i}-{hook.pk}", payload={}
+            OutboxMessage.objects.create(
+                kind="webhook",
+                endpoint=hook,
+                recipient=hook.url,
+                dedup_key=f"webhook:{hook.pk}:k{i}",
+                payload={"event": "request.created"},
             )
 
     client.force_login(administrator)

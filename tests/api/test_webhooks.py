@@ -12,11 +12,11 @@ from collections.abc import Iterator
 import pytest
 from django.utils import timezone
 
-from mandates.choices import DeliveryStatus, WebhookEvent
-from mandates.integration import webhooks
-from mandates.models import WebhookDelivery, WebhookEndpoint
+from mandates.choices import DeliveryStatus, OutboxKind, WebhookEvent
+from mandates.integration import outbox, webhooks
+from mandates.models import OutboxMessage, WebhookEndpoint
 from mandates.requests import services
-from mandates.tasks import deliver_webhook, queue_overdue_webhooks, webhook_backoff
+from mandates.tasks import queue_overdue_webhooks, send_outbox
 from ssrtracker.celery import app as celery_app
 from tests.factories import RequestFactory
 
@@ -86,7 +86,7 @@ def test_a_status_change_is_delivered_signed_after_commit(
     assert payload["data"]["status_to"] == "in_progress"
     assert payload["data"]["request"]["reference"] == request.reference
     assert headers["x-ssrtracker-delivery"] == payload["id"]
-    delivery = WebhookDelivery.objects.get()
+    delivery = OutboxMessage.objects.get()
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("sent", 1, 200)
 
 
@@ -141,26 +141,29 @@ def test_overdue_is_queued_once_per_request_and_due_date(
     assert json.loads(body)["data"]["request"]["id"] == late.pk
 
 
-def test_a_failing_receiver_is_retried_then_marked_failed(receiver):
+def test_a_failing_receiver_is_retried_then_marked_failed(receiver, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
     receiver.answer = 500
     hook = endpoint(receiver, WebhookEvent.REQUEST_CREATED)
     webhooks.queue(WebhookEvent.REQUEST_CREATED, [("created-1", {"request": {"id": 1}})])
-    delivery = WebhookDelivery.objects.get(endpoint=hook)
-    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is False
+    delivery = OutboxMessage.objects.get(endpoint=hook)
+    assert (delivery.kind, delivery.recipient) == (OutboxKind.WEBHOOK, hook.url)
+    assert outbox.send(delivery.pk) == outbox.Outcome.RETRY
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, 500)
-    assert webhooks.deliver(str(delivery.pk), final_attempt=True) is True
+    assert outbox.send(delivery.pk) == outbox.Outcome.NOT_DUE  # waits for its back-off
+    assert outbox.send(delivery.pk, now=delivery.next_attempt_at) == outbox.Outcome.FAILED
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 2)
     assert "500" in delivery.last_error
     receiver.answer = 204
-    assert webhooks.resend([delivery]) == 1
+    assert outbox.resend([delivery]) == 1
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.PENDING
-    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is True
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 0)
+    assert outbox.send(delivery.pk) == outbox.Outcome.SENT
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.SENT
-    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is True  # never twice
+    assert (delivery.status, delivery.response_code) == (DeliveryStatus.SENT, 204)
+    assert outbox.send(delivery.pk) == outbox.Outcome.ALREADY_SENT  # never twice
     assert len(receiver.received) == 3
 
 
@@ -169,36 +172,34 @@ def test_an_unreachable_receiver_is_an_error_not_a_crash():
     hook.set_secret()
     hook.save()
     webhooks.queue(WebhookEvent.REQUEST_CREATED, [("created-1", {})])
-    delivery = WebhookDelivery.objects.get()
-    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is False
+    delivery = OutboxMessage.objects.get()
+    assert outbox.send(delivery.pk) == outbox.Outcome.RETRY
     delivery.refresh_from_db()
     assert delivery.response_code is None
     assert delivery.last_error
 
 
-def test_backoff_grows_and_is_capped():
-    waits = [webhook_backoff(n) for n in range(10)]
-    assert waits[:4] == [30, 60, 120, 240]
-    assert max(waits) == 3600
-
-
-def test_the_task_retries_until_the_final_attempt(receiver, eager_celery):
+def test_the_task_sends_the_due_messages_and_a_failure_waits(receiver, eager_celery):
     receiver.answer = 503
     endpoint(receiver, WebhookEvent.REQUEST_CREATED)
     webhooks.queue(WebhookEvent.REQUEST_CREATED, [("created-9", {})])
-    delivery = WebhookDelivery.objects.get()
-    deliver_webhook.apply(args=(str(delivery.pk),))
+    delivery = OutboxMessage.objects.get()
+    assert send_outbox.apply().get() == {"will be retried": 1}
+    assert send_outbox.apply().get() == {}  # not due again before its back-off
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.FAILED
-    assert delivery.attempts == 9  # the first try and eight retries
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
+    receiver.answer = 200
+    assert send_outbox.apply(args=([str(delivery.pk)],)).get() == {"not due yet": 1}
+    assert outbox.drain(now=delivery.next_attempt_at) == {"sent": 1}
+    assert len(receiver.received) == 2
 
 
 def test_a_delivery_to_a_deactivated_endpoint_is_failed_not_lost(receiver):
     hook = endpoint(receiver, WebhookEvent.REQUEST_CREATED)
     webhooks.queue(WebhookEvent.REQUEST_CREATED, [("created-5", {})])
     WebhookEndpoint.objects.filter(pk=hook.pk).update(is_active=False)
-    delivery = WebhookDelivery.objects.get()
-    assert webhooks.deliver(str(delivery.pk), final_attempt=False) is True
+    delivery = OutboxMessage.objects.get()
+    assert outbox.send(delivery.pk) == outbox.Outcome.FAILED
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert "inactive" in delivery.last_error

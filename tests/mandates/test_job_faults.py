@@ -20,14 +20,22 @@ from collections.abc import Iterator
 import pytest
 from django.db import InterfaceError, OperationalError
 
-from mandates.choices import CoverageElement, CoverageState, DeliveryStatus, UnitKind, WebhookEvent
-from mandates.integration import webhooks
+from mandates.choices import (
+    CoverageElement,
+    CoverageState,
+    DeliveryStatus,
+    OutboxKind,
+    UnitKind,
+    WebhookEvent,
+)
+from mandates.integration import outbox, webhooks
+from mandates.integration.outbox import Outcome
 from mandates.models import (
     CoverageItem,
     Mission,
+    OutboxMessage,
     Request,
     SecretaryGeneralReport,
-    WebhookDelivery,
     WebhookEndpoint,
 )
 from mandates.sg_reports import services as reporting
@@ -202,15 +210,24 @@ def _overdue(count: int) -> list[Request]:
     ]
 
 
-def _deliver_all(*, final_attempt: bool = False) -> dict[str, bool]:
-    return {
-        str(pk): webhooks.deliver(str(pk), final_attempt=final_attempt)
-        for pk in WebhookDelivery.objects.order_by("created_at", "pk").values_list("pk", flat=True)
-    }
+LATER = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)  # past any back-off
+
+
+def _deliver_all(*, now: datetime.datetime | None = None) -> dict[str, Outcome]:
+    """Send every webhook in the outbox once, as the ``send_outbox`` task does."""
+    webhook_ids = (
+        OutboxMessage.objects.filter(kind=OutboxKind.WEBHOOK)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return {str(pk): outbox.send(pk, now=now) for pk in webhook_ids}
 
 
 @pytest.mark.django_db
-def test_overdue_webhooks_skip_bad_rows_and_reach_every_good_endpoint(receiver, robustness):
+def test_overdue_webhooks_skip_bad_rows_and_reach_every_good_endpoint(
+    receiver, robustness, settings
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 1  # the first failure is the last
     receiver.start()
     live = _endpoint("live", receiver.url)
     broken = _endpoint("broken", receiver.url)
@@ -224,10 +241,10 @@ def test_overdue_webhooks_skip_bad_rows_and_reach_every_good_endpoint(receiver, 
     Request.objects.filter(pk=far.pk).update(due_date=D(9999, 12, 31))
 
     result = queue_overdue_webhooks(TODAY.isoformat())
-    outcomes = _deliver_all(final_attempt=True)
+    outcomes = _deliver_all()
 
     queued = {
-        (d.endpoint_id, d.payload["data"]["request"]["id"]) for d in WebhookDelivery.objects.all()
+        (d.endpoint_id, d.payload["data"]["request"]["id"]) for d in OutboxMessage.objects.all()
     }
     expected = {(hook.pk, r.pk) for hook in (live, unusable) for r in late}
     received = sorted(json.loads(body)["data"]["request"]["id"] for _id, body in receiver.received)
@@ -241,8 +258,9 @@ def test_overdue_webhooks_skip_bad_rows_and_reach_every_good_endpoint(receiver, 
         ],
     }
     assert received == sorted(r.pk for r in late)
-    assert all(outcomes.values())  # each one done: sent, or failed for good on the last try
-    failed = WebhookDelivery.objects.filter(endpoint=unusable)
+    # Each one done: sent, or failed for good on the last try.
+    assert set(outcomes.values()) == {Outcome.SENT, Outcome.FAILED}
+    failed = OutboxMessage.objects.filter(endpoint=unusable)
     assert {d.status for d in failed} == {DeliveryStatus.FAILED}
     assert all("not a valid URL" in d.last_error for d in failed)
 
@@ -253,14 +271,16 @@ def test_a_webhook_receiver_that_was_down_gets_each_delivery_once(receiver, robu
     late = _overdue(3)
     assert queue_overdue_webhooks(TODAY.isoformat())["queued"] == 3
 
-    assert set(_deliver_all().values()) == {False}  # to be retried
-    deliveries = list(WebhookDelivery.objects.all())
+    assert set(_deliver_all().values()) == {Outcome.RETRY}
+    deliveries = list(OutboxMessage.objects.all())
     assert {(d.status, d.attempts) for d in deliveries} == {(DeliveryStatus.PENDING, 1)}
     assert all("refused" in d.last_error for d in deliveries)
 
     receiver.start()
-    assert set(_deliver_all().values()) == {True}
-    assert set(_deliver_all().values()) == {True}  # a redelivered message: nothing sent
+    assert set(_deliver_all().values()) == {Outcome.NOT_DUE}  # waiting for the back-off
+    assert set(_deliver_all(now=LATER).values()) == {Outcome.SENT}
+    # A second drain (a redelivered task): nothing sent again.
+    assert set(_deliver_all(now=LATER).values()) == {Outcome.ALREADY_SENT}
     assert queue_overdue_webhooks(TODAY.isoformat())["queued"] == 0
 
     ids = [delivery_id for delivery_id, _body in receiver.received]
@@ -268,7 +288,7 @@ def test_a_webhook_receiver_that_was_down_gets_each_delivery_once(receiver, robu
         "jobs: overdue webhooks, receiver down", cases=len(late), failures=len(ids) - len(set(ids))
     )
     assert sorted(ids) == sorted(str(d.pk) for d in deliveries)
-    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
 @pytest.mark.postgres
@@ -279,25 +299,25 @@ def test_overdue_webhooks_after_a_database_restart_mid_run_are_queued_once(
     hooks = [_endpoint(f"portal-{n}", "http://127.0.0.1:9/hook") for n in range(3)]
     late = _overdue(4)
     enqueued: list[str] = []
-    monkeypatch.setattr(webhooks, "_enqueue", enqueued.extend)
-    original = WebhookDelivery.objects.bulk_create
+    monkeypatch.setattr(outbox, "kick_sender", enqueued.extend)
+    original = OutboxMessage.objects.bulk_create
 
     def insert_then_restart(*args, **kwargs):
         created = original(*args, **kwargs)
         if database_restart.restarts == 0:
-            database_restart.now()  # after the first endpoint's deliveries
+            database_restart.now()  # after the deliveries are inserted, before the commit
         return created
 
-    monkeypatch.setattr(WebhookDelivery.objects, "bulk_create", insert_then_restart)
+    monkeypatch.setattr(OutboxMessage.objects, "bulk_create", insert_then_restart)
     with pytest.raises(LOST_CONNECTION):
         webhooks.queue_overdue(today=TODAY)
     reconnect()
     # Deliveries and their sending go together: none stored that is not on its way.
-    assert WebhookDelivery.objects.count() == len(enqueued) == 0
+    assert OutboxMessage.objects.count() == len(enqueued) == 0
 
     webhooks.queue_overdue(today=TODAY)
     webhooks.queue_overdue(today=TODAY)
-    stored = [str(pk) for pk in WebhookDelivery.objects.values_list("pk", flat=True)]
+    stored = [str(pk) for pk in OutboxMessage.objects.values_list("pk", flat=True)]
     robustness.record(
         "jobs: overdue webhooks, database restart",
         cases=len(hooks) * len(late),
@@ -318,7 +338,7 @@ def test_a_restart_after_the_post_repeats_it_with_the_same_delivery_id(
     _endpoint("portal", receiver.url)
     _overdue(2)
     webhooks.queue_overdue(today=TODAY)
-    first, second = WebhookDelivery.objects.order_by("created_at", "pk")
+    first, second = OutboxMessage.objects.order_by("created_at", "pk")
     original = webhooks.post
 
     def post_then_restart(delivery):
@@ -329,16 +349,16 @@ def test_a_restart_after_the_post_repeats_it_with_the_same_delivery_id(
 
     monkeypatch.setattr(webhooks, "post", post_then_restart)
     with pytest.raises(LOST_CONNECTION):
-        webhooks.deliver(str(first.pk), final_attempt=False)
+        outbox.send(first.pk)
     monkeypatch.setattr(webhooks, "post", original)
     reconnect()
 
-    assert webhooks.deliver(str(first.pk), final_attempt=False)
-    assert webhooks.deliver(str(second.pk), final_attempt=False)
-    assert webhooks.deliver(str(first.pk), final_attempt=False)
+    assert outbox.send(first.pk) == Outcome.SENT  # the attempt was rolled back: not yet sent
+    assert outbox.send(second.pk) == Outcome.SENT
+    assert outbox.send(first.pk) == Outcome.ALREADY_SENT
     ids = [delivery_id for delivery_id, _body in receiver.received]
     bodies = {body for delivery_id, body in receiver.received if delivery_id == str(first.pk)}
     robustness.record("jobs: webhook delivery, database restart after the POST", cases=2)
     assert sorted(ids) == sorted([str(first.pk), str(first.pk), str(second.pk)])
     assert len(bodies) == 1
-    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}

@@ -15,7 +15,6 @@ from reports.periods import long_date
 from reports.prose import counted
 from ssrtracker.jobs import Skipped
 from ssrtracker.limits import parse_date
-from ssrtracker.progressbar import Progress
 
 
 def _date(value: str) -> datetime.date:
@@ -39,50 +38,39 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         today: datetime.date = options["today"] or timezone.localdate()
-        dry_run: bool = options["dry_run"]
-        reminder_count = people = digests = 0
+        if options["dry_run"]:
+            self._dry_run(today)
+            return
+        # The daily job's service, and nothing else: claim, queue in the outbox, send.
+        result = reminders.send_reminders(today=today)
+        self.stdout.write(
+            f"{long_date(today)}: {counted(result.claimed_reminders, 'new reminder')} in "
+            f"{counted(result.claimed_digests, 'e-mail')}."
+        )
+        if result.skipped:
+            self.stdout.write(self.style.WARNING(f"{result.skipped}."))
+        done = (
+            ", ".join(f"{n} {what}" for what, n in sorted(result.deliveries.items()))
+            or "nothing to send"
+        )
+        self.stdout.write(self.style.SUCCESS(f"Done: {done}."))
+        for line in result.failed.lines():
+            self.stdout.write(self.style.WARNING(f"Not sent: {line}."))
+
+    def _dry_run(self, today: datetime.date) -> None:
+        reminder_count = people = 0
         skipped = Skipped("reminders")
-        progress = Progress(reminders.recipient_count(), label="planning ")
         for recipient_ids in reminders.recipient_batches():
-            if dry_run:
-                planned = self._show(today, recipient_ids, skipped)
-                reminder_count += sum(planned.values())
-                people += len(planned)
-            else:
-                claim = reminders.claim_reminders(
-                    today=today, recipient_ids=recipient_ids, skipped=skipped
-                )
-                reminder_count += claim.reminders
-                digests += len(claim.digest_ids)
-                people += len(claim.digest_ids)
-            progress.advance(f"{reminder_count} reminders", by=len(recipient_ids))
+            planned = self._show(today, recipient_ids, skipped)
+            reminder_count += sum(planned.values())
+            people += len(planned)
         self.stdout.write(
             f"{long_date(today)}: {counted(reminder_count, 'new reminder')} for "
             f"{counted(people, 'person', 'people')}."
         )
         if skipped:
             self.stdout.write(self.style.WARNING(f"{skipped}."))
-        if dry_run:
-            self.stdout.write("Dry run: nothing recorded, nothing sent.")
-            return
-
-        due = reminders.due_digest_ids()
-        self.stdout.write(
-            f"Claimed {counted(digests, 'e-mail')}; {len(due)} to send (with earlier unsent ones)."
-        )
-        counts: dict[str, int] = {}
-        failures = Skipped("reminder e-mails", log=False)
-        progress = Progress(len(due), label="reminders ")
-        for digest_id in due:
-            outcome = reminders.deliver_digest(digest_id=digest_id, failures=failures)
-            counts[outcome.value] = counts.get(outcome.value, 0) + 1
-            progress.advance(outcome.value)
-        summary = (
-            ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing to send"
-        )
-        self.stdout.write(self.style.SUCCESS(f"Done: {summary}."))
-        for line in failures.lines():
-            self.stdout.write(self.style.WARNING(f"Not sent: {line}."))
+        self.stdout.write("Dry run: nothing recorded, nothing sent.")
 
     def _show(
         self, today: datetime.date, recipient_ids: list[int], skipped: Skipped
