@@ -437,7 +437,11 @@ def summary_send(
     now = now or timezone.now()
     skipped = skipped if skipped is not None else Skipped("summaries")
     with transaction.atomic():
-        summary = Summary.objects.select_for_update().select_related("delivery").get(pk=summary_id)
+        summary = (
+            Summary.objects.select_for_update(of=("self",))
+            .select_related("delivery")
+            .get(pk=summary_id)
+        )
         if summary.compiled_at is None:
             return 0
         delivery = summary.delivery

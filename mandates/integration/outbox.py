@@ -219,13 +219,19 @@ def send(
                 message.last_error,
             )
             if failures is not None:
-                failures.add(f"{message.get_kind_display()} {message.pk}", message.last_error)
+                failures.add(_label(message), message.last_error)
             return Outcome.FAILED if give_up else Outcome.RETRY
         message.status = DeliveryStatus.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
         message.save()
         return Outcome.SENT
+
+
+def _label(message: OutboxMessage) -> str:
+    """``"reminder e-mail <id> to amina@example.org"``: how a failure is named in results."""
+    label = f"{str(message.get_kind_display()).lower()} {message.pk}"
+    return f"{label} to {message.recipient}" if message.recipient else label
 
 
 def due_ids(

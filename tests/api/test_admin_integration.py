@@ -85,9 +85,7 @@ def test_webhook_endpoint_gets_a_secret_and_chosen_events(client, administrator)
     assert hook.events == ["request.created", "request.overdue"]
 
 
-@pytest.mark.parametrize(
-    "model", ["apitoken", "calendarfeed", "webhookendpoint", "outboxmessage"]
-)
+@pytest.mark.parametrize("model", ["apitoken", "calendarfeed", "webhookendpoint", "outboxmessage"])
 def test_changelists_query_count_does_not_grow(client, administrator, model):
     def build(n: int) -> None:
         user = UserFactory.create()

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
+from mandates.choices import DeliveryStatus
+from mandates.models import OutboxMessage
 from reports import reminders, summaries
-from reports.choices import DeliveryStatus
 from reports.models import Reminder, ReminderDigest, ReminderPreference, Summary
 from reports.periods import Period
 from tests.reports.conftest import focal_point
@@ -78,7 +79,7 @@ def test_default_schedules_exist():
     tasks = dict(PeriodicTask.objects.values_list("task", "kwargs").order_by("name"))
     assert set(tasks) >= {
         "reports.tasks.send_reminders",
-        "reports.tasks.retry_reminders",
+        "mandates.tasks.send_outbox",
         "reports.tasks.create_due_occurrences",
         "reports.tasks.publish_summary",
     }
@@ -113,7 +114,7 @@ def test_admin_pages_of_the_ledger_render(admin_client, sent_digest):
 
 
 def test_admin_send_now_sends_a_failed_email(admin_client, sent_digest):
-    ReminderDigest.objects.filter(pk=sent_digest.pk).update(
+    OutboxMessage.objects.filter(pk=sent_digest.delivery_id).update(
         status=DeliveryStatus.FAILED, sent_at=None, last_error="SMTPServerDisconnected"
     )
     response = admin_client.post(
@@ -121,8 +122,8 @@ def test_admin_send_now_sends_a_failed_email(admin_client, sent_digest):
         {"action": "send_now", "_selected_action": [sent_digest.pk]},
     )
     assert response.status_code == 302
-    sent_digest.refresh_from_db()
-    assert sent_digest.status == DeliveryStatus.SENT
+    delivery = OutboxMessage.objects.get(pk=sent_digest.delivery_id)
+    assert (delivery.status, delivery.last_error) == (DeliveryStatus.SENT, "")
     assert len(mail.outbox) == 2
 
 

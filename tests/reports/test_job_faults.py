@@ -23,11 +23,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 
-from mandates.choices import Recurrence, RequestStatus
-from mandates.models import Request
+from mandates.choices import DeliveryStatus, OutboxKind, Recurrence, RequestStatus
+from mandates.integration import outbox
+from mandates.models import OutboxMessage, Request
 from mandates.requests import recurrence
 from reports import reminders, summaries, tasks
-from reports.choices import DeliveryStatus
 from reports.models import Reminder, ReminderDigest, Summary
 from ssrtracker.jobs import Skipped
 from tests.factories import UserFactory
@@ -39,6 +39,11 @@ ONE_DAY = datetime.timedelta(days=1)
 TODAY = D(2021, 9, 23)
 NOW = datetime.datetime(2021, 9, 23, 6, 0, tzinfo=datetime.UTC)
 LOST_CONNECTION = (OperationalError, InterfaceError)
+
+
+def _drain(*, now: datetime.datetime, failures: Skipped | None = None) -> dict[str, int]:
+    """What the outbox's every-minute sweep does for the reminder e-mails."""
+    return outbox.drain(now=now, kind=OutboxKind.REMINDER_DIGEST, failures=failures)
 
 
 def _carried(headers) -> set[int]:
@@ -123,26 +128,29 @@ def test_a_bad_address_fails_its_own_e_mail_only(make_request, unit, robustness)
     User.objects.filter(pk=cleared.pk).update(email="")
 
     failures = Skipped("reminders")
-    counts = reminders.retry_due_digests(now=NOW, failures=failures)
+    counts = _drain(now=NOW, failures=failures)
 
     robustness.record("jobs: reminder e-mails, bad addresses", cases=4, failures=0)
-    assert counts == {"failed": 2, "sent": 2}
+    assert counts == {"will be retried": 2, "sent": 2}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in others)
-    by_user = {d.recipient_id: d for d in ReminderDigest.objects.all()}
-    assert by_user[broken.pk].status == DeliveryStatus.FAILED
+    by_user = {
+        d.recipient_id: OutboxMessage.objects.get(dedup_key=d.outbox_key)
+        for d in ReminderDigest.objects.all()
+    }
+    assert by_user[broken.pk].status == DeliveryStatus.PENDING  # kept, to be retried
     assert "not a valid e-mail address" in by_user[broken.pk].last_error
-    assert by_user[cleared.pk].status == DeliveryStatus.FAILED  # not "sent" to nobody
+    assert by_user[cleared.pk].status == DeliveryStatus.PENDING  # not "sent" to nobody
     assert by_user[cleared.pk].last_error == "the recipient has no e-mail address"
     assert set(failures.rows) == {
-        f"e-mail {by_user[broken.pk].pk} to aaron",
-        f"e-mail {by_user[cleared.pk].pk} to abebe",
+        f"reminder e-mail {by_user[broken.pk].pk} to aaron@example.org",
+        f"reminder e-mail {by_user[cleared.pk].pk} to abebe@example.org",
     }
 
     # The addresses are fixed: the next sweep after the backoff sends each once.
     User.objects.filter(pk=broken.pk).update(email="aaron@example.org")
     User.objects.filter(pk=cleared.pk).update(email="abebe@example.org")
-    assert reminders.retry_due_digests(now=NOW + ONE_DAY) == {"sent": 2}
-    assert reminders.retry_due_digests(now=NOW + 2 * ONE_DAY) == {}
+    assert _drain(now=NOW + ONE_DAY) == {"sent": 2}
+    assert _drain(now=NOW + 2 * ONE_DAY) == {}
     message_ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
     assert len(message_ids) == len(set(message_ids)) == 4
 
@@ -169,17 +177,17 @@ def test_reminders_with_the_smtp_server_down_go_out_once_when_it_is_back(
     _good_requests(make_request, 5)
 
     down = reminders.send_reminders(today=TODAY, now=NOW)
-    assert down.deliveries == {"failed": len(people)}
+    assert down.deliveries == {"will be retried": len(people)}
     assert smtp.messages == []
-    assert not ReminderDigest.objects.filter(status=DeliveryStatus.SENT).exists()
+    assert not ReminderDigest.objects.filter(delivery__status=DeliveryStatus.SENT).exists()
     ledger = set(Reminder.objects.values_list("pk", flat=True))
     assert len(ledger) == 5 * len(people)  # claimed, so not lost
 
     smtp.start()
     # Before the backoff has passed nothing is tried; after it, everything, once.
-    assert reminders.retry_due_digests(now=NOW) == {}
-    assert reminders.retry_due_digests(now=NOW + ONE_DAY) == {"sent": len(people)}
-    assert reminders.retry_due_digests(now=NOW + 2 * ONE_DAY) == {}
+    assert _drain(now=NOW) == {}
+    assert _drain(now=NOW + ONE_DAY) == {"sent": len(people)}
+    assert _drain(now=NOW + 2 * ONE_DAY) == {}
     again = reminders.send_reminders(today=TODAY, now=NOW + 2 * ONE_DAY)
     assert (again.claimed_reminders, again.deliveries) == (0, {})
 
@@ -229,7 +237,7 @@ def test_reminders_after_a_database_restart_mid_run_lose_nothing_and_repeat_noth
         assert ReminderDigest.objects.count() == 1
         assert mail.outbox == []
     else:
-        assert ReminderDigest.objects.filter(status=DeliveryStatus.SENT).count() == 1
+        assert ReminderDigest.objects.filter(delivery__status=DeliveryStatus.SENT).count() == 1
         assert len(mail.outbox) == 1
 
     reminders.send_reminders(today=TODAY, now=NOW)
@@ -253,7 +261,7 @@ def test_reminders_after_a_database_restart_mid_run_lose_nothing_and_repeat_noth
     )
     assert sum(len(c) for c in carried) == len(ledger)
     assert set().union(*carried) == set(ledger)
-    assert not ReminderDigest.objects.exclude(status=DeliveryStatus.SENT).exists()
+    assert not ReminderDigest.objects.exclude(delivery__status=DeliveryStatus.SENT).exists()
 
 
 # --- Summaries ---------------------------------------------------------------------------------
@@ -314,12 +322,13 @@ def test_a_summary_with_the_smtp_server_down_goes_out_once_when_it_is_back(
     make_request, managers, smtp, robustness
 ):
     make_request(reference="good", due_date=D(2021, 9, 10))
-    with pytest.raises(summaries.SummaryDeliveryFailed):
-        summaries.summary_publish(kind="monthly", today=D(2021, 10, 1))
-    summary = Summary.objects.get()
+    down = summaries.summary_publish(kind="monthly", today=D(2021, 10, 1))
+    assert (down.emailed, "Connection refused" in down.error) == (0, True)
+    summary = Summary.objects.select_related("delivery").get()
     assert (summary.compiled_at is not None, summary.emailed_at) == (True, None)
-    assert summary.email_attempts == 1
-    assert "Connection refused" in summary.email_error
+    assert summary.delivery is not None  # in the outbox, to be retried
+    assert (summary.delivery.status, summary.delivery.attempts) == (DeliveryStatus.PENDING, 1)
+    assert "Connection refused" in summary.delivery.last_error
 
     smtp.start()
     summaries.summary_publish(kind="monthly", today=D(2021, 10, 1))
@@ -331,7 +340,8 @@ def test_a_summary_with_the_smtp_server_down_goes_out_once_when_it_is_back(
         [m.email for m in managers] + [parseaddr(settings.DEFAULT_FROM_EMAIL)[1]]
     )
     assert summary.emailed_at is not None
-    assert summary.email_error == ""
+    assert summary.delivery is not None
+    assert summary.delivery.last_error == ""
 
 
 @pytest.mark.postgres

@@ -11,9 +11,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mandates.choices import MembershipRole, RequestStatus
+from mandates.choices import DeliveryStatus, MembershipRole, OutboxKind, RequestStatus
+from mandates.integration import outbox
+from mandates.models import OutboxMessage
 from reports import reminders
-from reports.choices import DeliveryStatus, DigestFrequency
+from reports.choices import DigestFrequency
 from reports.models import Reminder, ReminderDigest, ReminderPreference
 from tests.factories import UnitFactory
 from tests.reports.conftest import DUE, focal_point
@@ -95,7 +97,8 @@ def test_one_digest_per_person_grouped_by_due_date_with_links(make_request, amin
     digest = ReminderDigest.objects.get()
     assert message.extra_headers["Message-ID"] == digest.message_id
     assert digest.message_id.endswith("@ssr.example.org>")
-    assert digest.status == DeliveryStatus.SENT
+    assert digest.delivery is not None
+    assert digest.delivery.status == DeliveryStatus.SENT
 
 
 def test_only_focal_points_of_the_lead_unit_by_default(make_request, unit, amina, settings):
@@ -180,11 +183,18 @@ def test_a_second_claim_of_the_same_people_claims_nothing(make_request, amina):
     second = reminders.claim_reminders(today=D(2021, 9, 23), recipient_ids=[amina.pk])
     assert (len(first.digest_ids), first.reminders) == (1, 1)
     assert (second.digest_ids, second.reminders) == ([], 0)
-    reminders.retry_due_digests()
+    outbox.drain()
     assert len(mail.outbox) == 1
 
 
-def test_smtp_failure_is_recorded_and_retried_with_backoff(make_request, amina, monkeypatch):
+def _drain(now: datetime.datetime) -> dict[str, int]:
+    return outbox.drain(now=now, kind=OutboxKind.REMINDER_DIGEST)
+
+
+def test_smtp_failure_is_recorded_and_retried_with_backoff(
+    make_request, amina, monkeypatch, settings
+):
+    settings.OUTBOX_RETRY_BACKOFF_SECONDS = 300
     make_request()
     now = datetime.datetime(2021, 9, 23, 6, 0, tzinfo=datetime.UTC)
     original_send = EmailMultiAlternatives.send
@@ -194,42 +204,46 @@ def test_smtp_failure_is_recorded_and_retried_with_backoff(make_request, amina, 
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
     result = reminders.send_reminders(today=D(2021, 9, 23), now=now)
-    assert result.deliveries == {"failed": 1}
-    digest = ReminderDigest.objects.get()
-    assert digest.status == DeliveryStatus.FAILED
-    assert "SMTPServerDisconnected" in digest.last_error
-    assert digest.next_attempt_at == now + datetime.timedelta(seconds=300)
+    assert result.deliveries == {"will be retried": 1}
+    delivery = ReminderDigest.objects.get().delivery
+    assert delivery is not None
+    assert delivery.status == DeliveryStatus.PENDING
+    assert "SMTPServerDisconnected" in delivery.last_error
+    assert delivery.next_attempt_at == now + datetime.timedelta(seconds=300)
 
     # Still failing: the wait doubles.
-    reminders.retry_due_digests(now=digest.next_attempt_at)
-    digest.refresh_from_db()
-    assert (digest.attempts, digest.next_attempt_at) == (2, now + datetime.timedelta(seconds=900))
+    _drain(delivery.next_attempt_at)
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.next_attempt_at) == (
+        2,
+        now + datetime.timedelta(seconds=900),
+    )
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", original_send)
-    assert reminders.retry_due_digests(now=now + datetime.timedelta(seconds=600)) == {}
-    assert reminders.retry_due_digests(now=now + datetime.timedelta(seconds=900)) == {"sent": 1}
-    digest.refresh_from_db()
-    assert (digest.status, digest.attempts) == (DeliveryStatus.SENT, 3)
+    assert _drain(now + datetime.timedelta(seconds=600)) == {}
+    assert _drain(now + datetime.timedelta(seconds=900)) == {"sent": 1}
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 3)
     (message,) = mail.outbox
-    assert message.extra_headers["Message-ID"] == digest.message_id
+    assert message.extra_headers["Message-ID"] == ReminderDigest.objects.get().message_id
 
 
 def test_a_crash_after_the_hand_off_resends_the_same_message(make_request, amina, monkeypatch):
-    """The SMTP server accepted the e-mail, then the worker died before recording it: the digest
-    stays pending and the next attempt sends the same message with the same Message-ID."""
+    """The SMTP server accepted the e-mail, then the worker died before recording it: the
+    message stays pending and the next attempt sends the same message with the same Message-ID."""
     make_request()
-    original_save = ReminderDigest.save
+    original_save = OutboxMessage.save
 
     def crash(self, *args, **kwargs):
         if self.status == DeliveryStatus.SENT:
             raise SystemExit("worker killed")
         return original_save(self, *args, **kwargs)
 
-    monkeypatch.setattr(ReminderDigest, "save", crash)
+    monkeypatch.setattr(OutboxMessage, "save", crash)
     with pytest.raises(SystemExit):
         reminders.send_reminders(today=D(2021, 9, 23))
-    assert ReminderDigest.objects.get().status == DeliveryStatus.PENDING
-    monkeypatch.setattr(ReminderDigest, "save", original_save)
+    assert OutboxMessage.objects.get().status == DeliveryStatus.PENDING
+    monkeypatch.setattr(OutboxMessage, "save", original_save)
 
     reminders.send_reminders(today=D(2021, 9, 23))
     reminders.send_reminders(today=D(2021, 9, 23))
@@ -238,7 +252,7 @@ def test_a_crash_after_the_hand_off_resends_the_same_message(make_request, amina
     assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
     assert first.body == second.body
     assert first.subject == second.subject
-    assert ReminderDigest.objects.get().status == DeliveryStatus.SENT
+    assert OutboxMessage.objects.get().status == DeliveryStatus.SENT
 
 
 def test_message_id_is_a_function_of_the_ledger_key():

@@ -32,8 +32,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from mandates.choices import MembershipRole
-from reports.choices import DeliveryStatus
+from mandates.choices import DeliveryStatus, MembershipRole
 from reports.models import Reminder, ReminderDigest
 from reports.periods import reminder_point
 from ssrtracker.celery import app as celery_app
@@ -170,7 +169,7 @@ def _enqueue_runs(queue: str) -> None:
         celery_app.send_task(
             "reports.tasks.send_reminders", kwargs={"today": day.isoformat()}, queue=queue
         )
-    celery_app.send_task("reports.tasks.retry_reminders", queue=queue)
+    celery_app.send_task("mandates.tasks.send_outbox", queue=queue)
 
 
 @pytest.mark.postgres
@@ -197,7 +196,8 @@ def test_killed_worker_loses_no_reminder_and_never_sends_two_messages_for_one(tm
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "EMAIL_TIMEOUT": "10",
-        "REMINDER_RETRY_BACKOFF_SECONDS": "1",
+        "OUTBOX_RETRY_BACKOFF_SECONDS": "1",
+        "OUTBOX_RETRY_BACKOFF_MAX_SECONDS": "2",
     }
     worker = Worker(env, queue, tmp_path / "worker.log")
     rng = random.Random(2553)  # noqa: S311 - kill timing, not security
@@ -224,13 +224,13 @@ def test_killed_worker_loses_no_reminder_and_never_sends_two_messages_for_one(tm
         # The next scheduled runs (beat would send them; a redelivered message does the same).
         _enqueue_runs(queue)
         while time.monotonic() - started < DEADLINE_SECONDS:
-            unsent = ReminderDigest.objects.exclude(status=DeliveryStatus.SENT).count()
+            unsent = ReminderDigest.objects.exclude(delivery__status=DeliveryStatus.SENT).count()
             claimed = Reminder.objects.count()
             if unsent == 0 and claimed >= len(expected):
                 break
             time.sleep(0.5)
             if int(time.monotonic() - started) % 10 == 0:
-                celery_app.send_task("reports.tasks.retry_reminders", queue=queue)
+                celery_app.send_task("mandates.tasks.send_outbox", queue=queue)
     finally:
         worker.stop()
         smtp.stop()
@@ -281,5 +281,5 @@ def test_killed_worker_loses_no_reminder_and_never_sends_two_messages_for_one(tm
         "one Message-ID carried different reminders"
     )
     assert all(len(b) == 1 for b in bodies.values()), "copies of one message differ"
-    assert not ReminderDigest.objects.exclude(status=DeliveryStatus.SENT).exists()
+    assert not ReminderDigest.objects.exclude(delivery__status=DeliveryStatus.SENT).exists()
     assert ReminderDigest.objects.count() == len(ids_by_message_id)
