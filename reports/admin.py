@@ -129,12 +129,8 @@ class ReminderDigestAdmin(admin.ModelAdmin):
     actions = ["send_now"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReminderDigest]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("delivery")
-            .annotate(reminder_count=Count("reminders"))
-        )
+        # The rows' recipients and deliveries are joined by list_select_related.
+        return super().get_queryset(request).annotate(reminder_count=Count("reminders"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
