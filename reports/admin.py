@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mandates.admin.common import shorten
+from mandates.choices import DeliveryStatus
 from mandates.integration import outbox
 from mandates.models import OutboxMessage
 from reports.models import Reminder, ReminderDigest, ReminderPreference, Summary
@@ -168,7 +169,8 @@ class ReminderDigestAdmin(admin.ModelAdmin):
         for message in OutboxMessage.objects.filter(pk__in=queryset.values("delivery_id")).order_by(
             "created_at"
         ):
-            outbox.resend([message], kick=False)
+            if message.status != DeliveryStatus.SENT:  # a sent e-mail is never sent twice
+                outbox.resend([message], kick=False)
             outcome = outbox.send(message.pk, force=True)
             results[outcome.value] = results.get(outcome.value, 0) + 1
         sent = results.get(outbox.Outcome.SENT.value, 0)

@@ -125,6 +125,12 @@ def test_admin_send_now_sends_a_failed_email(admin_client, sent_digest):
     delivery = OutboxMessage.objects.get(pk=sent_digest.delivery_id)
     assert (delivery.status, delivery.last_error) == (DeliveryStatus.SENT, "")
     assert len(mail.outbox) == 2
+    # Sent now: "send now" again sends nothing twice.
+    admin_client.post(
+        reverse("admin:reports_reminderdigest_changelist"),
+        {"action": "send_now", "_selected_action": [sent_digest.pk]},
+    )
+    assert len(mail.outbox) == 2
 
 
 def test_managers_read_and_download_summaries(client, manager, unit):
