@@ -24,17 +24,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from mandates.admin.common import shorten
+from mandates.admin.common import acting_user, shorten
 from reports.models import Reminder, ReminderDigest, ReminderPreference, Summary
 from reports.periods import Period
 from reports.reminders import Delivery, deliver_digest
+from reports.services import manages_reminders, reminder_preference_save
 from reports.summaries import SummaryDeliveryFailed, summary_compile, summary_send
+from ssrtracker.writes import writing
 
 _BADGE = {"pending": "on_hold", "sent": "completed", "failed": "cancelled"}
 
 
 def _manages_reminders(request: HttpRequest) -> bool:
-    return request.user.has_perm("reports.change_reminderdigest")
+    return manages_reminders(request.user)  # type: ignore[arg-type]
 
 
 @admin.register(ReminderPreference)
@@ -63,9 +65,7 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: ReminderPreference, form: Any, change: bool
     ) -> None:
-        if not _manages_reminders(request):
-            obj.user_id = request.user.pk  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        reminder_preference_save(preference=obj, by=acting_user(request))
 
 
 class ReminderInline(admin.TabularInline):
@@ -146,7 +146,8 @@ class ReminderDigestAdmin(admin.ModelAdmin):
     def send_now(self, request: HttpRequest, queryset: QuerySet[ReminderDigest]) -> None:
         results: dict[str, int] = {}
         for digest_id in queryset.values_list("pk", flat=True):
-            outcome = deliver_digest(digest_id=digest_id, force=True)
+            with writing("reports.reminders.deliver_digest"):
+                outcome = deliver_digest(digest_id=digest_id, force=True)
             results[outcome.value] = results.get(outcome.value, 0) + 1
         level = messages.WARNING if results.get(Delivery.FAILED.value) else messages.SUCCESS
         text = ", ".join(f"{n} {what}" for what, n in sorted(results.items()))
@@ -280,9 +281,10 @@ class SummaryAdmin(admin.ModelAdmin):
     )
     def recompile(self, request: HttpRequest, queryset: QuerySet[Summary]) -> None:
         for summary in queryset:
-            summary_compile(
-                period=Period.containing(summary.kind, summary.period_start), recompile=True
-            )
+            with writing("reports.summaries.summary_compile"):
+                summary_compile(
+                    period=Period.containing(summary.kind, summary.period_start), recompile=True
+                )
         count = queryset.count()
         self.message_user(
             request, ngettext("%d summary recompiled.", "%d summaries recompiled.", count) % count
@@ -294,7 +296,8 @@ class SummaryAdmin(admin.ModelAdmin):
     def email_again(self, request: HttpRequest, queryset: QuerySet[Summary]) -> None:
         for summary in queryset:
             try:
-                sent = summary_send(summary_id=summary.pk, force=True)
+                with writing("reports.summaries.summary_send"):
+                    sent = summary_send(summary_id=summary.pk, force=True)
             except SummaryDeliveryFailed as exc:
                 self.message_user(request, f"{summary}: {exc}", messages.ERROR)
             else:
