@@ -468,7 +468,11 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
                 saved = request_edit(request=obj, by=by, changes=changes)
                 obj.version = saved.version
         else:
-            fields = {name: data[name] for name in form._meta.fields if name not in m2m}
+            fields = {
+                name: data[name]
+                for name in RequestAdminForm.Meta.fields
+                if name in data and name not in EDITABLE_M2M
+            }
             created = request_create(
                 fields=fields,
                 paragraphs=m2m.get("paragraphs", ()),

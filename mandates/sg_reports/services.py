@@ -382,6 +382,7 @@ def renewal_request_create(
     )
 
 
+@service
 def renewal_requests_create(
     *,
     today: datetime.date | None = None,
