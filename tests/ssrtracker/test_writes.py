@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.test import RequestFactory as HttpRequestFactory
@@ -26,7 +25,6 @@ from mandates.models import (
     Document,
     Mission,
     Request,
-    StatusUpdate,
     Theme,
     Unit,
     UnitMembership,
@@ -321,21 +319,8 @@ def test_api_writes_pass_the_guard(staff_a):
 
 
 # --- the rules hold on every path ---------------------------------------------------------
-
-
-def test_admin_cannot_change_an_archived_requests_due_date(staff_a):
-    request = RequestFactory.create(
-        lead_unit=Unit.objects.get(acronym="UNIT-A"), due_date=datetime.date(2026, 12, 31)
-    )
-    client = Client()
-    client.force_login(staff_a)
-    data = change_form_data(client, request, due_date="2030-01-01")
-    services.request_archive(request=request, by=None)
-    response = client.post(reverse("admin:mandates_request_change", args=[request.pk]), data)
-    assert response.status_code == 403
-    request.refresh_from_db()
-    assert request.due_date == datetime.date(2026, 12, 31)
-    assert request.version == 2  # the archiving only
+# (The lead-unit rule on every path, and the admin's refusal of an archived request's edits:
+# tests/security/test_lead_unit_rule.py.)
 
 
 def test_the_service_refuses_an_archived_requests_due_date_whoever_calls_it():
@@ -347,44 +332,6 @@ def test_the_service_refuses_an_archived_requests_due_date_whoever_calls_it():
         )
     request.refresh_from_db()
     assert request.due_date == datetime.date(2026, 12, 31)
-
-
-def test_request_create_refuses_staff_making_another_unit_lead(staff_a, staff_b):
-    unit_b = Unit.objects.get(acronym="UNIT-B")
-    with pytest.raises(PermissionDenied), transaction.atomic():
-        services.request_create(
-            fields={"reference": "x-1", "title": "X", "lead_unit": unit_b},
-            by=staff_a,
-            reason="test",
-        )
-    assert not Request.objects.filter(reference="x-1").exists()
-    own = services.request_create(
-        fields={"reference": "x-2", "title": "X", "lead_unit": Unit.objects.get(acronym="UNIT-A")},
-        by=staff_a,
-        reason="test",
-        note="Opened.",
-    )
-    first = StatusUpdate.objects.get(request=own)
-    assert (first.status_from, first.status_to, first.author) == ("not_started",) * 2 + (staff_a,)
-
-
-def test_admin_add_refuses_staff_making_another_unit_lead(staff_a, staff_b):
-    client = Client()
-    client.force_login(staff_a)
-    url = reverse("admin:mandates_request_add")
-    data = form_data(client, url)
-    data.update(
-        reference="other-unit",
-        title="Other",
-        paragraphs=[str(ParagraphFactory.create().pk)],
-        lead_unit=str(Unit.objects.get(acronym="UNIT-B").pk),
-        priority="normal",
-        recurrence="none",
-        new_status=RequestStatus.NOT_STARTED,
-    )
-    response = client.post(url, data)
-    assert response.status_code == 200  # the form shows the refusal
-    assert not Request.objects.filter(reference="other-unit").exists()
 
 
 def test_bulk_action_refuses_archived_and_other_units_requests_and_applies_the_rest(staff_a):
