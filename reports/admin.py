@@ -24,19 +24,21 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from mandates.admin.common import shorten
+from mandates.admin.common import acting_user, shorten
 from mandates.choices import DeliveryStatus
 from mandates.integration import outbox
 from mandates.models import OutboxMessage
 from reports.models import Reminder, ReminderDigest, ReminderPreference, Summary
 from reports.periods import Period
+from reports.services import manages_reminders, reminder_preference_save
 from reports.summaries import SummaryDeliveryFailed, summary_compile, summary_send
+from ssrtracker.writes import writing
 
 _BADGE = {"pending": "on_hold", "sent": "completed", "failed": "cancelled"}
 
 
 def _manages_reminders(request: HttpRequest) -> bool:
-    return request.user.has_perm("reports.change_reminderdigest")
+    return manages_reminders(request.user)  # type: ignore[arg-type]
 
 
 @admin.register(ReminderPreference)
@@ -65,9 +67,7 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: ReminderPreference, form: Any, change: bool
     ) -> None:
-        if not _manages_reminders(request):
-            obj.user_id = request.user.pk  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        reminder_preference_save(preference=obj, by=acting_user(request))
 
 
 class ReminderInline(admin.TabularInline):
@@ -320,9 +320,10 @@ class SummaryAdmin(admin.ModelAdmin):
     )
     def recompile(self, request: HttpRequest, queryset: QuerySet[Summary]) -> None:
         for summary in queryset:
-            summary_compile(
-                period=Period.containing(summary.kind, summary.period_start), recompile=True
-            )
+            with writing("reports.summaries.summary_compile"):
+                summary_compile(
+                    period=Period.containing(summary.kind, summary.period_start), recompile=True
+                )
         count = queryset.count()
         self.message_user(
             request, ngettext("%d summary recompiled.", "%d summaries recompiled.", count) % count
@@ -334,7 +335,8 @@ class SummaryAdmin(admin.ModelAdmin):
     def email_again(self, request: HttpRequest, queryset: QuerySet[Summary]) -> None:
         for summary in queryset:
             try:
-                sent = summary_send(summary_id=summary.pk, force=True)
+                with writing("reports.summaries.summary_send"):
+                    sent = summary_send(summary_id=summary.pk, force=True)
             except SummaryDeliveryFailed as exc:
                 self.message_user(request, f"{summary}: {exc}", messages.ERROR)
             else:

@@ -10,6 +10,7 @@ run can never pass by skipping them.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from django.core.management import call_command
 
 from mandates.choices import MembershipRole
 from mandates.organisation import roles
+from tests import writes_guard
 from tests.factories import UnitFactory, UserFactory
 
 pytest_plugins = ["tests.robustness", "tests.faults"]
@@ -51,6 +53,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.user_properties.append(("service_missing", problem))
             else:
                 item.add_marker(pytest.mark.skip(reason=problem))
+
+
+@pytest.fixture(autouse=True)
+def writes_guard_fixture() -> Iterator[list[str]]:
+    """Fails a test in which the admin or the API wrote a model outside its service
+    (``tests/writes_guard.py``), even if the code under test caught the error."""
+    writes_guard.install()
+    writes_guard.violations.clear()
+    yield writes_guard.violations
+    found = list(writes_guard.violations)
+    writes_guard.violations.clear()
+    if found:
+        pytest.fail("Writes outside a service:\n" + "\n".join(found), pytrace=False)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

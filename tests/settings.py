@@ -19,3 +19,7 @@ from ssrtracker.settings import *  # noqa: F403
 
 # Hashing cost is not what the tests are about; a fast hasher keeps the suite quick.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The guard that fails any write of the admin or the API made outside a service
+# (tests/writes_guard.py) needs to know which requests those are.
+MIDDLEWARE = ["tests.writes_guard.GuardedSurfaceMiddleware", *MIDDLEWARE]  # noqa: F405

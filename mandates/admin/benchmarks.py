@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +15,16 @@ from mandates.admin.common import (
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
     SafeAutocompleteMixin,
+    ServiceAdminMixin,
+    acting_user,
     shorten,
     status_badge,
+)
+from mandates.benchmarks.services import (
+    ASSESSMENT_FIELDS,
+    assessment_create,
+    assessment_update,
+    benchmark_save,
 )
 from mandates.choices import ProgressStatus, Rating
 from mandates.models import (
@@ -64,8 +73,24 @@ class BenchmarkAssessmentInline(SafeAutocompleteMixin, admin.TabularInline):
     }
 
 
+def save_assessment(request: HttpRequest, obj: BenchmarkAssessment, form: Any) -> None:
+    """An assessment from an admin form, through :func:`assessment_create` or
+    :func:`assessment_update` (the rules of the API apply: the benchmark's units only)."""
+    by = acting_user(request)
+    if obj.pk is None:
+        fields = {name: getattr(obj, name) for name in ASSESSMENT_FIELDS}
+        created = assessment_create(benchmark=obj.benchmark, by=by, fields=fields)
+        obj.pk = created.pk
+        obj._state.adding = False
+        return
+    if "benchmark" in form.changed_data:
+        raise PermissionDenied(_("An assessment stays with its benchmark."))
+    changes = {name: getattr(obj, name) for name in form.changed_data if name in ASSESSMENT_FIELDS}
+    assessment_update(assessment=obj, by=by, changes=changes)
+
+
 @admin.register(Benchmark)
-class BenchmarkAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class BenchmarkAdmin(ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "reference",
         "mission",
@@ -105,6 +130,17 @@ class BenchmarkAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin)
             )
         )
 
+    def save_through_service(
+        self, request: HttpRequest, obj: Benchmark, m2m: dict[str, Any], form: Any, change: bool
+    ) -> None:
+        benchmark_save(benchmark=obj, by=acting_user(request), m2m=m2m)
+
+    def save_inline(
+        self, request: HttpRequest, parent: Benchmark, obj: BenchmarkAssessment, formset: Any
+    ) -> None:
+        form = next(f for f in formset.forms if f.instance is obj)
+        save_assessment(request, obj, form)
+
     @admin.display(description=_("indicator"))
     def short_indicator(self, obj: Benchmark) -> str:
         return shorten(obj.indicator, 70)
@@ -125,7 +161,9 @@ class BenchmarkAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin)
 
 
 @admin.register(BenchmarkAssessment)
-class BenchmarkAssessmentAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class BenchmarkAssessmentAdmin(
+    ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin
+):
     list_display = ["benchmark", "mission", "period_start", "period_end", "rating_display", "value"]
     list_filter = ["rating", "benchmark__mission"]
     list_select_related = ["benchmark__mission"]
@@ -152,3 +190,13 @@ class BenchmarkAssessmentAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHis
         if db_field.name == "benchmark":
             kwargs["queryset"] = permissions.editable_benchmarks(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_through_service(
+        self,
+        request: HttpRequest,
+        obj: BenchmarkAssessment,
+        m2m: dict[str, Any],
+        form: Any,
+        change: bool,
+    ) -> None:
+        save_assessment(request, obj, form)

@@ -16,13 +16,64 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from mandates.requests.services import reference_archive, reference_restore
+from mandates.organisation.services import reference_archive, reference_restore, reference_save
 from ssrtracker import limits
 
 
 def acting_user(request: HttpRequest) -> User | None:
     """The person behind an admin request, for services that record who acted."""
     return request.user if isinstance(request.user, User) else None
+
+
+class ServiceAdminMixin:
+    """An admin whose saves go through the model's service, never Django's own ``save()``.
+
+    :meth:`save_model` hands the object and the form's many-to-many values to
+    :meth:`save_through_service`; the rows of inlines go, one by one, to :meth:`save_inline`
+    and :meth:`delete_inline`; :meth:`delete_model` to :meth:`delete_through_service`. An
+    admin that does not say how refuses the write.
+    """
+
+    def save_through_service(
+        self, request: HttpRequest, obj: Any, m2m: dict[str, Any], form: Any, change: bool
+    ) -> None:
+        raise PermissionDenied(_("This cannot be changed here."))
+
+    def save_inline(self, request: HttpRequest, parent: Any, obj: Any, formset: Any) -> None:
+        raise PermissionDenied(_("This cannot be changed here."))
+
+    def delete_inline(self, request: HttpRequest, obj: Any) -> None:
+        raise PermissionDenied(_("This cannot be deleted here."))
+
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
+        raise PermissionDenied(_("This cannot be deleted here."))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        m2m = {
+            field.name: form.cleaned_data[field.name]
+            for field in obj._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+        self.save_through_service(request, obj, m2m, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The many-to-many fields were saved with the object, by its service.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        rows = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            self.delete_inline(request, obj)
+        for obj in rows:
+            self.save_inline(request, form.instance, obj, formset)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.delete_through_service(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_through_service(request, obj)
 
 
 def shorten(text: str, length: int = 90) -> str:
@@ -176,11 +227,18 @@ class ArchivedFilter(admin.SimpleListFilter):
             }
 
 
-class ArchiveInsteadOfDeleteAdmin(SafeAutocompleteMixin, NoDeleteMixin, admin.ModelAdmin):
+class ArchiveInsteadOfDeleteAdmin(
+    ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, admin.ModelAdmin
+):
     """Admin of reference data (units, themes): archived and restored, never deleted; archived
     rows are not offered in the autocomplete of fields that pick them for new work."""
 
     actions = ["archive_selected", "restore_selected"]
+
+    def save_through_service(
+        self, request: HttpRequest, obj: Any, m2m: dict[str, Any], form: Any, change: bool
+    ) -> None:
+        reference_save(obj=obj, by=acting_user(request), m2m=m2m)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str

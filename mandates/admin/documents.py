@@ -20,9 +20,12 @@ from mandates.admin.common import (
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
     SafeAutocompleteMixin,
+    ServiceAdminMixin,
+    acting_user,
     shorten,
 )
 from mandates.admin.document_tools import DocumentToolsMixin
+from mandates.documents.services import document_save, paragraph_save
 from mandates.models import (
     Document,
     Paragraph,
@@ -87,7 +90,13 @@ class DocumentListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Document)
-class DocumentAdmin(SafeAutocompleteMixin, DocumentToolsMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class DocumentAdmin(
+    ServiceAdminMixin,
+    SafeAutocompleteMixin,
+    DocumentToolsMixin,
+    NoDeleteMixin,
+    ReadOnlyHistoryAdmin,
+):
     list_display = ["symbol", "kind", "date", "title", "paragraph_count", "official_text"]
     list_filter = ["kind", "body"]
     search_fields = ["symbol", "title", "citation_label"]
@@ -122,9 +131,19 @@ class DocumentAdmin(SafeAutocompleteMixin, DocumentToolsMixin, NoDeleteMixin, Re
             return "–"
         return format_html('<a href="{}" rel="noopener" target="_blank">{}</a>', obj.url, obj.url)
 
+    def save_through_service(
+        self, request: HttpRequest, obj: Document, m2m: dict[str, Any], form: Any, change: bool
+    ) -> None:
+        document_save(document=obj, by=acting_user(request), m2m=m2m)
+
+    def save_inline(
+        self, request: HttpRequest, parent: Document, obj: Paragraph, formset: Any
+    ) -> None:
+        paragraph_save(paragraph=obj, by=acting_user(request))
+
 
 @admin.register(Paragraph)
-class ParagraphAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class ParagraphAdmin(ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["citation", "kind", "lead_verb", "short_text", "theme_list"]
     list_display_links = ["citation"]
     list_filter = ["kind", ("document", DocumentListFilter), "themes"]
@@ -146,3 +165,8 @@ class ParagraphAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin)
     @admin.display(description=_("themes"))
     def theme_list(self, obj: Paragraph) -> str:
         return ", ".join(theme.name for theme in obj.themes.all())
+
+    def save_through_service(
+        self, request: HttpRequest, obj: Paragraph, m2m: dict[str, Any], form: Any, change: bool
+    ) -> None:
+        paragraph_save(paragraph=obj, by=acting_user(request), m2m=m2m)

@@ -21,9 +21,16 @@ from django.utils.translation import ngettext
 from mandates.admin.common import SafeAutocompleteMixin, acting_user
 from mandates.choices import WebhookEvent
 from mandates.integration import outbox
+from mandates.integration.services import (
+    api_token_create,
+    api_token_save,
+    calendar_feed_create,
+    secret_revoke,
+    webhook_endpoint_delete,
+    webhook_endpoint_save,
+)
 from mandates.models import ApiToken, CalendarFeed, OutboxMessage, WebhookEndpoint
 from mandates.organisation.permissions import can_read_requests, is_administrator
-from mandates.requests.services import calendar_feed_create
 
 
 class RevocableAdmin(admin.ModelAdmin):
@@ -36,7 +43,11 @@ class RevocableAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected items"))
     def revoke(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        now = timezone.now()
+        count = sum(
+            secret_revoke(obj=obj, by=acting_user(request), now=now)
+            for obj in queryset.filter(revoked_at__isnull=True)
+        )
         self.message_user(
             request, ngettext("%d revoked.", "%d revoked.", count) % count, messages.SUCCESS
         )
@@ -63,11 +74,9 @@ class ApiTokenAdmin(SafeAutocompleteMixin, RevocableAdmin):
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            api_token_save(token=obj, by=acting_user(request))
             return
-        obj.created_by = acting_user(request)
-        secret = obj.set_secret()
-        super().save_model(request, obj, form, change)
+        secret = api_token_create(token=obj, by=acting_user(request))
         self.message_user(
             request,
             format_html(
@@ -164,10 +173,14 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool
     ) -> None:
-        if not change:
-            obj.created_by = acting_user(request)
-            obj.set_secret()
-        super().save_model(request, obj, form, change)
+        webhook_endpoint_save(endpoint=obj, by=acting_user(request))
+
+    def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
+        webhook_endpoint_delete(endpoint=obj, by=acting_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        for obj in queryset:
+            webhook_endpoint_delete(endpoint=obj, by=acting_user(request))
 
 
 @admin.register(OutboxMessage)

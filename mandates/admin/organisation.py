@@ -15,6 +15,8 @@ from mandates.admin.common import (
     ArchiveInsteadOfDeleteAdmin,
     NoDeleteMixin,
     SafeAutocompleteMixin,
+    ServiceAdminMixin,
+    acting_user,
 )
 from mandates.choices import RequestStatus
 from mandates.models import (
@@ -22,6 +24,13 @@ from mandates.models import (
     Mission,
     Unit,
     UnitMembership,
+)
+from mandates.organisation.services import (
+    membership_delete,
+    membership_save,
+    reference_save,
+    route_delete,
+    route_save,
 )
 
 
@@ -42,7 +51,7 @@ class ActiveMissionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Mission)
-class MissionAdmin(NoDeleteMixin, admin.ModelAdmin):
+class MissionAdmin(ServiceAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = [
         "acronym",
         "name",
@@ -75,6 +84,11 @@ class MissionAdmin(NoDeleteMixin, admin.ModelAdmin):
     def open_requests(self, obj: Mission) -> int:
         return obj._open  # type: ignore[attr-defined]
 
+    def save_through_service(
+        self, request: HttpRequest, obj: Mission, m2m: dict[str, Any], form: Any, change: bool
+    ) -> None:
+        reference_save(obj=obj, by=acting_user(request), m2m=m2m)
+
 
 class UnitMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = UnitMembership
@@ -99,18 +113,39 @@ class UnitAdmin(ArchiveInsteadOfDeleteAdmin):
     def member_count(self, obj: Unit) -> int:
         return obj._members  # type: ignore[attr-defined]
 
+    def save_inline(
+        self, request: HttpRequest, parent: Unit, obj: UnitMembership, formset: Any
+    ) -> None:
+        membership_save(membership=obj, by=acting_user(request))
+
+    def delete_inline(self, request: HttpRequest, obj: UnitMembership) -> None:
+        membership_delete(membership=obj, by=acting_user(request))
+
 
 @admin.register(UnitMembership)
-class UnitMembershipAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class UnitMembershipAdmin(ServiceAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit"]
     list_select_related = ["user", "unit"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__acronym"]
     autocomplete_fields = ["user", "unit"]
 
+    def save_through_service(
+        self,
+        request: HttpRequest,
+        obj: UnitMembership,
+        m2m: dict[str, Any],
+        form: Any,
+        change: bool,
+    ) -> None:
+        membership_save(membership=obj, by=acting_user(request))
+
+    def delete_through_service(self, request: HttpRequest, obj: UnitMembership) -> None:
+        membership_delete(membership=obj, by=acting_user(request))
+
 
 @admin.register(AddresseeRoute)
-class AddresseeRouteAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class AddresseeRouteAdmin(ServiceAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     """Which unit leads the requests an import finds for each addressee."""
 
     list_display = ["addressee", "lead_unit", "supporting"]
@@ -124,3 +159,16 @@ class AddresseeRouteAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description=_("supporting units"))
     def supporting(self, obj: AddresseeRoute) -> str:
         return ", ".join(unit.acronym for unit in obj.supporting_units.all())
+
+    def save_through_service(
+        self,
+        request: HttpRequest,
+        obj: AddresseeRoute,
+        m2m: dict[str, Any],
+        form: Any,
+        change: bool,
+    ) -> None:
+        route_save(route=obj, by=acting_user(request), supporting_units=m2m.get("supporting_units"))
+
+    def delete_through_service(self, request: HttpRequest, obj: AddresseeRoute) -> None:
+        route_delete(route=obj, by=acting_user(request))

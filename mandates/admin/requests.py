@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +37,8 @@ from mandates.choices import RequestStatus
 from mandates.models import Request, StatusUpdate
 from mandates.organisation import permissions
 from mandates.requests.services import (
+    EDITABLE_FIELDS,
+    EDITABLE_M2M,
     LEAD_UNIT_REFUSED,
     StaleVersion,
     WorkflowError,
@@ -45,6 +47,8 @@ from mandates.requests.services import (
     request_archive,
     request_bulk_update,
     request_check_version,
+    request_create,
+    request_edit,
     request_restore,
     request_update_status,
 )
@@ -451,8 +455,36 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     # --- saving: the fields, then the status update, in the admin's one transaction ----------
 
     def save_model(self, request: HttpRequest, obj: Request, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
         data = form.cleaned_data
+        by = acting_user(request)
+        m2m = {name: data[name] for name in EDITABLE_M2M if name in data}
+        if change:
+            changes = {
+                name: data[name]
+                for name in form.changed_data
+                if name in (*EDITABLE_FIELDS, *EDITABLE_M2M)
+            }
+            if changes:
+                saved = request_edit(request=obj, by=by, changes=changes)
+                obj.version = saved.version
+        else:
+            fields = {
+                name: data[name]
+                for name in RequestAdminForm.Meta.fields
+                if name in data and name not in EDITABLE_M2M
+            }
+            created = request_create(
+                fields=fields,
+                paragraphs=m2m.get("paragraphs", ()),
+                supporting_units=m2m.get("supporting_units", ()),
+                missions=m2m.get("missions", ()),
+                by=by,
+                reason="Added in the admin",
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+            for name in ("created_at", "updated_at", "version", "status"):
+                setattr(obj, name, getattr(created, name))
         new_status = data.get("new_status") or obj.status
         note = data.get("update_note", "")
         if (
@@ -469,6 +501,13 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
                 evidence_file=data.get("evidence_file"),
                 by=acting_user(request),
             )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The many-to-many fields were saved by the service with the rest; the timeline inline
+        # is read-only (read through, so the change message can list what it did: nothing).
+        for formset in formsets:
+            if formset.save(commit=False):
+                raise PermissionDenied(_("The timeline is added to with a status update."))
 
     # --- actions -------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
 from mandates.choices import CalendarScope
+from mandates.integration.services import calendar_feed_used
 from mandates.models import CalendarFeed, Request, UnitMembership, hash_secret
 from mandates.organisation.permissions import can_read_requests
 
@@ -72,7 +73,7 @@ def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
     if feed is None or not can_read_requests(feed.owner):
         raise Http404
     now = timezone.now()
-    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    calendar_feed_used(feed=feed, now=now)
     body = build_calendar(
         feed, feed_requests(feed), base_url=request.build_absolute_uri("/").rstrip("/")
     )

@@ -20,7 +20,9 @@ from mandates.api.fields import (
     NullableItemsListField,
     detail_url,
 )
+from mandates.benchmarks import services as benchmark_services
 from mandates.choices import ProgressStatus, Rating
+from mandates.integration import services as integration_services
 from mandates.models import (
     Benchmark,
     BenchmarkAssessment,
@@ -414,7 +416,7 @@ class AssessmentSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> BenchmarkAssessment:
         benchmark = validated_data.pop("benchmark")
-        return services.assessment_create(
+        return benchmark_services.assessment_create(
             benchmark=benchmark, by=self.context["request"].user, fields=validated_data
         )
 
@@ -422,7 +424,7 @@ class AssessmentSerializer(RefuseUnknownFields, serializers.ModelSerializer):
         self, instance: BenchmarkAssessment, validated_data: dict[str, Any]
     ) -> BenchmarkAssessment:
         validated_data.pop("benchmark", None)
-        return services.assessment_update(
+        return benchmark_services.assessment_update(
             assessment=instance,
             by=self.context["request"].user,
             changes=validated_data,
@@ -466,7 +468,7 @@ class CalendarFeedSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> CalendarFeed:
         feed = CalendarFeed(**validated_data)
-        feed._secret = services.calendar_feed_create(  # type: ignore[attr-defined]
+        feed._secret = integration_services.calendar_feed_create(  # type: ignore[attr-defined]
             feed=feed, by=self.context["request"].user
         )
         return feed

@@ -28,6 +28,7 @@ from mandates.api import exports, filters
 from mandates.api import serializers as s
 from mandates.api.fields import prefetched_list
 from mandates.benchmarks import selectors as benchmark_selectors
+from mandates.integration.services import secret_revoke
 from mandates.models import (
     Benchmark,
     BenchmarkAssessment,
@@ -580,5 +581,4 @@ class CalendarFeedViewSet(
         )
 
     def perform_destroy(self, instance: CalendarFeed) -> None:
-        instance.revoked_at = timezone.now()
-        instance.save(update_fields=["revoked_at"])
+        secret_revoke(obj=instance, by=self.request.user)

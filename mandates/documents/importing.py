@@ -42,8 +42,9 @@ from mandates.documents.parser import (
 )
 from mandates.documents.references import citation_label, request_reference
 from mandates.models import AddresseeRoute, Document, Mission, Paragraph, Request, Unit
-from mandates.requests.events import emit_requests_created
+from mandates.requests.services import request_create_many
 from ssrtracker import limits
+from ssrtracker.writes import service
 
 REQUEST_STRENGTHS = {"obligation", "expectation"}
 # Only adopted texts ask anything of anyone: drafts and reports create no requests.
@@ -198,6 +199,7 @@ def _walk(
         yield from _walk(para.subparagraphs, ref)
 
 
+@service
 def import_document(
     *,
     data: bytes | str,
@@ -587,7 +589,11 @@ def _propose_requests(
             new_requests.append((request, paragraph, supporting, missions))
         report.proposals.append(proposal)
     if new_requests:
-        _create_requests(new_requests, document, by)
+        request_create_many(
+            batch=[(r, [p], units, missions) for r, p, units, missions in new_requests],
+            by=by,
+            reason=f"Imported from {document.symbol}",
+        )
 
 
 def _outside_range() -> str:
@@ -610,47 +616,6 @@ def _due_date(para: ParsedParagraph, citation: str, report: ImportReport) -> dat
             f"{_outside_range()}: not used as a due date."
         )
     return None
-
-
-def _create_requests(
-    batch: list[tuple[Request, Paragraph, list[Unit], list[Mission]]],
-    document: Document,
-    by: User | None,
-) -> None:
-    """Insert new requests and their links in a handful of queries, whatever their number.
-
-    The creation is recorded in each request's history (who, when, "Imported from ...").
-    The links are written straight to their tables, so they appear in the history from the
-    request's next change on.
-    """
-    created = bulk_create_with_history(
-        [request for request, *_ in batch],
-        Request,
-        default_user=by,
-        default_change_reason=f"Imported from {document.symbol}",
-    )
-    ids = {r.reference: r.pk for r in created}
-    if any(pk is None for pk in ids.values()):
-        # A backend that cannot return new ids from a bulk insert: read them back.
-        ids = dict(Request.objects.filter(reference__in=list(ids)).values_list("reference", "pk"))
-    paragraph_links, unit_links, mission_links = [], [], []
-    for request, paragraph, supporting, missions in batch:
-        request_id = ids[request.reference]
-        paragraph_links.append(
-            Request.paragraphs.through(request_id=request_id, paragraph_id=paragraph.pk)
-        )
-        unit_links += [
-            Request.supporting_units.through(request_id=request_id, unit_id=unit.pk)
-            for unit in supporting
-        ]
-        mission_links += [
-            Request.missions.through(request_id=request_id, mission_id=mission.pk)
-            for mission in missions
-        ]
-    Request.paragraphs.through.objects.bulk_create(paragraph_links)
-    Request.supporting_units.through.objects.bulk_create(unit_links)
-    Request.missions.through.objects.bulk_create(mission_links)
-    emit_requests_created(list(ids.values()))
 
 
 def _snapshot(values: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from django.utils.module_loading import import_string
 from mandates.choices import DeliveryStatus, OutboxKind
 from mandates.models import OutboxMessage, WebhookEndpoint
 from ssrtracker.jobs import Skipped
+from ssrtracker.writes import service
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class Outcome(StrEnum):
 # --- Enqueueing --------------------------------------------------------------------------------
 
 
+@service
 def enqueue(
     *,
     kind: str,
@@ -114,6 +116,7 @@ def enqueue(
     return created[0] if created else None
 
 
+@service
 def enqueue_many(
     messages: Iterable[OutboxMessage], *, now: datetime.datetime | None = None, kick: bool = False
 ) -> list[OutboxMessage]:
@@ -176,6 +179,7 @@ def sender_for(kind: str) -> Callable[[OutboxMessage], int | None]:
     return import_string(SENDERS[kind])
 
 
+@service
 def send(
     message_id: Any,
     *,
@@ -249,6 +253,7 @@ def due_ids(
     )
 
 
+@service
 def drain(
     *,
     now: datetime.datetime | None = None,
@@ -263,6 +268,7 @@ def drain(
     return dict(counts)
 
 
+@service
 def resend(
     messages: Iterable[OutboxMessage], *, now: datetime.datetime | None = None, kick: bool = True
 ) -> int:

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 
 from mandates.benchmarks.progress import next_report_date
 from mandates.choices import Recurrence, RequestStatus
-from mandates.models import Request, StatusUpdate
+from mandates.models import Request
+from mandates.requests.services import request_create
 from ssrtracker.jobs import Skipped, check_date, isolated
+from ssrtracker.writes import service
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ def pending_occurrences(*, today: datetime.date | None = None) -> list[int]:
     )
 
 
+@service
 @transaction.atomic
 def request_create_next_occurrence(
     *, request_id: int, today: datetime.date | None = None, now: datetime.datetime | None = None
@@ -127,35 +130,29 @@ def request_create_next_occurrence(
     reference = occurrence_reference(locked.reference, due)
     if Request.objects.filter(reference=reference).exists():
         return None
-    successor = Request(
-        reference=reference,
-        title=locked.title,
-        description=locked.description,
-        lead_unit=locked.lead_unit,
-        priority=locked.priority,
-        due_date=due,
-        recurrence=locked.recurrence,
-        recurrence_months=locked.recurrence_months,
-        recurrence_anchor=locked.recurrence_anchor,
-        predecessor=locked,
-        source_document=locked.source_document,
-        created_at=now,
-    )
-    successor._change_reason = f"Next occurrence of {locked.reference}"  # type: ignore[attr-defined]
-    successor.save()
-    successor.paragraphs.set(locked.paragraphs.all())
-    successor.supporting_units.set(locked.supporting_units.all())
-    successor.missions.set(locked.missions.all())
-    StatusUpdate.objects.create(
-        request=successor,
-        author_name=_("the system"),
-        created_at=now,
-        status_from=RequestStatus.NOT_STARTED,
-        status_to=RequestStatus.NOT_STARTED,
+    return request_create(
+        fields={
+            "reference": reference,
+            "title": locked.title,
+            "description": locked.description,
+            "lead_unit": locked.lead_unit,
+            "priority": locked.priority,
+            "due_date": due,
+            "recurrence": locked.recurrence,
+            "recurrence_months": locked.recurrence_months,
+            "recurrence_anchor": locked.recurrence_anchor,
+            "predecessor": locked,
+            "source_document": locked.source_document,
+        },
+        paragraphs=locked.paragraphs.all(),
+        supporting_units=locked.supporting_units.all(),
+        missions=locked.missions.all(),
+        by=None,
+        reason=f"Next occurrence of {locked.reference}",
         note=_("Next occurrence of %(old)s, due %(due)s.")
         % {"old": locked.reference, "due": due.isoformat()},
+        now=now,
     )
-    return successor
 
 
 def create_due_occurrences(

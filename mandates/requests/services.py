@@ -29,21 +29,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_create_with_history
 
 from mandates.choices import RequestStatus
 from mandates.documents.references import request_reference
 from mandates.models import (
-    Benchmark,
-    BenchmarkAssessment,
-    CalendarFeed,
+    Mission,
     Paragraph,
     Request,
     StatusUpdate,
-    Theme,
     Unit,
 )
 from mandates.organisation import permissions
-from mandates.requests.events import emit_request_status_changed
+from mandates.requests.events import emit_request_status_changed, emit_requests_created
+from ssrtracker.writes import service
 
 S = RequestStatus
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -158,6 +157,7 @@ def _author_name(user: User | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
+@service
 @transaction.atomic
 def request_update_status(
     *,
@@ -203,18 +203,26 @@ def request_update_status(
     update.save()
 
     if status != locked.status:
-        locked.status = status
-        locked.closed_at = now if status in S.closed() else None
-        _save_with_history(locked, by=by, reason=note or str(S(status).label))
-        emit_request_status_changed(
-            request_id=locked.pk,
-            update_id=update.pk,
-            status_from=update.status_from,
-            status_to=status,
-            author_id=by.pk if by is not None else None,
-        )
+        _move_status(locked, update, by=by, reason=note or str(S(status).label), now=now)
     _copy_state(locked, request)
     return update
+
+
+def _move_status(
+    locked: Request, update: StatusUpdate, *, by: User | None, reason: str, now: datetime.datetime
+) -> None:
+    """Move ``locked`` to ``update.status_to``: ``closed_at`` in step, history with who and why,
+    ``request_status_changed`` after commit. The one place a request's status changes."""
+    locked.status = update.status_to
+    locked.closed_at = now if update.status_to in S.closed() else None
+    _save_with_history(locked, by=by, reason=reason)
+    emit_request_status_changed(
+        request_id=locked.pk,
+        update_id=update.pk,
+        status_from=update.status_from,
+        status_to=update.status_to,
+        author_id=by.pk if by is not None else None,
+    )
 
 
 @dataclass
@@ -223,6 +231,7 @@ class BulkResult:
     refused: list[tuple[Request, str]] = field(default_factory=list)
 
 
+@service
 def request_bulk_update(
     *,
     requests: Iterable[Request],
@@ -253,6 +262,7 @@ def request_bulk_update(
     return result
 
 
+@service
 @transaction.atomic
 def request_supersede(
     *,
@@ -281,20 +291,12 @@ def request_supersede(
         status_to=S.SUPERSEDED,
         note=text,
     )
-    locked.status = S.SUPERSEDED
-    locked.closed_at = now
-    _save_with_history(locked, by=by, reason=text)
-    emit_request_status_changed(
-        request_id=locked.pk,
-        update_id=update.pk,
-        status_from=update.status_from,
-        status_to=S.SUPERSEDED,
-        author_id=by.pk if by is not None else None,
-    )
+    _move_status(locked, update, by=by, reason=text, now=now)
     _copy_state(locked, request)
     return update
 
 
+@service
 @transaction.atomic
 def request_archive(
     *, request: Request, by: User | None, now: datetime.datetime | None = None
@@ -309,6 +311,7 @@ def request_archive(
     _copy_state(locked, request)
 
 
+@service
 @transaction.atomic
 def request_restore(*, request: Request, by: User | None) -> None:
     locked = _lock(request, None)
@@ -323,11 +326,24 @@ def request_restore(*, request: Request, by: User | None) -> None:
 #: Why a lead-unit change is refused (the admin form says the same).
 LEAD_UNIT_REFUSED = _lazy("You can make only your own units lead a request.")
 
-#: Fields of a request that ``request_edit`` changes (status goes through its own rule).
-EDITABLE_FIELDS = ("due_date", "priority", "lead_unit")
-EDITABLE_M2M = ("supporting_units", "missions")
+#: Fields of a request that ``request_edit`` changes (status goes through its own rule). The API
+#: lets people change the planning fields only (its serializer makes the others read-only); the
+#: admin form changes them all.
+EDITABLE_FIELDS = (
+    "due_date",
+    "priority",
+    "lead_unit",
+    "reference",
+    "title",
+    "description",
+    "recurrence",
+    "recurrence_months",
+    "recurrence_anchor",
+)
+EDITABLE_M2M = ("supporting_units", "missions", "paragraphs")
 
 
+@service
 @transaction.atomic
 def request_edit(
     *,
@@ -373,7 +389,7 @@ def request_edit(
             getattr(locked, name).set(wanted)
             changed.append(name)
     if changed:
-        locked.full_clean(exclude=["paragraphs", "supporting_units", "missions"])
+        locked.full_clean(exclude=list(EDITABLE_M2M))
         _save_with_history(locked, by=by, reason=note or _("Edited: %s") % ", ".join(changed))
     _copy_state(locked, request)
     return locked
@@ -392,6 +408,106 @@ def _copy_state(source: Request, target: Any) -> None:
         setattr(target, name, getattr(source, name))
 
 
+@service
+@transaction.atomic
+def request_create(
+    *,
+    fields: dict[str, Any],
+    paragraphs: Iterable[Paragraph] = (),
+    supporting_units: Iterable[Unit] = (),
+    missions: Iterable[Mission] = (),
+    by: User | None,
+    reason: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+    check_lead: bool = True,
+) -> Request:
+    """Create a request and, with a ``note``, the first entry of its timeline. Every path that
+    creates one request calls this: the admin, carrying forward, recurrences, the reporting jobs.
+
+    ``by`` is the person acting (``None`` for jobs): they need the right to add requests and may
+    make only their own units lead it (unless ``check_lead`` is off because the lead is carried
+    over from a request they may change). ``reason`` goes into the history. The first timeline
+    entry goes from "not started" to the new request's status.
+    """
+    now = now or timezone.now()
+    request = Request(created_at=now, **fields)
+    if by is not None:
+        if not by.has_perm("mandates.add_request"):
+            raise PermissionDenied(_("Your role does not allow adding requests."))
+        if check_lead and not permissions.can_make_lead(by, request, request.lead_unit_id):
+            raise PermissionDenied(LEAD_UNIT_REFUSED)
+    request.full_clean(exclude=list(EDITABLE_M2M), validate_unique=False)
+    _save_with_history(request, by=by, reason=reason)
+    links: dict[str, list[Any]] = {
+        "paragraphs": list(paragraphs),
+        "supporting_units": list(supporting_units),
+        "missions": list(missions),
+    }
+    for name, values in links.items():
+        if values:
+            getattr(request, name).set(values)
+    if note:
+        StatusUpdate.objects.create(
+            request=request,
+            author=by,
+            author_name=_author_name(by) or _("the system"),
+            created_at=now,
+            status_from=S.NOT_STARTED,
+            status_to=request.status,
+            note=note,
+        )
+    return request
+
+
+#: One request for :func:`request_create_many`: the unsaved request and its links.
+NewRequest = tuple[Request, list[Paragraph], list[Unit], list[Mission]]
+
+
+@service
+@transaction.atomic
+def request_create_many(*, batch: list[NewRequest], by: User | None, reason: str) -> list[int]:
+    """Insert many new requests and their links in a handful of queries, whatever their number
+    (imports). Returns their ids.
+
+    The creation is recorded in each request's history (who, when, ``reason``). The links are
+    written straight to their tables, so they appear in the history from the request's next
+    change on. Their lead units come from the routing table the administrators keep, not from
+    the person importing; their timelines start with their first update.
+    """
+    created = bulk_create_with_history(
+        [request for request, *_ in batch],
+        Request,
+        default_user=by,
+        default_change_reason=reason,
+    )
+    ids = {r.reference: r.pk for r in created}
+    if any(pk is None for pk in ids.values()):
+        # A backend that cannot return new ids from a bulk insert: read them back.
+        ids = dict(Request.objects.filter(reference__in=list(ids)).values_list("reference", "pk"))
+    paragraph_links, unit_links, mission_links = [], [], []
+    for request, paragraphs, supporting, missions in batch:
+        request_id = ids[request.reference]
+        paragraph_links += [
+            Request.paragraphs.through(request_id=request_id, paragraph_id=paragraph.pk)
+            for paragraph in paragraphs
+        ]
+        unit_links += [
+            Request.supporting_units.through(request_id=request_id, unit_id=unit.pk)
+            for unit in supporting
+        ]
+        mission_links += [
+            Request.missions.through(request_id=request_id, mission_id=mission.pk)
+            for mission in missions
+        ]
+    Request.paragraphs.through.objects.bulk_create(paragraph_links)
+    Request.supporting_units.through.objects.bulk_create(unit_links)
+    Request.missions.through.objects.bulk_create(mission_links)
+    emit_requests_created(list(ids.values()))
+    return list(ids.values())
+
+
+@service
 @transaction.atomic
 def request_carry_forward(
     *,
@@ -415,38 +531,32 @@ def request_carry_forward(
     if locked.status not in S.open() or locked.archived_at is not None:
         raise TransitionNotAllowed(_("Only an open request can be carried forward."))
     reference = reference or _successor_reference(locked, paragraph)
-    successor = Request(
-        reference=reference,
-        title=locked.title,
-        description=locked.description,
-        lead_unit=locked.lead_unit,
-        status=locked.status,
-        priority=locked.priority,
-        due_date=locked.due_date,
-        recurrence=locked.recurrence,
-        recurrence_months=locked.recurrence_months,
-        recurrence_anchor=locked.recurrence_anchor,
-        predecessor=locked,
-        created_at=now,
-    )
-    successor._history_user = by  # type: ignore[attr-defined]
-    successor._change_reason = f"Carried forward from {locked.reference}"  # type: ignore[attr-defined]
-    successor.save()
-    successor.paragraphs.set([paragraph])
-    successor.supporting_units.set(locked.supporting_units.all())
-    successor.missions.set(locked.missions.all())
-    StatusUpdate.objects.create(
-        request=successor,
-        author=by,
-        author_name=_author_name(by) or _("the system"),
-        created_at=now,
-        status_from=S.NOT_STARTED,
-        status_to=locked.status,
+    successor = request_create(
+        fields={
+            "reference": reference,
+            "title": locked.title,
+            "description": locked.description,
+            "lead_unit": locked.lead_unit,
+            "status": locked.status,
+            "priority": locked.priority,
+            "due_date": locked.due_date,
+            "recurrence": locked.recurrence,
+            "recurrence_months": locked.recurrence_months,
+            "recurrence_anchor": locked.recurrence_anchor,
+            "predecessor": locked,
+        },
+        paragraphs=[paragraph],
+        supporting_units=locked.supporting_units.all(),
+        missions=locked.missions.all(),
+        by=by,
+        reason=f"Carried forward from {locked.reference}",
         note=_("Carried forward from %(old)s (%(citations)s).")
         % {
             "old": locked.reference,
             "citations": ", ".join(p.citation for p in locked.paragraphs.all()),
         },
+        now=now,
+        check_lead=False,
     )
     request_supersede(
         request=locked,
@@ -467,107 +577,3 @@ def _successor_reference(request: Request, paragraph: Paragraph) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
-
-
-ASSESSMENT_FIELDS = (
-    "period_start",
-    "period_end",
-    "rating",
-    "value",
-    "narrative",
-    "source_report",
-    "evidence",
-    "evidence_url",
-)
-
-
-@transaction.atomic
-def assessment_create(
-    *, benchmark: Benchmark, by: User | None, fields: dict[str, Any]
-) -> BenchmarkAssessment:
-    """Record how ``benchmark`` stood in one reporting period (once per period)."""
-    if by is not None and not permissions.can_assess_benchmark(by, benchmark):
-        raise PermissionDenied(_("You can assess only the benchmarks of your units."))
-    unknown = set(fields) - set(ASSESSMENT_FIELDS)
-    if unknown:
-        raise WorkflowError(_("These fields cannot be set: %s.") % ", ".join(sorted(unknown)))
-    assessment = BenchmarkAssessment(benchmark=benchmark, **fields)
-    assessment.full_clean()
-    assessment._history_user = by  # type: ignore[attr-defined]
-    assessment.save()
-    return assessment
-
-
-@transaction.atomic
-def assessment_update(
-    *,
-    assessment: BenchmarkAssessment,
-    by: User | None,
-    changes: dict[str, Any],
-    expected_updated_at: datetime.datetime | None = None,
-) -> BenchmarkAssessment:
-    """Change an assessment. ``expected_updated_at`` refuses the change if someone saved it
-    after the caller read it (raises :class:`StaleVersion`)."""
-    locked = (
-        BenchmarkAssessment.objects.select_for_update()
-        .select_related("benchmark")
-        .get(pk=assessment.pk)
-    )
-    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
-        raise StaleVersion(
-            _("This assessment was changed by someone else since you opened it."),
-            current_version=0,
-            changes=[],
-        )
-    if by is not None and not permissions.can_change_assessment(by, locked):
-        raise PermissionDenied(_("You can change only the assessments of your units' benchmarks."))
-    unknown = set(changes) - set(ASSESSMENT_FIELDS)
-    if unknown:
-        raise WorkflowError(_("These fields cannot be changed: %s.") % ", ".join(sorted(unknown)))
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.full_clean()
-    locked._history_user = by  # type: ignore[attr-defined]
-    locked.save()
-    return locked
-
-
-@transaction.atomic
-def calendar_feed_create(*, feed: CalendarFeed, by: User) -> str:
-    """Save ``feed`` (scope, unit, mission set) as a new feed of ``by``'s; returns its secret.
-
-    A feed lists deadlines, so only a person who may read requests subscribes; the address
-    checks it again each time it is fetched (``mandates.api.calendar``).
-    """
-    if not permissions.can_read_requests(by):
-        raise PermissionDenied(
-            _("Your role does not include reading requests, so you cannot subscribe to deadlines.")
-        )
-    feed.owner = by
-    secret = feed.set_secret()
-    feed.full_clean()
-    feed.save()
-    return secret
-
-
-def _set_archived(
-    obj: Unit | Theme, by: User | None, when: datetime.datetime | None, refused: str
-) -> None:
-    if by is not None and not by.has_perm(f"mandates.change_{obj._meta.model_name}"):
-        raise PermissionDenied(refused)
-    if (obj.archived_at is None) != (when is None):
-        obj.archived_at = when
-        obj.save()
-
-
-def reference_archive(
-    *, obj: Unit | Theme, by: User | None, now: datetime.datetime | None = None
-) -> None:
-    """Archive a unit or theme instead of deleting it: it leaves the choices offered for new
-    work, and stays on every request, benchmark and page that already names it."""
-    when = obj.archived_at or now or timezone.now()
-    _set_archived(obj, by, when, _("Only administrators archive reference data."))
-
-
-def reference_restore(*, obj: Unit | Theme, by: User | None) -> None:
-    _set_archived(obj, by, None, _("Only administrators restore reference data."))

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mandates.choices import CoverageElement, CoverageState, RequestStatus
+from mandates.choices import CoverageElement, CoverageState
 from mandates.models import (
     CoverageItem,
     Mission,
@@ -40,13 +40,13 @@ from mandates.models import (
     PartnerSupport,
     Request,
     SecretaryGeneralReport,
-    StatusUpdate,
     Unit,
 )
 from mandates.organisation import permissions
 from mandates.requests.querysets import ssr_sections
-from mandates.requests.services import WorkflowError
+from mandates.requests.services import WorkflowError, request_create
 from ssrtracker.jobs import ROW_ERRORS, Skipped, check_date, isolated
+from ssrtracker.writes import service
 
 #: What one mission or coverage item can raise in a daily run without stopping it: a bad date,
 #: or a mission with no unit to lead its request.
@@ -99,6 +99,7 @@ def _check_units(
     )
 
 
+@service
 @transaction.atomic
 def report_register(
     *,
@@ -127,6 +128,7 @@ def report_register(
     return report
 
 
+@service
 @transaction.atomic
 def report_change(*, report: SecretaryGeneralReport, by: User | None) -> SecretaryGeneralReport:
     """Save the changes made to ``report`` (mission, symbol, date, link, title). Staff must report
@@ -151,6 +153,7 @@ def report_change(*, report: SecretaryGeneralReport, by: User | None) -> Secreta
     return report
 
 
+@service
 def checklist_open(*, report: SecretaryGeneralReport) -> list[CoverageItem]:
     """Create the report's missing checklist items (all of them for a new report)."""
     present = set(report.coverage_items.values_list("element", flat=True))
@@ -164,6 +167,7 @@ def checklist_open(*, report: SecretaryGeneralReport) -> list[CoverageItem]:
     return items
 
 
+@service
 @transaction.atomic
 def coverage_record(
     *,
@@ -196,6 +200,7 @@ def coverage_record(
     return locked
 
 
+@service
 @transaction.atomic
 def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) -> Request | None:
     """The request to cover a missing element in the mission's next report; None when there is
@@ -222,37 +227,32 @@ def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) ->
         item.save(update_fields=["follow_up", "updated_at"])
         return None
     label = CoverageElement(item.element).label
-    request = Request(
-        reference=reference,
-        title=(
-            _("Cover in the next report on %(mission)s: %(element)s")
-            % {"mission": mission.acronym, "element": label}
-        )[:200],
-        description=_(
-            "The report %(symbol)s of %(date)s did not cover this element of resolution 2553 "
-            "(2020) OP20(%(sub)s). Make sure the next regular report does."
-        )
-        % {
-            "symbol": report.symbol,
-            "date": report.date.isoformat(),
-            "sub": CoverageElement.subparagraph(item.element),
+    request = request_create(
+        fields={
+            "reference": reference,
+            "title": (
+                _("Cover in the next report on %(mission)s: %(element)s")
+                % {"mission": mission.acronym, "element": label}
+            )[:200],
+            "description": _(
+                "The report %(symbol)s of %(date)s did not cover this element of resolution 2553 "
+                "(2020) OP20(%(sub)s). Make sure the next regular report does."
+            )
+            % {
+                "symbol": report.symbol,
+                "date": report.date.isoformat(),
+                "sub": CoverageElement.subparagraph(item.element),
+            },
+            "lead_unit": lead_unit_for(mission),
+            "due_date": mission.next_report_after(report.date),
         },
-        lead_unit=lead_unit_for(mission),
-        due_date=mission.next_report_after(report.date),
-        created_at=now,
-    )
-    request._change_reason = f"Coverage gap in {report.symbol}"  # type: ignore[attr-defined]
-    request.save()
-    request.paragraphs.set(_op20(CoverageElement.subparagraph(item.element)))
-    request.missions.set([mission])
-    StatusUpdate.objects.create(
-        request=request,
-        author_name=_("the system"),
-        created_at=now,
-        status_from=RequestStatus.NOT_STARTED,
-        status_to=RequestStatus.NOT_STARTED,
+        paragraphs=_op20(CoverageElement.subparagraph(item.element)),
+        missions=[mission],
+        by=None,
+        reason=f"Coverage gap in {report.symbol}",
         note=_("Opened because %(symbol)s did not cover: %(element)s.")
         % {"symbol": report.symbol, "element": label},
+        now=now,
     )
     item.follow_up = request
     item.save(update_fields=["follow_up", "updated_at"])
@@ -279,6 +279,7 @@ def coverage_follow_ups(
     return created
 
 
+@service
 @transaction.atomic
 def partner_support_save(*, support: PartnerSupport, by: User | None) -> PartnerSupport:
     """Record support by another actor (``support`` not yet saved) or save the changes made to
@@ -327,6 +328,7 @@ def renewal_reference(mission: Mission, expiry: datetime.date) -> str:
     return f"renewal-{_slug(mission.acronym)}-{expiry:%Y-%m-%d}"[:60]
 
 
+@service
 @transaction.atomic
 def renewal_request_create(
     *,
@@ -358,34 +360,29 @@ def renewal_request_create(
     reference = renewal_reference(mission, expiry)
     if Request.objects.filter(reference=reference).exists():
         return None
-    request = Request(
-        reference=reference,
-        title=(
-            _("SSR input to the renewal of the %(mission)s mandate (expires %(expiry)s)")
-            % {"mission": mission.acronym, "expiry": expiry.isoformat()}
-        )[:200],
-        description=_(
-            "The security sector reform input to the Secretary-General's report and "
-            "recommendations before the Council renews the mandate."
-        ),
-        lead_unit=lead_unit_for(mission),
-        due_date=renewal_due_date(expiry, today=today),
-        created_at=now,
-    )
-    request._change_reason = f"Mandate expiry {expiry.isoformat()}"  # type: ignore[attr-defined]
-    request.save()
-    request.missions.set([mission])
-    StatusUpdate.objects.create(
-        request=request,
-        author_name=_("the system"),
-        created_at=now,
-        status_from=RequestStatus.NOT_STARTED,
-        status_to=RequestStatus.NOT_STARTED,
+    return request_create(
+        fields={
+            "reference": reference,
+            "title": (
+                _("SSR input to the renewal of the %(mission)s mandate (expires %(expiry)s)")
+                % {"mission": mission.acronym, "expiry": expiry.isoformat()}
+            )[:200],
+            "description": _(
+                "The security sector reform input to the Secretary-General's report and "
+                "recommendations before the Council renews the mandate."
+            ),
+            "lead_unit": lead_unit_for(mission),
+            "due_date": renewal_due_date(expiry, today=today),
+        },
+        missions=[mission],
+        by=None,
+        reason=f"Mandate expiry {expiry.isoformat()}",
         note=_("Opened for the mandate expiring on %(expiry)s.") % {"expiry": expiry.isoformat()},
+        now=now,
     )
-    return request
 
 
+@service
 def renewal_requests_create(
     *,
     today: datetime.date | None = None,

@@ -13,6 +13,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from mandates.integration.services import api_token_used
 from mandates.models import ApiToken
 from ssrtracker.security import client_address, security_event
 
@@ -110,7 +111,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("The account of this token is disabled."))
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            api_token_used(token=token, now=now)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

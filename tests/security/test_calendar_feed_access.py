@@ -13,9 +13,9 @@ from icalendar import Calendar
 from rest_framework.test import APIClient
 
 from mandates.choices import CalendarScope
+from mandates.integration.services import calendar_feed_create
 from mandates.models import CalendarFeed, Request
 from mandates.organisation import roles
-from mandates.requests.services import calendar_feed_create
 from tests.api.conftest import token_client
 from tests.factories import MissionFactory, RequestFactory, UnitFactory, UserFactory
 

@@ -10,14 +10,16 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from mandates.models import Request, Unit
+from mandates.choices import RequestStatus
+from mandates.models import Request, StatusUpdate, Unit
 from mandates.requests import services
 from tests.api.conftest import token_client
-from tests.factories import RequestFactory, UnitFactory
-from tests.mandates.test_admin import change_form_data
+from tests.factories import ParagraphFactory, RequestFactory, UnitFactory
+from tests.mandates.test_admin import change_form_data, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,41 @@ def test_admin_shows_an_archived_request_read_only(own_request, staff_a):
     assert client.post(url, data).status_code == 403
     own_request.refresh_from_db()
     assert str(own_request.due_date) != "2030-01-31"
+
+
+def test_request_create_refuses_staff_making_another_unit_lead(staff_a, staff_b):
+    unit_b = Unit.objects.get(acronym="UNIT-B")
+    with pytest.raises(PermissionDenied), transaction.atomic():
+        services.request_create(
+            fields={"reference": "x-1", "title": "X", "lead_unit": unit_b},
+            by=staff_a,
+            reason="test",
+        )
+    assert not Request.objects.filter(reference="x-1").exists()
+    own = services.request_create(
+        fields={"reference": "x-2", "title": "X", "lead_unit": Unit.objects.get(acronym="UNIT-A")},
+        by=staff_a,
+        reason="test",
+        note="Opened.",
+    )
+    first = StatusUpdate.objects.get(request=own)
+    assert (first.status_from, first.status_to, first.author) == ("not_started",) * 2 + (staff_a,)
+
+
+def test_admin_add_refuses_staff_making_another_unit_lead(staff_a, staff_b):
+    client = Client()
+    client.force_login(staff_a)
+    url = reverse("admin:mandates_request_add")
+    data = form_data(client, url)
+    data.update(
+        reference="other-unit",
+        title="Other",
+        paragraphs=[str(ParagraphFactory.create().pk)],
+        lead_unit=str(Unit.objects.get(acronym="UNIT-B").pk),
+        priority="normal",
+        recurrence="none",
+        new_status=RequestStatus.NOT_STARTED,
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form shows the refusal
+    assert not Request.objects.filter(reference="other-unit").exists()
