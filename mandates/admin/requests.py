@@ -37,12 +37,14 @@ from mandates.choices import RequestStatus
 from mandates.models import Request, StatusUpdate
 from mandates.organisation import permissions
 from mandates.requests.services import (
+    ARCHIVED_UNIT_REFUSED,
     EDITABLE_FIELDS,
     EDITABLE_M2M,
     LEAD_UNIT_REFUSED,
     StaleVersion,
     WorkflowError,
     allowed_next_statuses,
+    archived_units_named,
     check_transition,
     request_archive,
     request_bulk_update,
@@ -243,7 +245,17 @@ class RequestAdminForm(forms.ModelForm):
             and not permissions.can_make_lead(self.user, self.instance, unit.pk)
         ):
             raise ValidationError(LEAD_UNIT_REFUSED)
+        named = archived_units_named(self.instance, lead_unit=unit)
+        if named:
+            raise ValidationError(ARCHIVED_UNIT_REFUSED % {"units": ", ".join(named)})
         return unit
+
+    def clean_supporting_units(self) -> Any:
+        units = self.cleaned_data.get("supporting_units")
+        named = archived_units_named(self.instance, supporting_units=units or [])
+        if named:
+            raise ValidationError(ARCHIVED_UNIT_REFUSED % {"units": ", ".join(named)})
+        return units
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

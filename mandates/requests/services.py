@@ -326,6 +326,46 @@ def request_restore(*, request: Request, by: User | None) -> None:
 #: Why a lead-unit change is refused (the admin form says the same).
 LEAD_UNIT_REFUSED = _lazy("You can make only your own units lead a request.")
 
+#: Why naming an archived unit on a request is refused (the admin form says the same).
+ARCHIVED_UNIT_REFUSED = _lazy("%(units)s is archived: choose a current unit.")
+
+
+def archived_units_named(
+    request: Request, *, lead_unit: Any = None, supporting_units: Iterable[Any] | None = None
+) -> list[str]:
+    """The acronyms of the archived units that would be newly named on ``request``: its lead
+    unit when it changes, its supporting units that it does not have yet. Archived units leave
+    the choices for new work; those a request already names stay on it.
+
+    Units are given as objects or ids. ``request_edit`` refuses such a change, and the admin's
+    form asks the same, so no path names an archived unit."""
+    wanted: set[int] = set()
+    lead_id = getattr(lead_unit, "pk", lead_unit)
+    if lead_id is not None and lead_id != request.lead_unit_id:
+        wanted.add(lead_id)
+    if supporting_units is not None:
+        ids = {getattr(unit, "pk", unit) for unit in supporting_units}
+        if request.pk is not None:
+            ids -= set(request.supporting_units.values_list("pk", flat=True))
+        wanted |= ids
+    if not wanted:
+        return []
+    archived = Unit.objects.filter(pk__in=wanted, archived_at__isnull=False)
+    return sorted(archived.values_list("acronym", flat=True))
+
+
+def _refuse_archived_units(request: Request, changes: dict[str, Any]) -> None:
+    if "lead_unit" not in changes and "supporting_units" not in changes:
+        return
+    named = archived_units_named(
+        request,
+        lead_unit=changes.get("lead_unit"),
+        supporting_units=changes.get("supporting_units"),
+    )
+    if named:
+        raise WorkflowError(ARCHIVED_UNIT_REFUSED % {"units": ", ".join(named)})
+
+
 #: Fields of a request that ``request_edit`` changes (status goes through its own rule). The API
 #: lets people change the planning fields only (its serializer makes the others read-only); the
 #: admin form changes them all.
@@ -372,6 +412,7 @@ def request_edit(
         lead = changes["lead_unit"]
         if by is not None and not permissions.can_make_lead(by, locked, getattr(lead, "pk", lead)):
             raise PermissionDenied(LEAD_UNIT_REFUSED)
+    _refuse_archived_units(locked, changes)
 
     status = changes.get("status")
     if status is not None and status != locked.status:
