@@ -52,6 +52,16 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_DOCUMENT_PARAGRAPHS = 2000
 #: Longest one parse may take, in seconds, before it is stopped with a clear message.
 MAX_PARSE_SECONDS = 60
+#: Largest PDF or Word (.docx) file ``parse_document`` reads; its text is then held to
+#: MAX_DOCUMENT_BYTES like any other.
+MAX_BINARY_DOCUMENT_BYTES = 20 * 1024 * 1024
+#: Most pages of a PDF whose text is read.
+MAX_PDF_PAGES = 1000
+#: A .docx is a zip archive: at most this many parts, this many bytes once all are inflated, and
+#: no part over 1 MB compressed more than this many times (a zip bomb is refused unopened).
+MAX_DOCX_MEMBERS = 1000
+MAX_DOCX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_DOCX_COMPRESSION_RATIO = 100
 #: Largest evidence file in megabytes.
 MAX_EVIDENCE_MEGABYTES = 20
 

@@ -14,8 +14,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
+    inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -24,10 +26,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
-from mandates.api import exports, filters
+from mandates.api import exports, filters, parse_output
 from mandates.api import serializers as s
 from mandates.api.fields import prefetched_list
 from mandates.benchmarks import selectors as benchmark_selectors
+from mandates.documents.importing import ImportFailed, parse
 from mandates.integration.services import secret_revoke
 from mandates.models import (
     Benchmark,
@@ -50,6 +53,7 @@ from ssrtracker.api.etags import (
     ASSESSMENT_TAG,
     REQUEST_TAG,
     ETagMixin,
+    content_etag,
     from_timestamp_micros,
     parse_etags,
     timestamp_micros,
@@ -154,6 +158,40 @@ class DocumentViewSet(ReadOnlyViewSet):
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return s.DocumentDetailSerializer if self.action == "retrieve" else s.DocumentSerializer
+
+    @extend_schema(
+        summary="A document's parse",
+        description=(
+            "The document's source text read by the parser: paragraphs, lead verbs, addressees "
+            "and their kinds, deadlines, SSR relevance and themes, mandate renewals. The same "
+            "JSON as `manage.py parse_document --format json`, described by "
+            "docs/parse-output.schema.json (see `schema_version`). 422 when the document has "
+            "no source text, or a text the parser cannot read."
+        ),
+        responses={
+            200: parse_output.ParseOutputSerializer,
+            422: OpenApiResponse(
+                response=inline_serializer("ParseRefused", {"detail": serializers.CharField()}),
+                description="The document has no source text, or the parser cannot read it.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def parse(self, request: HttpRequest, pk: str | None = None) -> Response:
+        document = self.get_object()
+        if not document.source_text.strip():
+            return Response(
+                {"detail": _("This document has no source text to parse.")},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        try:
+            data = parse(document.source_text).to_dict()
+        except ImportFailed as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        etag = content_etag(data)
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
 
 
 @extend_schema_view(

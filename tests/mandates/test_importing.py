@@ -141,7 +141,15 @@ def test_import_command_corpus_imports_each_file_and_lists_failures(routes, tmp_
 def test_parse_document_prints_the_stable_json_shape(capsys):
     call_command("parse_document", str(RES_2553), "--format", "json")
     parsed = json.loads(capsys.readouterr().out)
-    assert set(parsed) == {"symbol", "date", "title", "preambular", "operative"}
+    assert set(parsed) == {
+        "schema_version",
+        "symbol",
+        "date",
+        "title",
+        "preambular",
+        "operative",
+        "renewals",
+    }
     op25 = next(p for p in parsed["operative"] if p["number"] == 25)
     assert set(op25) == {
         "number",
@@ -151,6 +159,8 @@ def test_parse_document_prints_the_stable_json_shape(capsys):
         "addressees",
         "deadlines",
         "subparagraphs",
+        "addressee_details",
+        "ssr",
     }
     assert op25["deadlines"][0]["due"] == "2021-09-30"
     assert Document.objects.count() == 0

@@ -10,7 +10,9 @@ Pure Python, standard library only (no Django). Typical use::
 
 The stages are: :mod:`.text` (decoding and cleaning the layouts), :mod:`.metadata` (symbol,
 date, title), :mod:`.structure` (preamble, operative paragraphs, sub-paragraphs), then
-:mod:`.verbs`, :mod:`.addressees` and :mod:`.deadlines` describe each operative paragraph.
+:mod:`.verbs`, :mod:`.addressees` and :mod:`.deadlines` describe each operative paragraph,
+:mod:`.ssr` each paragraph's SSR relevance and themes, and :mod:`.renewals` finds the mandates
+the document extends.
 :class:`ParseError` is the only exception raised; :class:`LimitExceeded`, a kind of it, when
 the text is over a limit the caller set (``max_paragraphs``, ``max_seconds``).
 """
@@ -27,16 +29,20 @@ from .addressees import find_addressees, subparagraph_addressees
 from .budget import Budget, LimitExceeded
 from .deadlines import find_deadlines
 from .metadata import read_metadata
-from .model import Deadline, ParsedDocument, ParsedParagraph, ParseError
+from .model import SCHEMA_VERSION, Deadline, ParsedDocument, ParsedParagraph, ParseError, Renewal
+from .renewals import find_renewals
+from .ssr import assess
 from .text import clean_lines, decode, normalize, repair_lines
 from .verbs import NONE, lead_verb, lead_verb_span, paragraph_strength
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Deadline",
     "LimitExceeded",
     "ParseError",
     "ParsedDocument",
     "ParsedParagraph",
+    "Renewal",
     "parse_bytes",
     "parse_text",
 ]
@@ -123,7 +129,26 @@ def _parse(text: str, *, today: datetime.date | None, budget: Budget) -> ParsedD
         preambular=preambular,
         operative=operative,
         warnings=_long_paragraphs(preambular, operative),
+        renewals=_renewals(operative, meta.date, budget),
     )
+
+
+def _renewals(
+    operative: list[ParsedParagraph], adopted: datetime.date | None, budget: Budget
+) -> list[Renewal]:
+    """The renewals decided by the operative paragraphs whose lead verb is "Decides"."""
+    found: list[Renewal] = []
+
+    def walk(paragraph: ParsedParagraph, ref: str) -> None:
+        budget.tick()
+        found.extend(find_renewals(paragraph.text, ref, adopted))
+        for sub in paragraph.subparagraphs:
+            walk(sub, f"{ref}({sub.label})")
+
+    for position, paragraph in enumerate(operative, start=1):
+        if paragraph.verb == "Decides":
+            walk(paragraph, str(paragraph.number if paragraph.number is not None else position))
+    return found
 
 
 def _long_paragraphs(
@@ -161,6 +186,7 @@ def _preambular(block: structure.Block) -> ParsedParagraph:
         text=text,
         verb=lead_verb(text, "preambular"),
         strength=NONE,
+        ssr=assess(text),
     )
 
 
@@ -184,6 +210,7 @@ def _operative(
         strength=strength,
         addressees=addressees,
         deadlines=find_deadlines(block.text, adopted=adopted, strength=strength, reference=today),
+        ssr=assess(block.text),
     )
     paragraph.subparagraphs = [_sub(sub, paragraph, adopted, today) for sub in block.subs]
     return paragraph
@@ -207,6 +234,7 @@ def _sub(
         deadlines=find_deadlines(
             sub.text, adopted=adopted, strength=parent.strength, reference=today
         ),
+        ssr=assess(sub.text, parent=parent.ssr),
     )
     paragraph.subparagraphs = [_sub(child, paragraph, adopted, today) for child in sub.children]
     return paragraph

@@ -243,3 +243,41 @@ def subparagraph_addressees(text: str, parent: list[str]) -> list[str]:
         if own:
             return own
     return list(parent)
+
+
+#: The kinds of addressee, for readers that route by kind rather than by name.
+ADDRESSEE_KINDS = (
+    "secretary_general",
+    "mission",
+    "member_states",
+    "host_authorities",
+    "regional_organization",
+    "un_entity",
+    "parties",
+    "partners",
+    "other",
+)
+_KIND_OF_NAME = {
+    SECRETARY_GENERAL: "secretary_general",
+    "missions": "mission",
+    "Member States": "member_states",
+    "national authorities": "host_authorities",
+    "regional organizations": "regional_organization",
+    "African Union": "regional_organization",
+    "United Nations entities": "un_entity",
+    "Inter-Agency SSR Task Force": "un_entity",
+    "Peacebuilding Commission": "un_entity",
+    "parties": "parties",
+    "partners": "partners",
+}
+
+
+def addressee_kind(name: str) -> str:
+    """The kind of a canonical addressee name (see :data:`ADDRESSEE_KINDS`): a mission acronym
+    is a ``mission``; a name this module does not give is ``other``."""
+    kind = _KIND_OF_NAME.get(name)
+    if kind is not None:
+        return kind
+    if name in KNOWN_MISSIONS or (_MISSION_LIKE.match(name) and name not in _ENTITY_ACRONYMS):
+        return "mission"
+    return "other"

@@ -24,6 +24,11 @@ Recurrences (``recurrence``, ISO 8601 durations): "every three months" -> P3M, "
 "semi-annually"/"twice a year" -> P6M, "annually"/"every year" -> P1Y, "every two years" ->
 P2Y; they count only in a clause about reporting, briefing or reviewing. "in his regular
 reports" -> ``regular_reports``.
+
+Each deadline also has a ``kind``: ``date`` (a date written in the text, with or without its
+year), ``relative`` ("within 90 days of ..."; ``relative_to`` then says of what: ``adoption`` or
+the words of the text, "receiving the report"), ``recurring`` (a recurrence) or ``with_report``
+(due with each of the Secretary-General's regular reports).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import calendar
 import datetime
 import re
 
-from .model import Deadline
+from .model import ADOPTION, RELATIVE, Deadline
 from .months import MONTH_ALTERNATION, month_number
 from .verbs import NONE
 
@@ -324,7 +329,11 @@ def _within(text: str, adopted: datetime.date | None, found: list[tuple[int, Dea
         what = (match.group("what") or "").lower()
         from_adoption = not what or "adoption" in what or what.endswith("resolution")
         due = add_period(adopted, count, unit) if adopted and from_adoption else None
-        found.append((match.start(), Deadline(text=_phrase(text, match), due=due)))
+        relative_to = ADOPTION if from_adoption else " ".join(match.group("what").split())
+        deadline = Deadline(
+            text=_phrase(text, match), due=due, kind=RELATIVE, relative_to=relative_to
+        )
+        found.append((match.start(), deadline))
 
 
 def _recurrences(text: str, lowered: str, found: list[tuple[int, Deadline]]) -> None:

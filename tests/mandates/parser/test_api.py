@@ -33,6 +33,8 @@ def test_public_names() -> None:
         "ParseError",
         "ParsedDocument",
         "ParsedParagraph",
+        "Renewal",
+        "SCHEMA_VERSION",
         "parse_bytes",
         "parse_text",
     }
@@ -82,11 +84,21 @@ def test_numbered_paragraphs_alone_are_enough() -> None:
 def test_to_dict_shape() -> None:
     document = parse_bytes(SOURCE.read_bytes())
     data = document.to_dict()
-    assert list(data) == ["symbol", "date", "title", "preambular", "operative"]
+    # The keys of the first published shape keep their place; later ones follow (schema 1.0.0).
+    assert list(data) == [
+        "schema_version",
+        "symbol",
+        "date",
+        "title",
+        "preambular",
+        "operative",
+        "renewals",
+    ]
+    assert data["schema_version"] == "1.0.0"
     assert data["symbol"] == "S/RES/2553 (2020)"
     assert data["date"] == "2020-12-03"
     assert data["title"] is None
-    assert all(list(p) == ["text"] for p in data["preambular"])
+    assert all(list(p) == ["text", "ssr"] for p in data["preambular"])
     for paragraph in data["operative"]:
         assert list(paragraph) == [
             "number",
@@ -96,6 +108,8 @@ def test_to_dict_shape() -> None:
             "addressees",
             "deadlines",
             "subparagraphs",
+            "addressee_details",
+            "ssr",
         ]
     op20 = next(p for p in data["operative"] if p["number"] == 20)
     assert list(op20["subparagraphs"][0]) == [
@@ -104,18 +118,29 @@ def test_to_dict_shape() -> None:
         "addressees",
         "deadlines",
         "subparagraphs",
+        "addressee_details",
+        "ssr",
     ]
     assert op20["subparagraphs"][4]["deadlines"] == [
         {
             "text": "in the Secretary-General’s regular reports",
             "due": None,
             "recurrence": "regular_reports",
+            "kind": "with_report",
+            "relative_to": None,
         }
     ]
     op25 = next(p for p in data["operative"] if p["number"] == 25)
     assert op25["deadlines"] == [
-        {"text": "in September 2021", "due": "2021-09-30", "recurrence": None}
+        {
+            "text": "in September 2021",
+            "due": "2021-09-30",
+            "recurrence": None,
+            "kind": "date",
+            "relative_to": None,
+        }
     ]
+    assert data["renewals"] == []
     json.dumps(data)  # JSON-ready
 
 

@@ -63,7 +63,15 @@ FRAGMENTS = st.sampled_from(
 
 def _check(document: ParsedDocument) -> None:
     data = document.to_dict()
-    assert set(data) == {"symbol", "date", "title", "preambular", "operative"}
+    assert set(data) == {
+        "schema_version",
+        "symbol",
+        "date",
+        "title",
+        "preambular",
+        "operative",
+        "renewals",
+    }
     for paragraph in document.operative:
         assert paragraph.strength in {"obligation", "expectation", "none"}
         assert len(paragraph.addressees) == len(set(paragraph.addressees))
