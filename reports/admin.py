@@ -240,6 +240,10 @@ class SummaryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: Summary, form: Any, change: bool) -> None:
+        # Every field is read-only: a summary changes only by being compiled again (an action).
+        return
+
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.download)
         preview = self.admin_site.admin_view(self.preview)

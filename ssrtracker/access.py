@@ -159,7 +159,9 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     # Each person's own feeds (see the object-level rules); revoked, never changed or deleted.
     "mandates.calendarfeed": AdminAccess(READERS, READERS, NOBODY, NOBODY),
     "mandates.webhookendpoint": _admin_only(),
-    "mandates.webhookdelivery": AdminAccess(ADMINISTRATORS),
+    # Every outgoing message (reminder and summary e-mails, webhooks): read-only, sent again
+    # by an action.
+    "mandates.outboxmessage": AdminAccess(ADMINISTRATORS),
     # Requests are archived, never deleted; staff change their units' (the default object is
     # one of unit A's).
     "mandates.request": AdminAccess(READERS, WRITERS, {R.ADMINISTRATOR, R.STAFF}, NOBODY),
@@ -215,6 +217,7 @@ def _admin_rules() -> list[Rule]:
 API_READ_ROUTES = (
     "document-list",
     "document-detail",
+    "document-parse",
     "paragraph-list",
     "paragraph-detail",
     "request-list",

@@ -134,7 +134,9 @@ def build_world() -> World:
         SolarSchedule,
     )
 
-    from mandates.models import AddresseeRoute, CoverageItem, WebhookDelivery, WebhookEndpoint
+    from mandates.choices import OutboxKind
+    from mandates.integration.services import calendar_feed_create
+    from mandates.models import AddresseeRoute, CoverageItem, OutboxMessage, WebhookEndpoint
     from mandates.sg_reports.services import report_register
     from reports.choices import SummaryKind
     from reports.models import Reminder, ReminderDigest, ReminderPreference
@@ -174,7 +176,13 @@ def build_world() -> World:
         scope = TokenScope.READ if role is Role.READ_TOKEN else TokenScope.READ_WRITE
         _token, tokens[role] = ApiToken.issue(name=f"matrix {role}", user=user, scope=scope)
 
-    document = DocumentFactory.create(symbol="S/RES/9999 (2030)")
+    document = DocumentFactory.create(
+        symbol="S/RES/9999 (2030)",
+        source_text=(
+            "Resolution 9999 (2030)\n\nThe Security Council,\n\n"
+            "1. Requests the Secretary-General to report on security sector reform;\n"
+        ),
+    )
     paragraph = ParagraphFactory.create(document=document, number=1, order=1000)
     theme = ThemeFactory.create(slug="matrix-theme")
     req_a = RequestFactory.create(reference="matrix-a", lead_unit=unit_a, missions=[mission])
@@ -197,12 +205,16 @@ def build_world() -> World:
         raise AssertionError("a registered report has its checklist")
     support = PartnerSupportFactory.create(mission=mission)
     feed = CalendarFeed(owner=staff, scope=CalendarScope.USER)
-    secret = services.calendar_feed_create(feed=feed, by=staff)
+    secret = calendar_feed_create(feed=feed, by=staff)
     endpoint = WebhookEndpoint.objects.create(
         name="matrix", url="https://hooks.example.org/in", created_by=administrator
     )
-    delivery = WebhookDelivery.objects.create(
-        endpoint=endpoint, event="request.created", event_key="matrix", payload={}
+    message = OutboxMessage.objects.create(
+        kind=OutboxKind.WEBHOOK,
+        dedup_key="matrix",
+        endpoint=endpoint,
+        recipient=endpoint.url,
+        payload={"event": "request.created"},
     )
     route = AddresseeRoute.objects.create(addressee="matrix", lead_unit=unit_a)
     preference = ReminderPreference.objects.create(user=staff)
@@ -252,7 +264,7 @@ def build_world() -> World:
         "mandates.apitoken": ApiToken.objects.filter(user=client_user).first(),
         "mandates.calendarfeed": feed,
         "mandates.webhookendpoint": endpoint,
-        "mandates.webhookdelivery": delivery,
+        "mandates.outboxmessage": message,
         "mandates.request": req_a,
         "mandates.request:other_unit": req_b,
         "mandates.request:mission": req_m,
