@@ -32,7 +32,6 @@ from reports.models import Reminder, ReminderDigest, ReminderPreference, Summary
 from reports.periods import Period
 from reports.services import manages_reminders, reminder_preference_save
 from reports.summaries import SummaryDeliveryFailed, summary_compile, summary_send
-from ssrtracker.writes import writing
 
 _BADGE = {"pending": "on_hold", "sent": "completed", "failed": "cancelled"}
 
@@ -324,10 +323,9 @@ class SummaryAdmin(admin.ModelAdmin):
     )
     def recompile(self, request: HttpRequest, queryset: QuerySet[Summary]) -> None:
         for summary in queryset:
-            with writing("reports.summaries.summary_compile"):
-                summary_compile(
-                    period=Period.containing(summary.kind, summary.period_start), recompile=True
-                )
+            summary_compile(
+                period=Period.containing(summary.kind, summary.period_start), recompile=True
+            )
         count = queryset.count()
         self.message_user(
             request, ngettext("%d summary recompiled.", "%d summaries recompiled.", count) % count
@@ -339,8 +337,7 @@ class SummaryAdmin(admin.ModelAdmin):
     def email_again(self, request: HttpRequest, queryset: QuerySet[Summary]) -> None:
         for summary in queryset:
             try:
-                with writing("reports.summaries.summary_send"):
-                    sent = summary_send(summary_id=summary.pk, force=True)
+                sent = summary_send(summary_id=summary.pk, force=True)
             except SummaryDeliveryFailed as exc:
                 self.message_user(request, f"{summary}: {exc}", messages.ERROR)
             else:

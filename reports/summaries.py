@@ -41,6 +41,7 @@ from reports.periods import Period
 from reports.prose import narrative
 from reports.reminders import check_address, mail_domain
 from ssrtracker.jobs import BadRow, Skipped
+from ssrtracker.writes import service
 
 logger = logging.getLogger(__name__)
 
@@ -331,6 +332,7 @@ def render(data: dict[str, Any]) -> tuple[str, str, str]:
     return story.title, html, text
 
 
+@service
 def summary_compile(
     *, period: Period, recompile: bool = False, now: datetime.datetime | None = None
 ) -> tuple[Summary, bool]:
@@ -423,6 +425,7 @@ def send_summary_message(message: OutboxMessage) -> None:
     email.send()
 
 
+@service
 def summary_send(
     *,
     summary_id: int,
@@ -485,6 +488,7 @@ class Publication:
     error: str = ""
 
 
+@service
 def summary_publish(
     *, kind: str, today: datetime.date | None = None, now: datetime.datetime | None = None
 ) -> Publication:

@@ -411,8 +411,20 @@ def test_every_service_is_marked():
     from mandates.organisation import services as organisation
     from mandates.sg_reports import services as sg_reports
     from reports import services as reports
+    from reports import summaries
 
-    writes = ("_create", "_save", "_update", "_edit", "_delete", "_archive", "_restore")
+    writes = (
+        "_create",
+        "_save",
+        "_update",
+        "_edit",
+        "_delete",
+        "_archive",
+        "_restore",
+        "_compile",
+        "_send",
+        "_publish",
+    )
     unmarked = [
         f"{module.__name__}.{name}"
         for module in (
@@ -423,6 +435,7 @@ def test_every_service_is_marked():
             organisation,
             sg_reports,
             reports,
+            summaries,
         )
         for name, func in vars(module).items()
         if inspect.isfunction(func)
