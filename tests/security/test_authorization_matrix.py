@@ -197,7 +197,12 @@ def build_world() -> World:
     other_mission = MissionFactory.create(acronym="MSN-X")
     benchmark_a = BenchmarkFactory.create(mission=other_mission, responsible_unit=unit_a)
     benchmark_m = BenchmarkFactory.create(mission=mission, responsible_unit=section)
-    assessment = BenchmarkAssessmentFactory.create(benchmark=benchmark_a)
+    # A fixed period: the factory's sequence of periods depends on the tests run before.
+    assessment = BenchmarkAssessmentFactory.create(
+        benchmark=benchmark_a,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 3, 31),
+    )
     report = report_register(
         mission=mission, symbol="S/2030/1", date=datetime.date(2030, 1, 15), by=administrator
     )
@@ -580,7 +585,8 @@ def test_authorization_matrix(robustness, settings, tmp_path):
             mismatches.append(
                 f"{case.method} {url} ({case.route.key}, {case.target}) as {case.role}: "
                 f"expected {want}, got {got} "
-                f"({response.status_code} {response.get('Location', '')})"
+                f"({response.status_code} {response.get('Location', '')}"
+                f"{response.content[:200] if response.status_code == 400 else ''})"
             )
     robustness.record(
         "authorization matrix: route × method × role",
