@@ -32,6 +32,9 @@ from mandates.models import (
     Unit,
 )
 
+#: Factory dates step by quarters and wrap after this many, to stay before 2100.
+QUARTERS = 280
+
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
@@ -153,8 +156,10 @@ class BenchmarkAssessmentFactory(factory.django.DjangoModelFactory[BenchmarkAsse
         model = BenchmarkAssessment
 
     benchmark = factory.SubFactory(BenchmarkFactory)
+    # Quarters from 2020, wrapping within the dates people may enter (up to 2099): a long test
+    # run creates hundreds of assessments.
     period_start = factory.Sequence(
-        lambda n: datetime.date(2020, 1, 1) + datetime.timedelta(n * 91)
+        lambda n: datetime.date(2020, 1, 1) + datetime.timedelta((n % QUARTERS) * 91)
     )
     period_end = factory.LazyAttribute(lambda a: a.period_start + datetime.timedelta(days=90))
     rating = Rating.ON_TRACK
@@ -169,7 +174,9 @@ class SecretaryGeneralReportFactory(factory.django.DjangoModelFactory[SecretaryG
 
     mission = factory.SubFactory(MissionFactory)
     symbol = factory.Sequence(lambda n: f"S/2026/{100 + n}")
-    date = factory.Sequence(lambda n: datetime.date(2025, 1, 15) + datetime.timedelta(n * 91))
+    date = factory.Sequence(
+        lambda n: datetime.date(2025, 1, 15) + datetime.timedelta((n % QUARTERS) * 91)
+    )
 
 
 class PartnerSupportFactory(factory.django.DjangoModelFactory[PartnerSupport]):
