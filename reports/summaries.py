@@ -465,7 +465,8 @@ def summary_send(
             summary.save(update_fields=["delivery"])
         elif force:
             outbox.resend([delivery], now=now, kick=False)
-    assert delivery is not None  # noqa: S101 - stored above
+    if delivery is None:  # stored above; only a concurrent delete of the message gets here
+        raise SummaryDeliveryFailed("the e-mail could not be queued")
     outcome = outbox.send(delivery.pk, now=now, force=True)
     if outcome not in (outbox.Outcome.SENT, outbox.Outcome.ALREADY_SENT):
         delivery.refresh_from_db()

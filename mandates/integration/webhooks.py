@@ -193,7 +193,8 @@ _opener = urllib.request.build_opener(_NoRedirect)
 def post(message: OutboxMessage) -> tuple[int | None, str]:
     """POST one delivery; returns (HTTP status or None, error text or "")."""
     endpoint = message.endpoint
-    assert endpoint is not None  # noqa: S101 - a webhook message always has its endpoint
+    if endpoint is None:  # a webhook message always has its endpoint
+        return None, "no endpoint"
     body = json.dumps({"id": str(message.pk), **message.payload}).encode()
     timestamp = int(time.time())
     try:
