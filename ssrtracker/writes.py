@@ -59,6 +59,14 @@ def service(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def save_with_history(obj: Any, *, by: Any, reason: str = "") -> None:
+    """Save ``obj`` with who (``by``, ``None`` for jobs) and why in its change history."""
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason[:100]
+    obj.save()
+
+
 def checked_save(
     obj: Any,
     *,
@@ -76,10 +84,7 @@ def checked_save(
     if by is not None and not by.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
         raise PermissionDenied(refused)
     obj.full_clean(exclude=list(m2m or ()))
-    obj._history_user = by
-    if reason:
-        obj._change_reason = reason[:100]
-    obj.save()
+    save_with_history(obj, by=by, reason=reason)
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(list(values))
     return obj

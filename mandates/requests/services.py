@@ -42,7 +42,7 @@ from mandates.models import (
 )
 from mandates.organisation import permissions
 from mandates.requests.events import emit_request_status_changed, emit_requests_created
-from ssrtracker.writes import service
+from ssrtracker.writes import save_with_history, service
 
 S = RequestStatus
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -215,7 +215,7 @@ def _move_status(
     ``request_status_changed`` after commit. The one place a request's status changes."""
     locked.status = update.status_to
     locked.closed_at = now if update.status_to in S.closed() else None
-    _save_with_history(locked, by=by, reason=reason)
+    save_with_history(locked, by=by, reason=reason)
     emit_request_status_changed(
         request_id=locked.pk,
         update_id=update.pk,
@@ -307,7 +307,7 @@ def request_archive(
         raise PermissionDenied(_("You can archive only requests your units lead or support."))
     if locked.archived_at is None:
         locked.archived_at = now or timezone.now()
-        _save_with_history(locked, by=by, reason=_("Archived"))
+        save_with_history(locked, by=by, reason=_("Archived"))
     _copy_state(locked, request)
 
 
@@ -319,7 +319,7 @@ def request_restore(*, request: Request, by: User | None) -> None:
         raise PermissionDenied(_("You can restore only requests your units lead or support."))
     if locked.archived_at is not None:
         locked.archived_at = None
-        _save_with_history(locked, by=by, reason=_("Restored"))
+        save_with_history(locked, by=by, reason=_("Restored"))
     _copy_state(locked, request)
 
 
@@ -431,15 +431,9 @@ def request_edit(
             changed.append(name)
     if changed:
         locked.full_clean(exclude=list(EDITABLE_M2M))
-        _save_with_history(locked, by=by, reason=note or _("Edited: %s") % ", ".join(changed))
+        save_with_history(locked, by=by, reason=note or _("Edited: %s") % ", ".join(changed))
     _copy_state(locked, request)
     return locked
-
-
-def _save_with_history(request: Request, *, by: User | None, reason: str) -> None:
-    request._history_user = by  # type: ignore[attr-defined]
-    request._change_reason = reason[:100]  # type: ignore[attr-defined]
-    request.save()
 
 
 def _copy_state(source: Request, target: Any) -> None:
@@ -479,7 +473,7 @@ def request_create(
         if check_lead and not permissions.can_make_lead(by, request, request.lead_unit_id):
             raise PermissionDenied(LEAD_UNIT_REFUSED)
     request.full_clean(exclude=list(EDITABLE_M2M), validate_unique=False)
-    _save_with_history(request, by=by, reason=reason)
+    save_with_history(request, by=by, reason=reason)
     links: dict[str, list[Any]] = {
         "paragraphs": list(paragraphs),
         "supporting_units": list(supporting_units),
