@@ -33,6 +33,7 @@ class MissionKind(models.TextChoices):
     PEACEKEEPING = "peacekeeping", _("Peacekeeping operation")
     POLITICAL = "political", _("Special political mission")
     COUNTRY_TEAM = "country_team", _("Country team presence")
+    REGIONAL_OFFICE = "regional_office", _("Regional office")
 
 
 class UnitKind(models.TextChoices):
@@ -174,3 +175,11 @@ class PartnerKind(models.TextChoices):
     WORLD_BANK = "world_bank", _("World Bank")
     UN_SYSTEM = "un_system", _("UN agency, fund or programme")
     OTHER = "other", _("Other")
+
+
+class FulfilmentOutcome(models.TextChoices):
+    """How one occurrence of a request was answered: by a report on time, late, or not at all."""
+
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    MISSED = "missed", _("Missed")

@@ -9,9 +9,21 @@ from mandates.integration.models import (
     WebhookEndpoint,
     hash_secret,
 )
-from mandates.organisation.models import AddresseeRoute, Mission, Unit, UnitMembership
-from mandates.requests.models import Request, StatusUpdate
-from mandates.sg_reports.models import CoverageItem, PartnerSupport, SecretaryGeneralReport
+from mandates.organisation.models import (
+    AddresseeRoute,
+    MandateRenewal,
+    Mission,
+    Unit,
+    UnitMembership,
+)
+from mandates.requests.models import Request, RequestMission, StatusUpdate
+from mandates.sg_reports.models import (
+    CoverageItem,
+    Fulfilment,
+    PartnerSupport,
+    ReportingDate,
+    SecretaryGeneralReport,
+)
 
 __all__ = [
     "AddresseeRoute",
@@ -21,11 +33,15 @@ __all__ = [
     "CalendarFeed",
     "CoverageItem",
     "Document",
+    "Fulfilment",
+    "MandateRenewal",
     "Mission",
     "OutboxMessage",
     "Paragraph",
     "PartnerSupport",
+    "ReportingDate",
     "Request",
+    "RequestMission",
     "SecretaryGeneralReport",
     "StatusUpdate",
     "Theme",

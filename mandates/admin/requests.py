@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,7 +35,7 @@ from mandates.admin.common import (
     status_badge,
 )
 from mandates.choices import RequestStatus
-from mandates.models import Request, StatusUpdate
+from mandates.models import Mission, Request, StatusUpdate
 from mandates.organisation import permissions
 from mandates.requests.services import (
     ARCHIVED_UNIT_REFUSED,
@@ -229,6 +230,18 @@ class RequestAdminForm(forms.ModelForm):
         ]
         self.fields["new_status"].initial = current
         self.fields["version_seen"].initial = self.instance.version
+        # The missions are the request's mission lines (a link table with fields of its own,
+        # which a model form leaves out): chosen here, saved by the service.
+        self.fields["missions"] = forms.ModelMultipleChoiceField(
+            label=_("missions concerned"),
+            queryset=Mission.objects.all(),
+            required=False,
+            widget=AutocompleteSelectMultiple(Request._meta.get_field("missions"), admin.site),
+        )
+        if self.instance.pk is not None:
+            self.fields["missions"].initial = list(
+                self.instance.missions.values_list("pk", flat=True)
+            )
 
     def clean_evidence_file(self) -> Any:
         upload = self.cleaned_data.get("evidence_file")
@@ -312,7 +325,7 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_select_related = ["lead_unit"]
     search_fields = ["reference", "title", "description", "paragraphs__citation"]
     date_hierarchy = "due_date"
-    autocomplete_fields = ["paragraphs", "lead_unit", "supporting_units", "missions"]
+    autocomplete_fields = ["paragraphs", "lead_unit", "supporting_units"]
     readonly_fields = [
         "current_status",
         "paragraph_texts",

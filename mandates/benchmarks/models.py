@@ -156,6 +156,15 @@ class BenchmarkAssessment(TimestampedModel):
         blank=True,
         related_name="benchmark_assessments",
     )
+    report = models.ForeignKey(
+        "mandates.SecretaryGeneralReport",
+        verbose_name=_("Secretary-General report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="benchmark_assessments",
+        help_text=_("The registered regular report that gave this rating."),
+    )
     evidence = models.TextField(
         _("evidence"),
         blank=True,

@@ -14,7 +14,7 @@ from mandates.benchmarks.progress import expected_report_dates, next_report_date
 from mandates.choices import MembershipRole, MissionKind, UnitKind
 from ssrtracker.limits import sane_date
 
-__all__ = ["AddresseeRoute", "Mission", "Unit", "UnitMembership"]
+__all__ = ["AddresseeRoute", "MandateRenewal", "Mission", "Unit", "UnitMembership"]
 
 
 class Mission(TimestampedModel):
@@ -73,6 +73,10 @@ class Mission(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.acronym} ({self.host_country})"
 
+    def is_closed(self, *, today: datetime.date) -> bool:
+        """Closed on ``today``: its end date has passed (its history stays)."""
+        return self.end_date is not None and self.end_date < today
+
     def expected_reports(self, *, start: datetime.date, end: datetime.date) -> list[datetime.date]:
         """The dates the Secretary-General's regular reports are expected, from its cycle."""
         if not (self.reporting_anchor and self.reporting_cycle_months):
@@ -90,6 +94,50 @@ class Mission(TimestampedModel):
         return next_report_date(
             anchor=self.reporting_anchor, months=self.reporting_cycle_months, after=day
         )
+
+
+class MandateRenewal(TimestampedModel):
+    """The Council extending a mission's mandate: by which resolution, adopted when, until when.
+
+    The latest renewal sets the mission's ``mandate_expiry``; the SSR input to the next renewal
+    follows from it (:mod:`mandates.organisation.renewals`).
+    """
+
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.PROTECT, related_name="renewals"
+    )
+    resolution = models.ForeignKey(
+        "mandates.Document",
+        verbose_name=_("resolution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+    )
+    adopted = models.DateField(_("adopted"), validators=[sane_date])
+    expiry = models.DateField(_("mandate until"), validators=[sane_date])
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["mission", "-adopted"]
+        verbose_name = _("mandate renewal")
+        verbose_name_plural = _("mandate renewals")
+        get_latest_by = "adopted"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expiry__gt=F("adopted")),
+                name="%(app_label)s_%(class)s_expiry_after_adoption",
+                violation_error_message=_("The new mandate must end after the renewal."),
+            ),
+            models.UniqueConstraint(
+                fields=["mission", "expiry"],
+                name="%(app_label)s_%(class)s_one_per_expiry",
+                violation_error_message=_("A renewal until this date is already recorded."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission.acronym} until {self.expiry:%Y-%m-%d}"
 
 
 class Unit(ArchivableModel, TimestampedModel):

@@ -16,6 +16,9 @@
   Marking an item "missing" opens its follow-up request only for someone who may change the
   report's checklist; the request is led by the mission's SSR section (else the default unit),
   never by whoever marked it.
+- A request that concerns several missions has one line of work per mission. Besides those who
+  may update the request, a line is updated by the members of the mission's own units (its
+  focal points and sections) and by the person named as the line's focal point.
 - Managers and API clients without change permissions read only.
 
 The admin and the services (which the API, imports and jobs call) ask these functions, so the
@@ -45,6 +48,7 @@ from mandates.requests.querysets import ssr_sections
 _UNITS_CACHE = "_ssrtracker_unit_ids"
 _ADMIN_CACHE = "_ssrtracker_is_administrator"
 _REPORTING_CACHE = "_ssrtracker_reporting_mission_ids"
+_MEMBER_MISSIONS_CACHE = "_ssrtracker_member_mission_ids"
 
 
 def is_administrator(user: Any) -> bool:
@@ -114,6 +118,33 @@ def can_add_status_update(user: Any, request: Request) -> bool:
     if not user.has_perm("mandates.add_statusupdate"):
         return False
     return is_administrator(user) or _request_in_units(user, request)
+
+
+def member_mission_ids(user: Any) -> frozenset[int]:
+    """The missions the user's units belong to (``Unit.mission``), cached on the user."""
+    units = user_unit_ids(user)
+    if not units:
+        return frozenset()
+    if not hasattr(user, _MEMBER_MISSIONS_CACHE):
+        ids = Unit.objects.filter(pk__in=units, mission__isnull=False).values_list(
+            "mission_id", flat=True
+        )
+        setattr(user, _MEMBER_MISSIONS_CACHE, frozenset(ids))
+    return frozenset(getattr(user, _MEMBER_MISSIONS_CACHE))
+
+
+def can_update_line(
+    user: Any, request: Request, mission_id: int, *, focal_point_id: int | None = None
+) -> bool:
+    """May ``user`` update the line of ``request`` for the mission: whoever may update the
+    request, a member of one of the mission's units, or the line's named focal point."""
+    if not user.has_perm("mandates.add_statusupdate"):
+        return False
+    if is_administrator(user) or _request_in_units(user, request):
+        return True
+    if focal_point_id is not None and focal_point_id == user.pk:
+        return True
+    return mission_id in member_mission_ids(user)
 
 
 def editable_benchmarks(

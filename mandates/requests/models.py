@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -17,7 +18,131 @@ from mandates.requests.querysets import RequestQuerySet
 from mandates.validators import MaxFileSize, evidence_extension
 from ssrtracker.limits import MAX_EVIDENCE_MEGABYTES, sane_date
 
-__all__ = ["Request", "StatusUpdate"]
+__all__ = ["Request", "RequestMission", "StatusUpdate"]
+
+
+class RequestMissionQuerySet(models.QuerySet):
+    def with_state(self) -> RequestMissionQuerySet:
+        """Lines annotated with ``line_status`` and ``line_due``: their own status and due date,
+        or the request's where the line follows it."""
+        return self.annotate(
+            line_status=Coalesce("status", "request__status"),
+            line_due=Coalesce("due_date", "request__due_date"),
+        )
+
+    def active(self) -> RequestMissionQuerySet:
+        """Lines of requests that are not archived."""
+        return self.filter(request__archived_at__isnull=True)
+
+    def open(self) -> RequestMissionQuerySet:
+        return self.active().with_state().filter(line_status__in=RequestStatus.open())
+
+    def overdue(self, *, today: datetime.date) -> RequestMissionQuerySet:
+        return self.open().filter(line_due__lt=today)
+
+    def due_within(self, days: int, *, today: datetime.date) -> RequestMissionQuerySet:
+        return self.open().filter(
+            line_due__gte=today, line_due__lte=today + datetime.timedelta(days=days)
+        )
+
+
+class RequestMission(models.Model):
+    """One mission's line of work on a request: its own status, due date and focal point.
+
+    A request that concerns several missions is done mission by mission (MINUSCA may be done
+    while MONUSCO is late). A line follows its request (``status`` and ``due_date`` empty) until
+    it gets a status or a due date of its own; the request's status and due date are then
+    rolled up from its lines (:mod:`mandates.requests.lines`). Progress notes on a line are
+    status updates that name the mission. The table is the request's link to its missions, so
+    every mission a request names has exactly one line.
+    """
+
+    request = models.ForeignKey(
+        "mandates.Request",
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="mission_lines",
+    )
+    mission = models.ForeignKey(
+        "mandates.Mission",
+        verbose_name=_("mission"),
+        on_delete=models.PROTECT,
+        related_name="request_lines",
+    )
+    # NULL, not "": a line with no status of its own follows its request's.
+    status = models.CharField(  # noqa: DJ001
+        _("status"),
+        max_length=20,
+        choices=RequestStatus.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty: as the request."),
+    )
+    due_date = models.DateField(
+        _("due date"),
+        null=True,
+        blank=True,
+        validators=[sane_date],
+        help_text=_("Empty: as the request."),
+    )
+    focal_point = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("focal point"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mission_lines",
+        help_text=_("Who reports on this mission's part of the request."),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    # A database default too: bulk loaders write the link table's rows directly.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now(), editable=False)
+
+    objects = RequestMissionQuerySet.as_manager()
+
+    class Meta:
+        db_table = "mandates_request_missions"
+        ordering = ["request", "mission__acronym"]
+        verbose_name = _("mission line")
+        verbose_name_plural = _("mission lines")
+        unique_together = [("request", "mission")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__isnull=True, closed_at__isnull=True)
+                | Q(status__in=RequestStatus.closed(), closed_at__isnull=False)
+                | Q(status__in=RequestStatus.open(), closed_at__isnull=True),
+                name="%(app_label)s_%(class)s_closed_at_iff_closed",
+                violation_error_message=_(
+                    "A mission line has a closing time exactly when it is completed, cancelled "
+                    "or superseded."
+                ),
+            ),
+        ]
+        indexes = [
+            # A mission's lines (mission pages, matrix, reminders).
+            models.Index(fields=["mission", "status"], name="mandates_line_mission_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference} · {self.mission.acronym}"
+
+    @property
+    def current_status(self) -> str:
+        """Its own status, or the request's while it follows the request."""
+        return self.status or self.request.status
+
+    @property
+    def current_due_date(self) -> datetime.date | None:
+        return self.due_date or self.request.due_date
+
+    @property
+    def is_open(self) -> bool:
+        return self.current_status in RequestStatus.open() and self.request.archived_at is None
+
+    def is_overdue(self, *, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        due = self.current_due_date
+        return self.is_open and due is not None and due < today
 
 
 class Request(models.Model):
@@ -56,6 +181,7 @@ class Request(models.Model):
     )
     missions = models.ManyToManyField(
         "mandates.Mission",
+        through=RequestMission,
         verbose_name=_("missions concerned"),
         related_name="requests",
         blank=True,
@@ -205,6 +331,15 @@ class StatusUpdate(models.Model):
         related_name="status_updates",
     )
     author_name = models.CharField(_("author name"), max_length=150, blank=True)
+    mission = models.ForeignKey(
+        "mandates.Mission",
+        verbose_name=_("mission line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="line_updates",
+        help_text=_("Set when the update is on one mission's line of the request."),
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     status_from = models.CharField(_("status before"), max_length=20, choices=RequestStatus.choices)
     status_to = models.CharField(_("status after"), max_length=20, choices=RequestStatus.choices)

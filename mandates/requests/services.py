@@ -12,6 +12,11 @@ The request workflow:
 A status update that keeps the status is a progress note. Every update is an append-only
 :class:`StatusUpdate`; a change of status also moves the request, keeps ``closed_at`` in step,
 records history (who, when, why) and emits ``request_status_changed`` after commit.
+
+A request that concerns several missions has one line of work per mission
+(:class:`RequestMission`): :func:`line_update_status` and :func:`line_edit` change one line and
+roll the request up from its lines; a request-level update moves its lines with it. The rule is
+in :mod:`mandates.requests.lines`.
 """
 
 from __future__ import annotations
@@ -37,11 +42,13 @@ from mandates.models import (
     Mission,
     Paragraph,
     Request,
+    RequestMission,
     StatusUpdate,
     Unit,
 )
 from mandates.organisation import permissions
 from mandates.requests.events import emit_request_status_changed, emit_requests_created
+from mandates.requests.lines import line_follows, rolled_up_due, rolled_up_status
 from ssrtracker.writes import save_with_history, service
 
 S = RequestStatus
@@ -216,6 +223,8 @@ def _move_status(
     locked.status = update.status_to
     locked.closed_at = now if update.status_to in S.closed() else None
     save_with_history(locked, by=by, reason=reason)
+    if update.mission_id is None and not getattr(update, "_rolled_up", False):
+        _lines_follow(locked, now=now)
     emit_request_status_changed(
         request_id=locked.pk,
         update_id=update.pk,
@@ -223,6 +232,212 @@ def _move_status(
         status_to=update.status_to,
         author_id=by.pk if by is not None else None,
     )
+
+
+def _lines_follow(locked: Request, *, now: datetime.datetime) -> None:
+    """After a request-level status change: each line with a status of its own moves with the
+    request (:func:`mandates.requests.lines.line_follows`); lines that follow it need nothing."""
+    for line in RequestMission.objects.select_for_update().filter(
+        request=locked, status__isnull=False
+    ):
+        new = line_follows(line.status or locked.status, locked.status)
+        if new != line.status:
+            _set_line_status(line, new, now=now)
+            line.save(update_fields=["status", "closed_at", "updated_at"])
+
+
+def _set_line_status(line: RequestMission, status: str, *, now: datetime.datetime) -> None:
+    if status in S.closed():
+        line.closed_at = line.closed_at if line.status in S.closed() else now
+    else:
+        line.closed_at = None
+    line.status = status
+
+
+def _own_lines(locked: Request, *, now: datetime.datetime) -> list[RequestMission]:
+    """The request's lines, locked, each given its own status and due date: once one line
+    differs from the request, every line stands on its own and the request is their roll-up."""
+    lines = list(
+        RequestMission.objects.select_for_update()
+        .filter(request=locked)
+        .select_related("mission")
+        .order_by("mission__acronym")
+    )
+    for line in lines:
+        fields = []
+        if line.status is None:
+            line.status = locked.status
+            line.closed_at = now if locked.status in S.closed() else None
+            fields += ["status", "closed_at"]
+        if line.due_date is None and locked.due_date is not None:
+            line.due_date = locked.due_date
+            fields.append("due_date")
+        if fields:
+            line.save(update_fields=[*fields, "updated_at"])
+    return lines
+
+
+def _roll_up(
+    locked: Request,
+    lines: list[RequestMission],
+    *,
+    by: User | None,
+    reason: str,
+    now: datetime.datetime,
+) -> None:
+    """Bring the request's status and due date in line with its lines: the status change is a
+    timeline entry of its own, written by the person whose line change caused it."""
+    status = rolled_up_status(line.status or locked.status for line in lines)
+    if status is not None and status != locked.status:
+        update = StatusUpdate(
+            request=locked,
+            author=by,
+            author_name=_author_name(by) or _("the system"),
+            created_at=now,
+            status_from=locked.status,
+            status_to=status,
+            note=reason,
+        )
+        update.save()
+        update._rolled_up = True  # type: ignore[attr-defined]
+        _move_status(locked, update, by=by, reason=reason, now=now)
+    due = rolled_up_due((line.status or locked.status, line.due_date) for line in lines)
+    if due is not None and due != locked.due_date:
+        locked.due_date = due
+        save_with_history(locked, by=by, reason=reason)
+
+
+def _line(locked: Request, mission: Mission | int) -> RequestMission:
+    mission_id = mission.pk if isinstance(mission, Mission) else mission
+    line = (
+        RequestMission.objects.select_for_update()
+        .select_related("mission")
+        .filter(request=locked, mission_id=mission_id)
+        .first()
+    )
+    if line is None:
+        raise WorkflowError(_("This request does not concern that mission."))
+    return line
+
+
+def _check_line_rights(by: User | None, locked: Request, line: RequestMission) -> None:
+    if by is not None and not permissions.can_update_line(
+        by, locked, line.mission_id, focal_point_id=line.focal_point_id
+    ):
+        raise PermissionDenied(
+            _(
+                "You can update only the lines of requests your units lead or support, or of "
+                "your own mission."
+            )
+        )
+    if locked.archived_at is not None:
+        raise WorkflowError(_("This request is archived; restore it before updating it."))
+
+
+@service
+@transaction.atomic
+def line_update_status(
+    *,
+    request: Request,
+    mission: Mission | int,
+    status: str,
+    note: str = "",
+    evidence_url: str = "",
+    evidence_file: File | None = None,
+    by: User | None = None,
+    author_name: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> StatusUpdate:
+    """Record a status update on one mission's line of ``request`` (a progress note when the
+    status is unchanged), then roll the request up from its lines.
+
+    Allowed to whoever may update the request, to the members of the mission's units and to
+    the line's focal point. The line moves by the request workflow's rules.
+    """
+    now = now or timezone.now()
+    locked = _lock(request, expected_version)
+    line = _line(locked, mission)
+    _check_line_rights(by, locked, line)
+    current = line.status or locked.status
+    check_transition(current, status)
+    if status == current and not (note.strip() or evidence_url or evidence_file):
+        raise WorkflowError(_("Choose a new status or write a note."))
+    update = StatusUpdate(
+        request=locked,
+        mission=line.mission,
+        author=by,
+        author_name=author_name or _author_name(by),
+        created_at=now,
+        status_from=current,
+        status_to=status,
+        note=note.strip(),
+        evidence_url=evidence_url,
+    )
+    if evidence_file is not None:
+        update.evidence_file = evidence_file
+    update.full_clean()
+    update.save()
+    if status != current:
+        lines = _own_lines(locked, now=now)
+        changed = next(other for other in lines if other.pk == line.pk)
+        _set_line_status(changed, status, now=now)
+        changed.save(update_fields=["status", "closed_at", "updated_at"])
+        reason = _("%(mission)s: %(status)s") % {
+            "mission": line.mission.acronym,
+            "status": S(status).label,
+        }
+        _roll_up(locked, lines, by=by, reason=reason, now=now)
+    _copy_state(locked, request)
+    return update
+
+
+#: Fields of a mission line that :func:`line_edit` changes.
+LINE_FIELDS = ("due_date", "focal_point")
+
+
+@service
+@transaction.atomic
+def line_edit(
+    *,
+    request: Request,
+    mission: Mission | int,
+    changes: dict[str, Any],
+    by: User | None,
+    expected_version: int | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> RequestMission:
+    """Change one line's due date or focal point. A due date of its own makes every line stand
+    on its own and moves the request's due date to the earliest open line's."""
+    unknown = set(changes) - set(LINE_FIELDS)
+    if unknown:
+        raise WorkflowError(_("These fields cannot be changed: %s.") % ", ".join(sorted(unknown)))
+    now = now or timezone.now()
+    locked = _lock(request, expected_version)
+    line = _line(locked, mission)
+    _check_line_rights(by, locked, line)
+    if "focal_point" in changes:
+        person = changes["focal_point"]
+        person_id = getattr(person, "pk", person)
+        if person_id is not None and not User.objects.filter(pk=person_id, is_active=True).exists():
+            raise WorkflowError(_("The focal point must be an active user."))
+        line.focal_point_id = person_id
+        line.save(update_fields=["focal_point", "updated_at"])
+    if "due_date" in changes and changes["due_date"] != (line.due_date or locked.due_date):
+        lines = _own_lines(locked, now=now)
+        changed = next(other for other in lines if other.pk == line.pk)
+        changed.due_date = changes["due_date"]
+        changed.full_clean(exclude=["request", "mission", "focal_point"])
+        changed.save(update_fields=["due_date", "updated_at"])
+        line = changed
+        reason = note or _("%(mission)s: due %(date)s") % {
+            "mission": line.mission.acronym,
+            "date": changes["due_date"].isoformat() if changes["due_date"] else "–",
+        }
+        _roll_up(locked, lines, by=by, reason=reason, now=now)
+    _copy_state(locked, request)
+    return line
 
 
 @dataclass
@@ -432,6 +647,11 @@ def request_edit(
     if changed:
         locked.full_clean(exclude=list(EDITABLE_M2M))
         save_with_history(locked, by=by, reason=note or _("Edited: %s") % ", ".join(changed))
+    if "due_date" in changed:
+        # The request's deadline moves every open line that has a deadline of its own.
+        RequestMission.objects.filter(
+            request=locked, due_date__isnull=False, status__in=S.open()
+        ).update(due_date=locked.due_date, updated_at=now or timezone.now())
     _copy_state(locked, request)
     return locked
 

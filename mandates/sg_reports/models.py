@@ -3,16 +3,23 @@ OP20(e) and (f), and the support other actors give to security sector reform (OP
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mandates.base_models import TimestampedModel, choices_check
-from mandates.choices import CoverageElement, CoverageState, PartnerKind
+from mandates.choices import CoverageElement, CoverageState, FulfilmentOutcome, PartnerKind
 from ssrtracker.limits import sane_date
 
-__all__ = ["CoverageItem", "PartnerSupport", "SecretaryGeneralReport"]
+__all__ = [
+    "CoverageItem",
+    "Fulfilment",
+    "PartnerSupport",
+    "ReportingDate",
+    "SecretaryGeneralReport",
+]
 
 
 class SecretaryGeneralReport(TimestampedModel):
@@ -169,3 +176,128 @@ class PartnerSupport(TimestampedModel):
     def __str__(self) -> str:
         where = self.country or (self.mission.host_country if self.mission else "")
         return f"{self.partner} ({where}, from {self.period_start:%Y-%m})"
+
+
+class ReportingDate(TimestampedModel):
+    """A date the Council set for a regular report on a mission ("by 15 February 2027").
+
+    With the mission's cycle (anchor and months) these make its reporting calendar, the one
+    source for "next report due" (:mod:`mandates.sg_reports.calendar`).
+    """
+
+    mission = models.ForeignKey(
+        "mandates.Mission",
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        related_name="reporting_dates",
+    )
+    date = models.DateField(_("report due"), validators=[sane_date])
+    source = models.ForeignKey(
+        "mandates.Document",
+        verbose_name=_("set by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reporting_dates",
+        help_text=_("The resolution that set the date."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mission", "date"]
+        verbose_name = _("reporting date")
+        verbose_name_plural = _("reporting dates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "date"],
+                name="%(app_label)s_%(class)s_once_per_day",
+                violation_error_message=_("This report date is already on the calendar."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission.acronym}: {self.date:%Y-%m-%d}"
+
+
+class Fulfilment(TimestampedModel):
+    """What answered a request, or one mission's line of it, for one due date: a
+    Secretary-General report and its paragraphs, another document, or nothing (missed).
+
+    The fulfilling document is the evidence a later reader looks for. A request recurring with
+    each regular report gets one fulfilment per report of each mission.
+    """
+
+    request = models.ForeignKey(
+        "mandates.Request",
+        verbose_name=_("request"),
+        on_delete=models.PROTECT,
+        related_name="fulfilments",
+    )
+    mission = models.ForeignKey(
+        "mandates.Mission",
+        verbose_name=_("mission line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fulfilments",
+    )
+    report = models.ForeignKey(
+        SecretaryGeneralReport,
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fulfilments",
+    )
+    document = models.ForeignKey(
+        "mandates.Document",
+        verbose_name=_("other document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fulfilments",
+        help_text=_("A letter, briefing or other document, when no report answered it."),
+    )
+    paragraphs = models.CharField(
+        _("paragraphs"),
+        max_length=200,
+        blank=True,
+        help_text=_('Where the report answers it, e.g. "34-38, 52".'),
+    )
+    due_date = models.DateField(_("due date answered"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=FulfilmentOutcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["request", "mission", "due_date", "pk"]
+        verbose_name = _("fulfilment")
+        verbose_name_plural = _("fulfilments")
+        constraints = [
+            choices_check("outcome", FulfilmentOutcome),
+            models.CheckConstraint(
+                condition=Q(outcome=FulfilmentOutcome.MISSED)
+                | Q(report__isnull=False)
+                | Q(document__isnull=False),
+                name="%(app_label)s_%(class)s_has_evidence",
+                violation_error_message=_(
+                    "Name the report or document that answered the request, or mark it missed."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["report"], name="mandates_fulfil_report_idx"),
+        ]
+
+    def __str__(self) -> str:
+        what = self.report or self.document or self.get_outcome_display()
+        return f"{self.request.reference}: {what}"
