@@ -1,0 +1,20 @@
+"""Reads about the Secretary-General's regular reports that every page, summary and API share."""
+
+from __future__ import annotations
+
+import datetime
+
+from mandates.models import Mission
+
+
+def next_report_due(mission: Mission, *, today: datetime.date) -> datetime.date | None:
+    """The date the mission's next regular report is due, on or after ``today``: from the
+    mission's reporting calendar, never from a request's due date. None without a calendar,
+    or when the mission has closed before that date.
+
+    Every page (mission, scorecard, coverage), the summary and the API read it here: when the
+    per-mission reporting calendar lands, only this body changes."""
+    day = mission.next_report_after(today - datetime.timedelta(days=1))
+    if day is None or (mission.end_date is not None and day > mission.end_date):
+        return None
+    return day
