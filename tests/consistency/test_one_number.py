@@ -314,17 +314,17 @@ def test_every_surface_shows_the_same_figures(world, client, manager):
             f"scorecard {acronym}", "next report due", response.context["next_report"], next_due
         )
         if next_due:
-            shown = f"Next regular report expected {_long(next_due)}." in response.content.decode()
-            bad.check(f"scorecard {acronym} (HTML)", "next report due", shown, True)
+            said = f"Next regular report expected {_long(next_due)}." in response.content.decode()
+            bad.check(f"scorecard {acronym} (HTML)", "next report due", said, True)
     response = client.get(reverse("dashboard:coverage"))
     for entry in response.context["missions"]:
         upcoming = [e.date for e in entry.expected if e.upcoming]
-        truth = MISSIONS[entry.mission.acronym][3]
+        next_due = MISSIONS[entry.mission.acronym][3]
         bad.check(
             f"coverage {entry.mission.acronym}",
             "next report due",
             upcoming[:1],
-            [truth] if truth else [],
+            [next_due] if next_due else [],
         )
     _benchmark_figures(client, bad)
 
@@ -430,12 +430,12 @@ def _api_figures(api, world: World, bad: Disagreements) -> None:
     for entry in api.get(reverse("api:sgreport-matrix")).json():
         acronym = _name(entry["mission"])
         upcoming = [e["date"] for e in entry["expected"] if e["upcoming"]]
-        truth = MISSIONS[acronym][3]
+        next_due = MISSIONS[acronym][3]
         bad.check(
             f"API coverage {acronym}",
             "next report due",
             upcoming[:1],
-            [truth.isoformat()] if truth else [],
+            [next_due.isoformat()] if next_due else [],
         )
 
 
