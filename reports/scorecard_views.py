@@ -21,6 +21,7 @@ from openpyxl.styles import Font, PatternFill
 from mandates.benchmarks import selectors as selectors
 from mandates.choices import CoverageElement, ProgressStatus, Rating
 from mandates.models import Mission
+from mandates.sg_reports import selectors as sg_report_selectors
 from reports.views import _page
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +70,7 @@ def scorecard(request: HttpRequest, acronym: str) -> HttpResponse:
         "periods": [(p, _period_label(p)) for p in card.periods],
         "ratings": Rating.choices,
         "progress_choices": ProgressStatus.choices,
-        "next_report": mission.next_report_after(timezone.localdate()),
+        "next_report": sg_report_selectors.next_report_due(mission, today=timezone.localdate()),
     }
     return _page(request, "reports/dashboard/scorecard.html", "benchmarks", context)
 
@@ -88,7 +89,7 @@ def scorecard_xlsx(request: HttpRequest, acronym: str) -> HttpResponse:
         _("Target"),
         _("Target date"),
         *[_period_label(p) for p in card.periods],
-        _("Progress"),
+        _("Progress to target (computed from the figures)"),
     ]
     rows: list[list[Any]] = [[(h, None) for h in header]]
     for row in card.rows:

@@ -15,7 +15,6 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -28,7 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 
-from mandates.choices import DocumentKind, RequestStatus
+from mandates.benchmarks import selectors as benchmark_selectors
+from mandates.choices import DocumentKind, ProgressStatus, RequestStatus
 from mandates.models import (
     Benchmark,
     BenchmarkAssessment,
@@ -40,9 +40,10 @@ from mandates.models import (
     Unit,
 )
 from mandates.requests.querysets import without_document_text
+from mandates.requests.selectors import OPEN, due_soon_on, overdue_on
+from mandates.sg_reports import selectors as sg_report_selectors
 
 S = RequestStatus
-OPEN = Q(status__in=S.open())
 LIST_LIMIT = 12
 #: Paragraphs a mission's page quotes.
 PARAGRAPH_LIMIT = 30
@@ -69,8 +70,8 @@ def figures(requests: QuerySet[Request], *, today: datetime.date, since: datetim
     return requests.aggregate(
         **by_status,
         open=Count("pk", filter=OPEN),
-        overdue=Count("pk", filter=OPEN & Q(due_date__lt=today)),
-        due_30=Count("pk", filter=OPEN & Q(due_date__gte=today, due_date__lte=today + _days(30))),
+        overdue=Count("pk", filter=overdue_on(today)),
+        due_30=Count("pk", filter=due_soon_on(today)),
         due_90=Count("pk", filter=OPEN & Q(due_date__gte=today, due_date__lte=today + _days(90))),
         completed=Count("pk", filter=Q(status=S.COMPLETED, closed_at__date__gte=since)),
         total=Count("pk"),
@@ -89,7 +90,7 @@ def status_counts(figures: dict[str, int]) -> list[tuple[str, str, int]]:
 def overdue(
     requests: QuerySet[Request], *, today: datetime.date, limit: int = LIST_LIMIT
 ) -> list[Request]:
-    queryset = requests.filter(OPEN, due_date__lt=today).select_related("lead_unit")
+    queryset = requests.filter(overdue_on(today)).select_related("lead_unit")
     return list(queryset.order_by("due_date", "reference")[:limit])
 
 
@@ -210,7 +211,7 @@ def _count_expressions(*, today: datetime.date, distinct: bool) -> dict[str, Cou
     """Open, overdue and completed requests, as aggregates named by :data:`COUNT_NAMES`."""
     return {
         "open_count": Count("pk", filter=OPEN, distinct=distinct),
-        "overdue_count": Count("pk", filter=OPEN & Q(due_date__lt=today), distinct=distinct),
+        "overdue_count": Count("pk", filter=overdue_on(today), distinct=distinct),
         "completed_count": Count("pk", filter=Q(status=S.COMPLETED), distinct=distinct),
     }
 
@@ -314,14 +315,26 @@ def latest_updates(
 class BenchmarkRow:
     benchmark: Benchmark
     assessments: list[BenchmarkAssessment] = field(default_factory=list)
+    progress: str = ""
+    progress_by_hand: bool = False
 
     @property
     def latest(self) -> BenchmarkAssessment | None:
         return self.assessments[-1] if self.assessments else None
 
+    @property
+    def progress_label(self) -> str:
+        return str(ProgressStatus(self.progress).label) if self.progress else ""
 
-def mission_benchmarks(mission: Mission) -> list[BenchmarkRow]:
-    """Benchmarks with their assessments oldest first (2 queries)."""
+    @property
+    def rating_differs(self) -> bool:
+        latest = self.latest
+        return benchmark_selectors.rating_differs(latest.rating if latest else None, self.progress)
+
+
+def mission_benchmarks(mission: Mission, *, today: datetime.date) -> list[BenchmarkRow]:
+    """Benchmarks with their assessments oldest first, and each one's progress to target as
+    the scorecard computes it (2 queries)."""
     benchmarks = (
         Benchmark.objects.filter(mission=mission)
         .select_related("paragraph", "component", "responsible_unit")
@@ -333,7 +346,13 @@ def mission_benchmarks(mission: Mission) -> list[BenchmarkRow]:
         )
         .order_by("reference")
     )
-    return [BenchmarkRow(b, list(b.assessments.all())) for b in benchmarks]
+    rows = []
+    for benchmark in benchmarks:
+        assessments = list(benchmark.assessments.all())
+        latest = assessments[-1] if assessments else None
+        progress, by_hand = benchmark_selectors.progress_of(benchmark, latest, today=today)
+        rows.append(BenchmarkRow(benchmark, assessments, progress, by_hand))
+    return rows
 
 
 def mission_paragraphs(
@@ -360,11 +379,10 @@ def mission_requests(requests: QuerySet[Request]) -> QuerySet[Request]:
     )
 
 
-def next_report_due(requests: QuerySet[Request], *, today: datetime.date) -> datetime.date | None:
-    """The next due date of an open request recurring with the mission's regular reports."""
-    return requests.filter(OPEN, recurrence="mission_reports", due_date__gte=today).aggregate(
-        next=Min("due_date")
-    )["next"]
+def next_report_due(mission: Mission, *, today: datetime.date) -> datetime.date | None:
+    """The mission's next regular report, from its reporting calendar (the one function the
+    scorecard, the coverage page and the API use too), not from a request's due date."""
+    return sg_report_selectors.next_report_due(mission, today=today)
 
 
 # --- Unit --------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from mandates.choices import DeliveryStatus, OutboxKind, Rating, RequestStatus
 from mandates.integration import outbox
 from mandates.models import BenchmarkAssessment, Mission, OutboxMessage, Request
 from mandates.organisation import roles
+from mandates.requests import selectors as request_selectors
 from reports.models import Summary
 from reports.periods import Period
 from reports.prose import narrative
@@ -65,10 +66,6 @@ def _bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
     return start, end
 
 
-def _open_at(moment: datetime.datetime) -> Q:
-    return Q(created_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
-
-
 class _Lists:
     """The querysets behind one period's figures."""
 
@@ -87,10 +84,14 @@ class _Lists:
             .filter(completed_at__isnull=False)
         )
         self.new = base.filter(created_at__gte=start, created_at__lt=end)
-        open_at_end = base.filter(_open_at(end))
+        # The figures describe the start of the day after the period (the morning the scheduler
+        # compiles it), with the definitions the dashboards use: that day's overview shows the
+        # same open and overdue counts.
+        self.as_of = period.end + datetime.timedelta(days=1)
+        open_at_end = request_selectors.open_at(base, moment=end)
         self.slipped = open_at_end.filter(due_date__gte=period.start, due_date__lte=period.end)
         self.earlier = open_at_end.filter(due_date__lt=period.start)
-        self.overdue = open_at_end.filter(due_date__lte=period.end)
+        self.overdue = request_selectors.overdue_at(base, day=self.as_of)
         self.coming = open_at_end.filter(due_date__gte=following.start, due_date__lte=following.end)
         self.open = open_at_end
 
@@ -297,6 +298,7 @@ def compile_data(period: Period, *, now: datetime.datetime | None = None) -> dic
         "period": _period_data(period),
         "previous": _period_data(period.previous()),
         "next": _period_data(period.next()),
+        "as_of": current.as_of.isoformat(),
         "figures": current.counts(),
         "previous_figures": previous.counts(),
         "completed": completed,

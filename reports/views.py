@@ -143,9 +143,9 @@ def mission(request: HttpRequest, acronym: str) -> HttpResponse:
         ),
         "paragraphs": paragraphs,
         "paragraph_total": paragraph_total,
-        "benchmarks": selectors.mission_benchmarks(mission),
+        "benchmarks": selectors.mission_benchmarks(mission, today=today),
         "ratings": Rating.choices,
-        "next_report": selectors.next_report_due(requests, today=today),
+        "next_report": selectors.next_report_due(mission, today=today),
         "expiry_days": (mission.mandate_expiry - today).days if mission.mandate_expiry else None,
         "exports": _exports(filters, mission=mission.pk),
     }

@@ -381,6 +381,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "mandates.choices.UnitKind",
         "CalendarScopeEnum": "mandates.choices.CalendarScope",
         "SummaryKindEnum": "reports.choices.SummaryKind",
+        "RatingEnum": "mandates.choices.Rating",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -39,6 +39,7 @@ from mandates.models import (
     Theme,
     Unit,
 )
+from mandates.requests import selectors as request_selectors
 from mandates.requests.querysets import without_document_text
 from ssrtracker.api.filters import (
     BooleanFilter,
@@ -195,7 +196,7 @@ class RequestFilter(UpdatedSinceMixin):
         return queryset
 
     def filter_open(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
-        query = Q(status__in=RequestStatus.open())
+        query = request_selectors.OPEN
         return qs.filter(query) if value else qs.exclude(query)
 
     def filter_mission(self, qs: QuerySet, name: str, value: Mission) -> QuerySet:
@@ -214,7 +215,7 @@ class RequestFilter(UpdatedSinceMixin):
         return qs.for_theme(value)  # type: ignore[attr-defined]
 
     def filter_overdue(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
-        query = Q(status__in=RequestStatus.open(), due_date__lt=timezone.localdate())
+        query = request_selectors.overdue_on(timezone.localdate())
         return qs.filter(query) if value else qs.exclude(query)
 
     def filter_archived(self, qs: QuerySet, name: str, value: bool) -> QuerySet:

@@ -331,8 +331,10 @@ class BenchmarkSerializer(serializers.ModelSerializer):
     responsible_unit = compact("unit", _acronym, read_only=True)
     progress = serializers.SerializerMethodField(
         help_text=_(
-            "achieved, on_track, off_track or no_data: from baseline, target, direction and the "
-            "latest assessed value, unless set by hand (then progress_set_by_hand is true)."
+            "Progress to target (computed from the figures): achieved, on_track, off_track or "
+            "no_data, from baseline, target, direction and the latest assessed value, unless set "
+            "by hand (then progress_set_by_hand is true). Not the latest rating, which is the "
+            "staff's assessment of a period (see the assessments)."
         )
     )
     progress_set_by_hand = serializers.SerializerMethodField()
@@ -406,6 +408,14 @@ class AssessmentSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "rating": {
+                "help_text": _(
+                    "Rating (staff assessment) for this period: a judgement, not computed; "
+                    "the benchmark's progress to target is computed from the figures."
+                )
+            }
+        }
         # The one-per-period rule is checked by the model with its own message.
         validators: list[Any] = []
 
@@ -536,7 +546,10 @@ class PeriodSerializer(serializers.Serializer):
 class ScorecardCellSerializer(serializers.Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    rating = serializers.ChoiceField(choices=Rating.choices)
+    rating = serializers.ChoiceField(
+        choices=Rating.choices,
+        help_text=_("Rating (staff assessment) for the period: a judgement, not computed."),
+    )
     value = serializers.CharField()
 
 
@@ -546,8 +559,28 @@ class ScorecardRowSerializer(serializers.Serializer):
     baseline = serializers.CharField(source="benchmark.baseline")
     target = serializers.CharField(source="benchmark.target")
     target_date = serializers.DateField(source="benchmark.target_date", allow_null=True)
-    progress = serializers.ChoiceField(choices=ProgressStatus.choices)
+    latest_rating = serializers.ChoiceField(
+        choices=Rating.choices,
+        allow_null=True,
+        help_text=_(
+            "Latest rating (staff assessment, of the last assessed period): a judgement, null "
+            "when never assessed."
+        ),
+    )
+    progress = serializers.ChoiceField(
+        choices=ProgressStatus.choices,
+        help_text=_(
+            "Progress to target (computed from the figures): from baseline, target and the "
+            "latest assessed value, unless set by hand."
+        ),
+    )
     progress_set_by_hand = serializers.BooleanField(source="progress_by_hand")
+    rating_differs = serializers.BooleanField(
+        help_text=_(
+            "true when the latest rating and the computed progress contradict each other "
+            "(see the latest assessment's narrative)."
+        )
+    )
     cells = serializers.ListField(
         child=ScorecardCellSerializer(allow_null=True),
         help_text=_("One per period of the scorecard, in order; null where not assessed."),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from mandates.choices import CoverageElement, ProgressStatus
+from mandates.choices import CoverageElement, ProgressStatus, Rating
 from mandates.dates import add_months
 from mandates.models import (
     Benchmark,
@@ -22,9 +22,34 @@ from mandates.models import (
     SecretaryGeneralReport,
 )
 from mandates.requests.querysets import without_document_text
+from mandates.sg_reports.selectors import next_report_due
 
 #: A registered report within this many days of an expected date answers it.
 REPORT_MATCH_DAYS = 31
+
+
+#: A staff rating and a computed progress that say opposite things (the page explains it).
+_CONTRADICTIONS = {
+    (Rating.ON_TRACK, ProgressStatus.OFF_TRACK),
+    (Rating.OFF_TRACK, ProgressStatus.ON_TRACK),
+    (Rating.OFF_TRACK, ProgressStatus.ACHIEVED),
+    (Rating.AT_RISK, ProgressStatus.ACHIEVED),
+}
+
+
+def progress_of(
+    benchmark: Benchmark, latest: BenchmarkAssessment | None, *, today: datetime.date
+) -> tuple[str, bool]:
+    """Progress to target (computed from the figures, or set by hand) given the latest
+    assessment: the one function the scorecard, the mission page and the API use."""
+    return benchmark.progress_for(latest.value if latest else None, today=today)
+
+
+def rating_differs(rating: str | None, progress: str) -> bool:
+    """Whether the latest rating (a staff judgement) and the progress to target (computed)
+    contradict each other: on track against off track, off track against on track or
+    achieved, at risk against achieved. "No data" and "not assessed" contradict nothing."""
+    return (rating, progress) in _CONTRADICTIONS
 
 
 @dataclass
@@ -38,6 +63,14 @@ class ScorecardRow:
     @property
     def progress_label(self) -> str:
         return str(ProgressStatus(self.progress).label)
+
+    @property
+    def latest_rating(self) -> str | None:
+        return self.latest.rating if self.latest else None
+
+    @property
+    def rating_differs(self) -> bool:
+        return rating_differs(self.latest_rating, self.progress)
 
 
 @dataclass
@@ -90,7 +123,7 @@ def scorecard(mission: Mission, *, today: datetime.date) -> Scorecard:
     for benchmark in benchmarks:
         by_start = {a.period_start: a for a in benchmark.assessments.all()}
         latest = by_start[max(by_start)] if by_start else None
-        status, by_hand = benchmark.progress_for(latest.value if latest else None, today=today)
+        status, by_hand = progress_of(benchmark, latest, today=today)
         rows.append(
             ScorecardRow(
                 benchmark=benchmark,
@@ -169,12 +202,14 @@ def _expected(
     entry: MissionCoverage, *, start: datetime.date, today: datetime.date
 ) -> list[ExpectedReport]:
     mission = entry.mission
-    nxt = mission.next_report_after(today)
-    if nxt is None:
+    # The next report is the one every page shows; a closed mission's list ends at its close.
+    nxt = next_report_due(mission, today=today)
+    end = nxt or mission.end_date
+    if end is None:
         return []
     window = datetime.timedelta(days=REPORT_MATCH_DAYS)
     expected = []
-    for day in mission.expected_reports(start=start, end=nxt):
+    for day in mission.expected_reports(start=start, end=end):
         match = next((r.report for r in entry.rows if abs(r.report.date - day) <= window), None)
-        expected.append(ExpectedReport(day, match, upcoming=day > today))
+        expected.append(ExpectedReport(day, match, upcoming=nxt is not None and day >= nxt))
     return expected
