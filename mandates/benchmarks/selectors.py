@@ -181,7 +181,7 @@ def coverage_matrix(
     *, mission: Mission | None = None, today: datetime.date, months_back: int = 12
 ) -> list[MissionCoverage]:
     """Missions × reports × OP20(e)/(f) elements, newest report first, with each mission's
-    expected report dates over the last ``months_back`` months and the next one (2 queries)."""
+    expected report dates over the last ``months_back`` months and the next one (5 queries)."""
     reports = SecretaryGeneralReport.objects.select_related("mission").prefetch_related(
         _ordered_items()
     )
@@ -192,6 +192,15 @@ def coverage_matrix(
         entry = by_mission.setdefault(report.mission_id, MissionCoverage(report.mission))
         items = {i.element: i for i in report.coverage_items.all()}
         entry.rows.append(CoverageRow(report, [items.get(e) for e in CoverageElement.values]))
+    # The missions again, with what their reporting calendars read (3 queries in all).
+    calendars = Mission.objects.filter(pk__in=list(by_mission)).prefetch_related(
+        "reporting_dates",
+        Prefetch(
+            "sg_reports", queryset=SecretaryGeneralReport.objects.only("pk", "mission_id", "date")
+        ),
+    )
+    for prefetched in calendars:
+        by_mission[prefetched.pk].mission = prefetched
     start = add_months(today, -months_back)
     for entry in by_mission.values():
         entry.expected = _expected(entry, start=start, today=today)
