@@ -36,9 +36,11 @@ from mandates.models import (
     Mission,
     Paragraph,
     Request,
+    RequestMission,
     StatusUpdate,
     Unit,
 )
+from mandates.requests import selectors as request_selectors
 from mandates.requests.querysets import without_document_text
 from mandates.requests.selectors import OPEN, due_soon_on, overdue_on
 from mandates.sg_reports import selectors as sg_report_selectors
@@ -379,6 +381,56 @@ def mission_requests(requests: QuerySet[Request]) -> QuerySet[Request]:
     )
 
 
+@dataclass
+class LineRow:
+    """One mission's line of a request, as a mission page lists it: the line's current status
+    and due date (its own, or the request's while it follows it)."""
+
+    line: RequestMission
+    request: Request
+    status: str
+    status_label: str
+    due_date: datetime.date | None
+    is_open: bool
+    overdue: bool
+    own_status: bool
+
+
+def mission_lines(mission: Mission, requests: QuerySet[Request]) -> QuerySet[RequestMission]:
+    """The mission's lines of ``requests``: open ones first, soonest due first (to page
+    through; the counts come from :func:`mandates.requests.selectors.mission_line_counts`)."""
+    closed = Case(
+        When(request_selectors.LINE_OPEN, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        request_selectors.lines_of(requests)
+        .filter(mission=mission)
+        .select_related("request", "request__lead_unit", "mission", "focal_point")
+        .order_by(closed, F("line_due").asc(nulls_last=True), "request__reference", "pk")
+    )
+
+
+def line_rows(lines: Any, *, today: datetime.date) -> list[LineRow]:
+    rows = []
+    for line in lines:
+        status = line.current_status
+        rows.append(
+            LineRow(
+                line=line,
+                request=line.request,
+                status=status,
+                status_label=str(S(status).label),
+                due_date=line.current_due_date,
+                is_open=line.is_open,
+                overdue=request_selectors.line_is_overdue(line, today=today),
+                own_status=line.status is not None,
+            )
+        )
+    return rows
+
+
 def next_report_due(mission: Mission, *, today: datetime.date) -> datetime.date | None:
     """The mission's next regular report, from its reporting calendar (the one function the
     scorecard, the coverage page and the API use too), not from a request's due date."""
@@ -456,13 +508,20 @@ def resolutions(
 
 
 def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission]]:
-    """Requests concerning at least one mission (rows, a queryset to page through) and every
-    mission they concern (columns, the same on every page)."""
+    """Requests concerning at least one mission (rows, a queryset to page through, each with
+    its mission lines) and every mission they concern (columns, the same on every page)."""
     requests = requests.exclude(status__in=[S.CANCELLED, S.SUPERSEDED])
-    through = Request.missions.through.objects.filter(request__in=requests.values("pk"))
+    through = RequestMission.objects.filter(request__in=requests.values("pk"))
     rows = (
         requests.filter(pk__in=through.values("request_id"))
-        .prefetch_related(Prefetch("missions", queryset=Mission.objects.only("id", "acronym")))
+        .prefetch_related(
+            Prefetch(
+                "mission_lines",
+                queryset=RequestMission.objects.only(
+                    "id", "request_id", "mission_id", "status", "due_date"
+                ),
+            )
+        )
         .order_by("reference", "pk")
     )
     columns = list(Mission.objects.filter(pk__in=through.values("mission_id")).order_by("acronym"))
