@@ -274,10 +274,26 @@ def counts_by(
         )
 
     no_day = Cast(Value(None), DateField())  # typed NULL: PostgreSQL must match the UNION
-    missions = part(
-        requests.filter(missions__isnull=False),
-        0, "missions__id", "missions__acronym", "missions__host_country", no_day,
-    )  # fmt: skip
+    # By mission: each mission's lines (a request may be done for one mission, late for
+    # another), by the rules of mandates.requests.selectors.line_counts_by_mission.
+    missions = (
+        request_selectors.lines_of(requests)
+        .annotate(
+            kind=Value(0),
+            key=F("mission_id"),
+            label=F("mission__acronym"),
+            extra=F("mission__host_country"),
+            day=no_day,
+        )
+        .values("kind", "key", "label", "extra", "day")
+        .annotate(
+            open_count=Count("pk", filter=request_selectors.LINE_OPEN),
+            overdue_count=Count("pk", filter=request_selectors.line_overdue_on(today)),
+            completed_count=Count("pk", filter=Q(line_status=S.COMPLETED)),
+        )
+        .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
+        .order_by()
+    )
     units = part(requests, 1, "lead_unit_id", "lead_unit__acronym", "lead_unit__name", no_day)
     resolutions = part(
         requests.filter(paragraphs__document__kind=DocumentKind.RESOLUTION),
@@ -532,12 +548,21 @@ def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission
 
 
 def mission_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Mission]:
-    """Every mission with its request counts and number of benchmarks (2 queries)."""
+    """Every mission with its counts (of its lines of the requests) and number of benchmarks
+    (2 queries)."""
     benchmarks = Benchmark.objects.filter(mission=OuterRef("pk")).values("mission")
     missions = Mission.objects.annotate(
         benchmark_count=Coalesce(Subquery(benchmarks.annotate(n=Count("pk")).values("n")[:1]), 0)
     ).order_by(F("end_date").desc(nulls_first=True), "acronym")
-    counts = _grouped_counts(requests, today=today, key="missions__id")
+    lines = request_selectors.line_counts_by_mission(today=today, requests=requests)
+    counts = {
+        pk: {
+            "open_count": row["open"],
+            "overdue_count": row["overdue"],
+            "completed_count": row[f"status_{S.COMPLETED}"],
+        }
+        for pk, row in lines.items()
+    }
     return with_counts(list(missions), counts)
 
 

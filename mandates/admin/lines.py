@@ -83,7 +83,7 @@ class LineStatusFilter(admin.SimpleListFilter):
         if value == "overdue":
             return queryset.filter(request_selectors.line_overdue_on(timezone.localdate()))
         if value in RequestStatus.values:
-            return queryset.filter(line_status=value)
+            return queryset.filter(Q(line_status=value))
         return queryset
 
 
@@ -321,7 +321,7 @@ class RequestMissionAdmin(NoDeleteMixin, admin.ModelAdmin):
                 expected_version=expected,
             )
             expected = parent.version  # refreshed by the service
-        current = RequestMission.objects.with_state().get(pk=obj.pk).line_status  # type: ignore[attr-defined]
+        current = RequestMission.objects.with_state().get(pk=obj.pk).line_status
         new_status = data.get("new_status") or current
         note = data.get("update_note", "")
         if new_status != current or note or data.get("evidence_url"):

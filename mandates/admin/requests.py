@@ -153,7 +153,7 @@ class StatusUpdateInline(admin.TabularInline):
 
     @admin.display(description=_("mission line"))
     def line(self, obj: StatusUpdate) -> str:
-        return obj.mission.acronym if obj.mission_id else str(_("whole request"))
+        return obj.mission.acronym if obj.mission is not None else str(_("whole request"))
 
     @admin.display(description=_("status"))
     def transition(self, obj: StatusUpdate) -> str:

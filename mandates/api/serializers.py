@@ -247,7 +247,7 @@ class MissionLineSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_focal_point(self, obj: RequestMission) -> str | None:
-        return obj.focal_point.get_username() if obj.focal_point_id else None
+        return obj.focal_point.get_username() if obj.focal_point is not None else None
 
 
 class MissionLineDetailSerializer(RefuseUnknownFields, MissionLineSerializer):
