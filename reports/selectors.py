@@ -276,7 +276,7 @@ def counts_by(
     no_day = Cast(Value(None), DateField())  # typed NULL: PostgreSQL must match the UNION
     # By mission: each mission's lines (a request may be done for one mission, late for
     # another), by the rules of mandates.requests.selectors.line_counts_by_mission.
-    missions = (
+    missions: QuerySet[Any] = (
         request_selectors.lines_of(requests)
         .annotate(
             kind=Value(0),
@@ -301,6 +301,7 @@ def counts_by(
         "paragraphs__document__symbol", F("paragraphs__document__date"),
     )  # fmt: skip
     rows: tuple[list[dict[str, Any]], ...] = ([], [], [])
+    row: dict[str, Any]
     for row in missions.union(units, resolutions, all=True):
         kind = row.pop("kind")
         if kind == 0:
