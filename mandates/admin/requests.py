@@ -669,9 +669,16 @@ class BulkUpdateForm(forms.Form):
 class StatusUpdateAdmin(NoDeleteMixin, admin.ModelAdmin):
     """Status updates are append-only: listed and read here, added from their request."""
 
-    list_display = ["created_at", "request", "status_from", "status_to", "display_author"]
-    list_filter = ["status_to", "request__lead_unit"]
-    list_select_related = ["request", "author"]
+    list_display = [
+        "created_at",
+        "request",
+        "mission",
+        "status_from",
+        "status_to",
+        "display_author",
+    ]
+    list_filter = ["status_to", "request__lead_unit", "mission"]
+    list_select_related = ["request", "author", "mission"]
     search_fields = ["request__reference", "request__title", "note", "author_name"]
     date_hierarchy = "created_at"
     readonly_fields = ["evidence"]

@@ -495,13 +495,34 @@ class RequestViewSet(
         return self._line_response(self._line(acronym), status=status.HTTP_201_CREATED)
 
 
+#: Separates a request's version from the freshness of its mission lines in its ETag.
+LINES_MARK = "."
+
+
 def request_etag(obj: Request) -> str:
-    return REQUEST_TAG.make(obj.pk, obj.version)
+    """``"request-<pk>-v<version>"``, and ``.<micros>`` (the last change of its mission lines)
+    for a request with lines: a line changes without a new version of its request (a progress
+    note, one mission done), and the representation shows its lines, so a cached copy must not
+    be answered 304 then. If-Match reads only the version (:func:`_expected_version`)."""
+    tag = REQUEST_TAG.make(obj.pk, obj.version)
+    lines = exports.lines_of(obj)
+    if not lines:
+        return tag
+    stamp = max(timestamp_micros(line.updated_at) for line in lines)
+    return f"{tag[:-1]}{LINES_MARK}{stamp}{tag[-1]}"
 
 
 def _expected_version(instance: Request, tags: list[str]) -> int | None:
-    """The version the client read, from its If-Match tags (None for ``*``)."""
-    return REQUEST_TAG.expected(instance.pk, tags)
+    """The version the client read, from its If-Match tags (None for ``*``); the lines' part
+    of a tag is left out: a line's change does not make a request edit stale."""
+    head = f'"request-{instance.pk}-'
+    plain = [
+        f"{tag.split(LINES_MARK, 1)[0]}{tag[-1]}"
+        if tag.startswith(head) and LINES_MARK in tag
+        else tag
+        for tag in tags
+    ]
+    return REQUEST_TAG.expected(instance.pk, plain)
 
 
 class FileNegotiation(BaseContentNegotiation):

@@ -434,3 +434,23 @@ def test_the_admin_line_form_edits_the_due_date_through_the_service(six):
     request.refresh_from_db()
     assert line.due_date == D(2027, 1, 10)
     assert request.due_date == D(2027, 1, 10)  # the earliest open line's
+
+
+def test_a_line_change_is_not_hidden_by_a_304_and_does_not_make_the_tag_stale(six):
+    request, missions, focal = six
+    client = _api(focal)
+    url = reverse("api:request-detail", args=[request.pk])
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # MINUSCA's part done: the request stays in progress at the same version, its lines moved.
+    version = request.version
+    line_update_status(request=request, mission=missions["MINUSCA"], status=S.COMPLETED)
+    request.refresh_from_db()
+    assert request.version == version
+    fresh = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200
+    assert fresh["ETag"] != etag
+    # The version did not move: an edit made with the older tag is not stale.
+    line_url = _line_url(request, "MINUSCA")
+    ok = client.patch(line_url, {"due_date": "2027-01-20"}, format="json", HTTP_IF_MATCH=etag)
+    assert ok.status_code == 200, ok.content
