@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,6 +30,8 @@ from mandates.admin.common import (
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
     SafeAutocompleteMixin,
+    SafeAutocompleteSelectMultiple,
+    SafeModelMultipleChoiceField,
     acting_user,
     each_through_service,
     status_badge,
@@ -238,11 +239,11 @@ class RequestAdminForm(forms.ModelForm):
         self.fields["version_seen"].initial = self.instance.version
         # The missions are the request's mission lines (a link table with fields of its own,
         # which a model form leaves out): chosen here, saved by the service.
-        self.fields["missions"] = forms.ModelMultipleChoiceField(
+        self.fields["missions"] = SafeModelMultipleChoiceField(
             label=_("missions concerned"),
             queryset=Mission.objects.all(),
             required=False,
-            widget=AutocompleteSelectMultiple(Request._meta.get_field("missions"), admin.site),
+            widget=SafeAutocompleteSelectMultiple(Request._meta.get_field("missions"), admin.site),
         )
         if self.instance.pk is not None:
             self.fields["missions"].initial = list(
