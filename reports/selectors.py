@@ -36,9 +36,11 @@ from mandates.models import (
     Mission,
     Paragraph,
     Request,
+    RequestMission,
     StatusUpdate,
     Unit,
 )
+from mandates.requests import selectors as request_selectors
 from mandates.requests.querysets import without_document_text
 from mandates.requests.selectors import OPEN, due_soon_on, overdue_on
 from mandates.sg_reports import selectors as sg_report_selectors
@@ -272,10 +274,26 @@ def counts_by(
         )
 
     no_day = Cast(Value(None), DateField())  # typed NULL: PostgreSQL must match the UNION
-    missions = part(
-        requests.filter(missions__isnull=False),
-        0, "missions__id", "missions__acronym", "missions__host_country", no_day,
-    )  # fmt: skip
+    # By mission: each mission's lines (a request may be done for one mission, late for
+    # another), by the rules of mandates.requests.selectors.line_counts_by_mission.
+    missions: QuerySet[Any] = (
+        request_selectors.lines_of(requests)
+        .annotate(
+            kind=Value(0),
+            key=F("mission_id"),
+            label=F("mission__acronym"),
+            extra=F("mission__host_country"),
+            day=no_day,
+        )
+        .values("kind", "key", "label", "extra", "day")
+        .annotate(
+            open_count=Count("pk", filter=request_selectors.LINE_OPEN),
+            overdue_count=Count("pk", filter=request_selectors.line_overdue_on(today)),
+            completed_count=Count("pk", filter=Q(line_status=S.COMPLETED)),
+        )
+        .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
+        .order_by()
+    )
     units = part(requests, 1, "lead_unit_id", "lead_unit__acronym", "lead_unit__name", no_day)
     resolutions = part(
         requests.filter(paragraphs__document__kind=DocumentKind.RESOLUTION),
@@ -283,6 +301,7 @@ def counts_by(
         "paragraphs__document__symbol", F("paragraphs__document__date"),
     )  # fmt: skip
     rows: tuple[list[dict[str, Any]], ...] = ([], [], [])
+    row: dict[str, Any]
     for row in missions.union(units, resolutions, all=True):
         kind = row.pop("kind")
         if kind == 0:
@@ -379,6 +398,56 @@ def mission_requests(requests: QuerySet[Request]) -> QuerySet[Request]:
     )
 
 
+@dataclass
+class LineRow:
+    """One mission's line of a request, as a mission page lists it: the line's current status
+    and due date (its own, or the request's while it follows it)."""
+
+    line: RequestMission
+    request: Request
+    status: str
+    status_label: str
+    due_date: datetime.date | None
+    is_open: bool
+    overdue: bool
+    own_status: bool
+
+
+def mission_lines(mission: Mission, requests: QuerySet[Request]) -> QuerySet[RequestMission]:
+    """The mission's lines of ``requests``: open ones first, soonest due first (to page
+    through; the counts come from :func:`mandates.requests.selectors.mission_line_counts`)."""
+    closed = Case(
+        When(request_selectors.LINE_OPEN, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        request_selectors.lines_of(requests)
+        .filter(mission=mission)
+        .select_related("request", "request__lead_unit", "mission", "focal_point")
+        .order_by(closed, F("line_due").asc(nulls_last=True), "request__reference", "pk")
+    )
+
+
+def line_rows(lines: Any, *, today: datetime.date) -> list[LineRow]:
+    rows = []
+    for line in lines:
+        status = line.current_status
+        rows.append(
+            LineRow(
+                line=line,
+                request=line.request,
+                status=status,
+                status_label=str(S(status).label),
+                due_date=line.current_due_date,
+                is_open=line.is_open,
+                overdue=request_selectors.line_is_overdue(line, today=today),
+                own_status=line.status is not None,
+            )
+        )
+    return rows
+
+
 def next_report_due(mission: Mission, *, today: datetime.date) -> datetime.date | None:
     """The mission's next regular report, from its reporting calendar (the one function the
     scorecard, the coverage page and the API use too), not from a request's due date."""
@@ -456,13 +525,20 @@ def resolutions(
 
 
 def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission]]:
-    """Requests concerning at least one mission (rows, a queryset to page through) and every
-    mission they concern (columns, the same on every page)."""
+    """Requests concerning at least one mission (rows, a queryset to page through, each with
+    its mission lines) and every mission they concern (columns, the same on every page)."""
     requests = requests.exclude(status__in=[S.CANCELLED, S.SUPERSEDED])
-    through = Request.missions.through.objects.filter(request__in=requests.values("pk"))
+    through = RequestMission.objects.filter(request__in=requests.values("pk"))
     rows = (
         requests.filter(pk__in=through.values("request_id"))
-        .prefetch_related(Prefetch("missions", queryset=Mission.objects.only("id", "acronym")))
+        .prefetch_related(
+            Prefetch(
+                "mission_lines",
+                queryset=RequestMission.objects.only(
+                    "id", "request_id", "mission_id", "status", "due_date"
+                ),
+            )
+        )
         .order_by("reference", "pk")
     )
     columns = list(Mission.objects.filter(pk__in=through.values("mission_id")).order_by("acronym"))
@@ -473,12 +549,21 @@ def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission
 
 
 def mission_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Mission]:
-    """Every mission with its request counts and number of benchmarks (2 queries)."""
+    """Every mission with its counts (of its lines of the requests) and number of benchmarks
+    (2 queries)."""
     benchmarks = Benchmark.objects.filter(mission=OuterRef("pk")).values("mission")
     missions = Mission.objects.annotate(
         benchmark_count=Coalesce(Subquery(benchmarks.annotate(n=Count("pk")).values("n")[:1]), 0)
     ).order_by(F("end_date").desc(nulls_first=True), "acronym")
-    counts = _grouped_counts(requests, today=today, key="missions__id")
+    lines = request_selectors.line_counts_by_mission(today=today, requests=requests)
+    counts = {
+        pk: {
+            "open_count": row["open"],
+            "overdue_count": row["overdue"],
+            "completed_count": row[f"status_{S.COMPLETED}"],
+        }
+        for pk, row in lines.items()
+    }
     return with_counts(list(missions), counts)
 
 

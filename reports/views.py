@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from mandates.choices import DocumentKind, ParagraphKind, Rating, RequestStatus
 from mandates.models import Document, Mission, Unit
+from mandates.requests import selectors as request_selectors
 from mandates.requests.querysets import without_document_text
 from reports import charts, selectors
 from reports.forms import DashboardFilters
@@ -130,17 +131,25 @@ def mission(request: HttpRequest, acronym: str) -> HttpResponse:
     today = timezone.localdate()
     requests = filters.requests().for_mission(mission.pk)
     figures = selectors.figures(requests, today=today, since=today - _days(90))
+    # The mission's own figures count its lines (a request may be done for one mission and
+    # late for another): the one selector the API's and the export's line states agree with.
+    lines = request_selectors.mission_line_counts(mission.pk, today=today, requests=requests)
+    figures.update(lines, due_30=lines["due_soon"])
     counts = selectors.status_counts(figures)
+    line_page = Paginator(selectors.mission_lines(mission, requests), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     paragraphs, paragraph_total = selectors.mission_paragraphs(requests)
     context = {
         "mission": mission,
         "filters": filters,
         "figures": figures,
-        "status_chart": charts.stacked_bar(_status_segments(counts), title=_("Requests by status")),
-        "status_counts": counts,
-        "page": Paginator(selectors.mission_requests(requests), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        "status_chart": charts.stacked_bar(
+            _status_segments(counts), title=_("Mission lines by status")
         ),
+        "status_counts": counts,
+        "page": line_page,
+        "line_rows": selectors.line_rows(line_page, today=today),
         "paragraphs": paragraphs,
         "paragraph_total": paragraph_total,
         "benchmarks": selectors.mission_benchmarks(mission, today=today),
@@ -282,9 +291,19 @@ def matrix(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     table = []
     for item in page:
-        concerned = {m.pk for m in item.missions.all()}
-        state = "overdue" if item.is_overdue(today=today) else item.status
-        table.append((item, [state if m.pk in concerned else None for m in columns]))
+        # Each cell is the mission's line: its own status (or the request's while it follows
+        # it), "overdue" when the line is.
+        lines = {line.mission_id: line for line in item.mission_lines.all()}
+        cells: list[str | None] = []
+        for m in columns:
+            line = lines.get(m.pk)
+            if line is None:
+                cells.append(None)
+                continue
+            line.request = item
+            overdue = request_selectors.line_is_overdue(line, today=today)
+            cells.append("overdue" if overdue else line.current_status)
+        table.append((item, cells))
     legend = [(value, label) for value, label in S.choices] + [("overdue", _("Overdue"))]
     return _page(
         request,

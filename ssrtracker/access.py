@@ -168,6 +168,10 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     "mandates.request": AdminAccess(READERS, WRITERS, {R.ADMINISTRATOR, R.STAFF}, NOBODY),
     # The timeline is append-only.
     "mandates.statusupdate": AdminAccess(READERS),
+    # Mission lines come from the request's missions (never added or deleted here); the change
+    # form records a line update. The default line is unit A's request's line for mission M:
+    # unit A's staff (the request) and mission M's focal point (the mission) update it.
+    "mandates.requestmission": AdminAccess(READERS, NOBODY, WRITERS, NOBODY),
     # The default benchmark is unit A's. Benchmarks, assessments and reports carry history:
     # nobody deletes them.
     "mandates.benchmark": AdminAccess(READERS, WRITERS, {R.ADMINISTRATOR, R.STAFF}),
@@ -224,6 +228,7 @@ API_READ_ROUTES = (
     "request-list",
     "request-export",
     "request-detail",
+    "request-line",
     "statusupdate-list",
     "statusupdate-detail",
     "statusupdate-evidence",
@@ -313,6 +318,22 @@ POLICY: list[Rule] = [
         target="archived_unit",
     ),
     Rule("api:request-detail", ("PUT", "PATCH"), api({R.ADMINISTRATOR, R.STAFF, R.WRITE_TOKEN})),
+    # --- mission lines: the request's units, the mission's units, the line's focal point ----
+    # The default line is unit A's request's line for mission M; "focal_line" is unit B's
+    # request's line for mission M (its focal point updates it although unit B leads);
+    # "other_line" is the same request's line for another mission (only an administrator).
+    *[
+        rule
+        for route, methods in (
+            ("api:request-line", ("PATCH",)),
+            ("api:request-line-updates", ("POST",)),
+        )
+        for rule in (
+            Rule(route, methods, api({R.ADMINISTRATOR, R.FOCAL_POINT}), target="focal_line"),
+            Rule(route, methods, api({R.ADMINISTRATOR}), target="other_line"),
+            Rule(route, methods, api(WRITERS | {R.WRITE_TOKEN})),
+        )
+    ],
     Rule("api:statusupdate-list", ("POST",), api({R.ADMINISTRATOR}), target="other_unit"),
     Rule(
         "api:statusupdate-list",
@@ -359,6 +380,19 @@ POLICY: list[Rule] = [
         ("POST",),
         page(NOBODY, administrator=O.INVALID, staff=O.INVALID),
         target="archived_unit",
+    ),
+    # A mission line's change form (a line update): see "mission lines" above.
+    Rule(
+        "admin:mandates_requestmission_change",
+        ("POST",),
+        page({R.ADMINISTRATOR, R.FOCAL_POINT}),
+        target="focal_line",
+    ),
+    Rule(
+        "admin:mandates_requestmission_change",
+        ("POST",),
+        page({R.ADMINISTRATOR}),
+        target="other_line",
     ),
     # An archived request is read-only until restored: even an administrator's due date
     # change is refused.

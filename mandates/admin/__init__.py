@@ -9,9 +9,18 @@ from mandates.admin import (
     benchmarks,
     documents,
     integration,
+    lines,
     organisation,
     requests,
     sg_reports,
 )
 
-__all__ = ["benchmarks", "documents", "integration", "organisation", "requests", "sg_reports"]
+__all__ = [
+    "benchmarks",
+    "documents",
+    "integration",
+    "lines",
+    "organisation",
+    "requests",
+    "sg_reports",
+]

@@ -20,6 +20,7 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,7 @@ from mandates.admin.common import (
     each_through_service,
     status_badge,
 )
+from mandates.admin.lines import line_status_badge, overdue_flag, with_last_update
 from mandates.choices import RequestStatus
 from mandates.models import Mission, Request, StatusUpdate
 from mandates.organisation import permissions
@@ -129,8 +131,8 @@ class StatusUpdateInline(admin.TabularInline):
     """The request's timeline, newest first, read-only: updates are added with the form above."""
 
     model = StatusUpdate
-    fields = ["created_at", "display_author", "transition", "note", "evidence"]
-    readonly_fields = ["created_at", "display_author", "transition", "note", "evidence"]
+    fields = ["created_at", "display_author", "line", "transition", "note", "evidence"]
+    readonly_fields = ["created_at", "display_author", "line", "transition", "note", "evidence"]
     ordering = ["-created_at", "-pk"]
     extra = 0
     can_delete = False
@@ -144,11 +146,15 @@ class StatusUpdateInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StatusUpdate]:
         # The row title is str(update), which names the request: load it with the rows.
-        return super().get_queryset(request).select_related("author", "request")
+        return super().get_queryset(request).select_related("author", "request", "mission")
 
     @admin.display(description=_("author"))
     def display_author(self, obj: StatusUpdate) -> str:
         return obj.display_author
+
+    @admin.display(description=_("mission line"))
+    def line(self, obj: StatusUpdate) -> str:
+        return obj.mission.acronym if obj.mission is not None else str(_("whole request"))
 
     @admin.display(description=_("status"))
     def transition(self, obj: StatusUpdate) -> str:
@@ -237,9 +243,7 @@ class RequestAdminForm(forms.ModelForm):
             label=_("missions concerned"),
             queryset=Mission.objects.all(),
             required=False,
-            widget=SafeAutocompleteSelectMultiple(
-                Request._meta.get_field("missions"), admin.site
-            ),
+            widget=SafeAutocompleteSelectMultiple(Request._meta.get_field("missions"), admin.site),
         )
         if self.instance.pk is not None:
             self.fields["missions"].initial = list(
@@ -331,6 +335,7 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     autocomplete_fields = ["paragraphs", "lead_unit", "supporting_units"]
     readonly_fields = [
         "current_status",
+        "mission_lines_table",
         "paragraph_texts",
         "lineage",
         "source_document",
@@ -367,6 +372,7 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
                 },
             ),
             (_("Responsibility"), {"fields": ["lead_unit", "supporting_units", "missions"]}),
+            (_("Mission lines"), {"fields": ["mission_lines_table"]}),
             (
                 _("Schedule"),
                 {
@@ -475,6 +481,55 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
         # are escaped by format_html.
         separator = mark_safe("<br>")  # nosec B308
         return format_html_join(separator, "{}", ((link,) for link in links)) or "–"
+
+    @admin.display(description=_("each mission's line"))
+    def mission_lines_table(self, obj: Request) -> str:
+        """The request's mission lines (1 query), each linked to its page, where the mission's
+        focal point records updates on it."""
+        if obj.pk is None:
+            return "–"
+        lines = list(
+            with_last_update(obj.mission_lines.all())
+            .select_related("mission", "focal_point")
+            .order_by("mission__acronym")
+        )
+        if not lines:
+            return "–"
+        today = timezone.localdate()
+        rows = []
+        for line in lines:
+            line.request = obj
+            moment = line.last_update_at  # type: ignore[attr-defined]
+            rows.append(
+                (
+                    reverse("admin:mandates_requestmission_change", args=[line.pk]),
+                    line.mission.acronym,
+                    line_status_badge(line),
+                    line.current_due_date or "–",
+                    line.focal_point or "–",
+                    overdue_flag(line, today),
+                    timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "–",
+                )
+            )
+        head = format_html(
+            "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "</tr></thead>",
+            _("mission"),
+            _("current status"),
+            _("due date"),
+            _("focal point"),
+            _("overdue"),
+            _("last line update"),
+        )
+        body = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            "<td>{}</td></tr>",
+            rows,
+        )
+        return format_html(
+            '<table class="ssr-mission-lines">{}<tbody>{}</tbody></table>', head, body
+        )
 
     @admin.display(description=_("missions"))
     def mission_list(self, obj: Request) -> str:
@@ -615,9 +670,16 @@ class BulkUpdateForm(forms.Form):
 class StatusUpdateAdmin(NoDeleteMixin, admin.ModelAdmin):
     """Status updates are append-only: listed and read here, added from their request."""
 
-    list_display = ["created_at", "request", "status_from", "status_to", "display_author"]
-    list_filter = ["status_to", "request__lead_unit"]
-    list_select_related = ["request", "author"]
+    list_display = [
+        "created_at",
+        "request",
+        "mission",
+        "status_from",
+        "status_to",
+        "display_author",
+    ]
+    list_filter = ["status_to", "request__lead_unit", "mission"]
+    list_select_related = ["request", "author", "mission"]
     search_fields = ["request__reference", "request__title", "note", "author_name"]
     date_hierarchy = "created_at"
     readonly_fields = ["evidence"]

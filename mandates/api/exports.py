@@ -15,7 +15,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from mandates.models import Request
+from mandates.choices import RequestStatus
+from mandates.models import Request, RequestMission
+from mandates.requests import selectors as request_selectors
+
+#: Where the API's request queryset prefetches each request's mission lines.
+PREFETCHED_LINES = "prefetched_mission_lines"
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
@@ -37,6 +42,7 @@ def _columns() -> list[tuple[str, Any]]:
         (_("Lead unit"), lambda r: r.lead_unit.acronym),
         (_("Supporting units"), units),
         (_("Missions"), lambda r: ", ".join(m.acronym for m in r.missions.all())),
+        (_("Mission states"), lambda r: request_selectors.line_states(lines_of(r))),
         (_("Source paragraphs"), lambda r: "; ".join(p.citation for p in r.paragraphs.all())),
         (_("Created"), lambda r: timezone.localtime(r.created_at).replace(tzinfo=None)),
         (_("Updated"), lambda r: timezone.localtime(r.updated_at).replace(tzinfo=None)),
@@ -48,7 +54,47 @@ def _columns() -> list[tuple[str, Any]]:
     ]
 
 
-def _rows(queryset: QuerySet[Request]) -> Iterator[list[Any]]:
+def lines_of(request: Request) -> list[RequestMission]:
+    """The request's mission lines, from the prefetch when there is one (each pointing back at
+    the request, whose status and due date a line that follows it shows)."""
+    lines = getattr(request, PREFETCHED_LINES, None)
+    if lines is None:
+        lines = list(request.mission_lines.select_related("mission", "focal_point"))
+    for line in lines:
+        line.request = request
+    return lines
+
+
+def _line_columns() -> list[tuple[str, Any]]:
+    today = timezone.localdate()
+    return [
+        (_("Reference"), lambda line: line.request.reference),
+        (_("Title"), lambda line: line.request.title),
+        (_("Mission"), lambda line: line.mission.acronym),
+        (_("Line status"), lambda line: str(RequestStatus(line.current_status).label)),
+        (_("Own status"), lambda line: _("yes") if line.status else _("as the request")),
+        (_("Due date"), lambda line: line.current_due_date),
+        (
+            _("Overdue"),
+            lambda line: _("yes") if request_selectors.line_is_overdue(line, today=today) else "",
+        ),
+        (
+            _("Focal point"),
+            lambda line: line.focal_point.get_username() if line.focal_point_id else "",
+        ),
+        (_("Request status"), lambda line: str(line.request.get_status_display())),
+        (_("Lead unit"), lambda line: line.request.lead_unit.acronym),
+    ]
+
+
+def _rows(queryset: QuerySet[Request], *, per: str = "request") -> Iterator[list[Any]]:
+    if per == "mission":
+        line_columns = _line_columns()
+        yield [str(title) for title, _value in line_columns]
+        for request in queryset.iterator(chunk_size=CHUNK):
+            for line in lines_of(request):
+                yield [value(line) for _title, value in line_columns]
+        return
     columns = _columns()
     yield [str(title) for title, _value in columns]
     for request in queryset.iterator(chunk_size=CHUNK):
@@ -69,12 +115,14 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def requests_csv(queryset: QuerySet[Request], *, filename: str) -> StreamingHttpResponse:
+def requests_csv(
+    queryset: QuerySet[Request], *, filename: str, per: str = "request"
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def stream() -> Iterator[str]:
         yield "\ufeff"  # lets Excel read UTF-8
-        for row in _rows(queryset):
+        for row in _rows(queryset, per=per):
             yield writer.writerow([_csv_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
@@ -82,7 +130,9 @@ def requests_csv(queryset: QuerySet[Request], *, filename: str) -> StreamingHttp
     return response
 
 
-def requests_xlsx(queryset: QuerySet[Request], *, filename: str) -> HttpResponse:
+def requests_xlsx(
+    queryset: QuerySet[Request], *, filename: str, per: str = "request"
+) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Requests"))
     sheet.freeze_panes = "A2"
@@ -96,7 +146,7 @@ def requests_xlsx(queryset: QuerySet[Request], *, filename: str) -> HttpResponse
             written.font = bold
         return written
 
-    for number, row in enumerate(_rows(queryset)):
+    for number, row in enumerate(_rows(queryset, per=per)):
         sheet.append([cell(value, header=number == 0) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)

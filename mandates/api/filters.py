@@ -4,8 +4,10 @@ query parameter ever reaches the ORM as a keyword. An invalid value is a 400 nam
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import django_filters as df
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +36,7 @@ from mandates.models import (
     Paragraph,
     PartnerSupport,
     Request,
+    RequestMission,
     SecretaryGeneralReport,
     StatusUpdate,
     Theme,
@@ -48,6 +51,7 @@ from ssrtracker.api.filters import (
     ordering,
     text_search,
 )
+from ssrtracker.limits import bounded_int
 
 
 class ThemeFilter(df.FilterSet):
@@ -139,6 +143,28 @@ class ParagraphFilter(UpdatedSinceMixin):
         return text_search(qs, ("text",), value)
 
 
+class MissionField(forms.CharField):
+    """A mission named by its id or its acronym."""
+
+    def clean(self, value: Any) -> Mission | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        value = str(value).strip()
+        if value.isdigit():
+            pk = bounded_int(value)
+            mission = Mission.objects.filter(pk=pk).first() if pk is not None else None
+        else:
+            mission = Mission.objects.filter(acronym__iexact=value).first()
+        if mission is None:
+            raise forms.ValidationError(_("No such mission."), code="invalid_choice")
+        return mission
+
+
+class MissionIdOrAcronymFilter(df.Filter):
+    field_class = MissionField
+
+
 class RequestFilter(UpdatedSinceMixin):
     # distinct=False: a column of the request itself cannot duplicate rows, and SELECT DISTINCT
     # over every column made the count and the page cost twice as much at 100k requests.
@@ -152,8 +178,17 @@ class RequestFilter(UpdatedSinceMixin):
     )
     priority = df.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     recurrence = df.ChoiceFilter(choices=Recurrence.choices)
-    mission = df.ModelChoiceFilter(
-        queryset=Mission.objects.all(), method="filter_mission", help_text=_("Mission id.")
+    mission = MissionIdOrAcronymFilter(
+        method="filter_mission",
+        help_text=_("Mission id or acronym (e.g. MINUSCA)."),
+    )
+    line_status = df.MultipleChoiceFilter(
+        choices=RequestStatus.choices,
+        method="filter_line_status",
+        help_text=_(
+            "Requests with a mission line in one of these statuses (its current status: its own, "
+            "or the request's while it follows it); with mission=, that mission's line."
+        ),
     )
     unit = df.ModelChoiceFilter(
         queryset=Unit.objects.all(),
@@ -201,6 +236,15 @@ class RequestFilter(UpdatedSinceMixin):
 
     def filter_mission(self, qs: QuerySet, name: str, value: Mission) -> QuerySet:
         return qs.for_mission(value.pk)  # type: ignore[attr-defined]
+
+    def filter_line_status(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        lines = RequestMission.objects.with_state().filter(line_status__in=value)
+        mission = self.form.cleaned_data.get("mission")
+        if mission is not None:
+            lines = lines.filter(mission=mission)
+        return qs.filter(pk__in=lines.values("request_id"))
 
     def filter_unit(self, qs: QuerySet, name: str, value: Unit) -> QuerySet:
         return qs.for_units([value.pk])  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse as django_reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mandates.api import exports
 from mandates.api.fields import (
     CompactRelatedField,
     DetailUrlField,
@@ -21,7 +23,7 @@ from mandates.api.fields import (
     detail_url,
 )
 from mandates.benchmarks import services as benchmark_services
-from mandates.choices import ProgressStatus, Rating
+from mandates.choices import ProgressStatus, Rating, RequestStatus
 from mandates.integration import services as integration_services
 from mandates.models import (
     Benchmark,
@@ -33,11 +35,13 @@ from mandates.models import (
     Paragraph,
     PartnerSupport,
     Request,
+    RequestMission,
     SecretaryGeneralReport,
     StatusUpdate,
     Theme,
     Unit,
 )
+from mandates.requests import selectors as request_selectors
 from mandates.requests import services
 from mandates.requests.querysets import without_document_text
 
@@ -187,6 +191,115 @@ class ParagraphSerializer(serializers.ModelSerializer):
         ]
 
 
+#: Where a request's serializer finds its prefetched mission lines (the views prefetch them).
+PREFETCHED_LINES = exports.PREFETCHED_LINES
+
+
+@extend_schema_field(serializers.CharField(allow_null=True))
+class UsernameField(serializers.Field):
+    """A person shown and written as their username."""
+
+    def to_representation(self, value: Any) -> str:
+        return str(value.get_username())
+
+    def to_internal_value(self, data: Any) -> User:
+        if not isinstance(data, str) or not data:
+            raise serializers.ValidationError(_("A username."))
+        person = User.objects.filter(username=data, is_active=True).first()
+        if person is None:
+            raise serializers.ValidationError(_("No active user with this username."))
+        return person
+
+
+class MissionLineSerializer(serializers.Serializer):
+    """One mission's line of work on a request: its current status and due date (its own, or
+    the request's while it follows the request), overdue flag and focal point."""
+
+    mission = serializers.CharField(source="mission.acronym", read_only=True)
+    status = serializers.ChoiceField(
+        source="current_status",
+        choices=RequestStatus.choices,
+        read_only=True,
+        help_text=_("The line's current status: its own, or the request's while it follows it."),
+    )
+    own_status = serializers.SerializerMethodField(
+        help_text=_(
+            "true: the line has a status of its own; false: it follows the request's status."
+        )
+    )
+    due_date = serializers.DateField(source="current_due_date", read_only=True, allow_null=True)
+    overdue = serializers.SerializerMethodField(
+        help_text=_("Open, with a (current) due date before today.")
+    )
+    focal_point = serializers.SerializerMethodField(
+        help_text=_("The username of the line's focal point; null without one.")
+    )
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_own_status(self, obj: RequestMission) -> bool:
+        return obj.status is not None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_overdue(self, obj: RequestMission) -> bool:
+        today = self.context.get("today") or timezone.localdate()
+        return request_selectors.line_is_overdue(obj, today=today)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_focal_point(self, obj: RequestMission) -> str | None:
+        return obj.focal_point.get_username() if obj.focal_point is not None else None
+
+
+class MissionLineDetailSerializer(RefuseUnknownFields, MissionLineSerializer):
+    """A line as its own resource. PATCH changes ``due_date`` and ``focal_point`` (a username,
+    null to clear it); status changes are line updates (POST to ``updates/``)."""
+
+    request = serializers.IntegerField(source="request_id", read_only=True)
+    due_date = serializers.DateField(source="current_due_date", required=False, allow_null=True)
+    focal_point = UsernameField(
+        required=False,
+        allow_null=True,
+        help_text=_("The username of the line's focal point (an active user); null for none."),
+    )
+
+    class Meta:
+        fields = [
+            "request",
+            "mission",
+            "status",
+            "own_status",
+            "due_date",
+            "overdue",
+            "focal_point",
+            "updated_at",
+        ]
+
+    def update(self, instance: RequestMission, validated_data: dict[str, Any]) -> RequestMission:
+        changes: dict[str, Any] = {}
+        if "current_due_date" in validated_data:
+            changes["due_date"] = validated_data["current_due_date"]
+        if "focal_point" in validated_data:
+            changes["focal_point"] = validated_data["focal_point"]
+        if not changes:
+            return instance
+        return services.line_edit(
+            request=instance.request,
+            mission=instance.mission_id,
+            changes=changes,
+            by=self.context["request"].user,
+            expected_version=self.context.get("expected_version"),
+        )
+
+
+class LineUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
+    """A status update on one mission's line: a new status (an allowed transition from the
+    line's current status) or, with the current status, a progress note."""
+
+    status = serializers.ChoiceField(choices=RequestStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+
+
 class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """A request. PATCH changes ``status`` (with a ``note``), ``due_date``, ``priority``,
     ``lead_unit``, ``supporting_units`` and ``missions``; everything else is read-only."""
@@ -198,6 +311,12 @@ class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     paragraphs = compact("paragraph", _citation, many=True, read_only=True)
     predecessor = compact("request", _reference, read_only=True)
     overdue = serializers.SerializerMethodField(help_text=_("Open, with a due date before today."))
+    mission_lines = serializers.SerializerMethodField(
+        help_text=_(
+            "One line of work per mission concerned: its current status and due date (its own, "
+            "or the request's while it follows the request), overdue flag and focal point."
+        )
+    )
     note = serializers.CharField(
         write_only=True,
         required=False,
@@ -224,6 +343,7 @@ class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             "lead_unit",
             "supporting_units",
             "missions",
+            "mission_lines",
             "paragraphs",
             "predecessor",
             "created_at",
@@ -251,6 +371,12 @@ class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     def get_overdue(self, obj: Request) -> bool:
         return obj.is_overdue(today=self.context.get("today") or timezone.localdate())
 
+    @extend_schema_field(MissionLineSerializer(many=True))
+    def get_mission_lines(self, obj: Request) -> list[dict[str, Any]]:
+        # Prefetched by the views (read otherwise); each line reads its request's status.
+        lines = exports.lines_of(obj)
+        return MissionLineSerializer(lines, many=True, context=self.context).data
+
     def validate_status(self, value: str) -> str:
         instance = self.instance
         if isinstance(instance, Request) and value != instance.status:
@@ -277,6 +403,7 @@ class StatusUpdateSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:statusupdate-detail")
     request = compact("request", _reference, queryset=Request.objects.all())
+    mission = compact("mission", _acronym, read_only=True)
     author = serializers.CharField(source="display_author", read_only=True)
     evidence_file_url = serializers.SerializerMethodField()
 
@@ -286,6 +413,7 @@ class StatusUpdateSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             "id",
             "url",
             "request",
+            "mission",
             "created_at",
             "author",
             "status_from",

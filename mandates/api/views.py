@@ -21,8 +21,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
@@ -42,11 +43,13 @@ from mandates.models import (
     Paragraph,
     PartnerSupport,
     Request,
+    RequestMission,
     SecretaryGeneralReport,
     StatusUpdate,
     Theme,
     Unit,
 )
+from mandates.requests import services as request_services
 from mandates.requests.querysets import without_document_text
 from mandates.views import evidence_download
 from ssrtracker.api.etags import (
@@ -69,6 +72,12 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description=_("The ETag of the object as you read it (428 without it, 412 if it changed)."),
 )
+LINE_ACRONYM = OpenApiParameter(
+    "acronym",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=_("The mission's acronym, e.g. MINUSCA."),
+)
 IF_MATCH_REQUEST = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -79,6 +88,21 @@ IF_MATCH_REQUEST = OpenApiParameter(
         "the request changed since."
     ),
 )
+
+
+class LinePermission(BasePermission):
+    """A mission line is read by whoever reads requests and updated (row rules in the line
+    services) by roles that record status updates."""
+
+    message = _("Your role does not allow this.")
+
+    def has_permission(self, request: HttpRequest, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return bool(request.user.has_perm("mandates.view_request"))
+        return bool(request.user.has_perm("mandates.add_statusupdate"))
+
+
+LINE_PERMISSIONS = [IsAuthenticated, TokenScopePermission, LinePermission]
 
 
 @extend_schema_view(
@@ -227,6 +251,15 @@ def _request_queryset(*, into_lists: bool = False) -> QuerySet[Request]:
             prefetch("supporting_units", Unit.objects.only("id", "acronym")),
             prefetch("missions", Mission.objects.only("id", "acronym")),
             prefetch("paragraphs", Paragraph.objects.only("id", "citation")),
+            # Each mission's line, with what the list shows of it (the line's status reads its
+            # request's, which the prefetch sets on each line).
+            Prefetch(
+                "mission_lines",
+                queryset=RequestMission.objects.select_related("mission", "focal_point").order_by(
+                    "mission__acronym"
+                ),
+                to_attr=exports.PREFETCHED_LINES,
+            ),
         )
         .order_by("due_date", "reference", "pk")
     )
@@ -306,7 +339,17 @@ class RequestViewSet(
                 enum=["csv", "xlsx"],
                 default="csv",
                 description=_("csv (UTF-8 with BOM, opens in Excel) or xlsx."),
-            )
+            ),
+            OpenApiParameter(
+                "per",
+                str,
+                enum=["request", "mission"],
+                default="request",
+                description=_(
+                    "request: one row per request (with a column of its missions' states); "
+                    "mission: one row per mission line (request × mission)."
+                ),
+            ),
         ],
         responses={
             (200, "text/csv"): OpenApiTypes.BINARY,
@@ -318,20 +361,168 @@ class RequestViewSet(
         file_format = request.query_params.get("file_format", "csv")
         if file_format not in ("csv", "xlsx"):
             raise serializers.ValidationError({"file_format": [_("Choose csv or xlsx.")]})
+        per = request.query_params.get("per", "request")
+        if per not in ("request", "mission"):
+            raise serializers.ValidationError({"per": [_("Choose request or mission.")]})
         queryset = self.filter_queryset(self.get_queryset())
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        name = "requests" if per == "request" else "mission-lines"
         if file_format == "xlsx":
-            return exports.requests_xlsx(queryset, filename=f"requests-{stamp}.xlsx")
-        return exports.requests_csv(queryset, filename=f"requests-{stamp}.csv")
+            return exports.requests_xlsx(queryset, filename=f"{name}-{stamp}.xlsx", per=per)
+        return exports.requests_csv(queryset, filename=f"{name}-{stamp}.csv", per=per)
+
+    # --- one mission's line -----------------------------------------------------------------
+
+    def _line(self, acronym: str) -> RequestMission:
+        req = self.get_object()
+        line = (
+            RequestMission.objects.select_related("mission", "focal_point")
+            .filter(request=req, mission__acronym__iexact=acronym)
+            .first()
+        )
+        if line is None:
+            raise NotFound(_("This request does not concern that mission."))
+        line.request = req
+        return line
+
+    def _line_response(self, line: RequestMission, **kwargs: Any) -> Response:
+        data = s.MissionLineDetailSerializer(line, context=self.get_serializer_context()).data
+        return Response(data, headers={"ETag": request_etag(line.request)}, **kwargs)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="One mission's line of a request",
+        description=(
+            "The line's current status and due date (its own, or the request's while it follows "
+            "the request), overdue flag and focal point. Its ETag is the request's."
+        ),
+        parameters=[LINE_ACRONYM],
+        responses=s.MissionLineDetailSerializer,
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Change one mission's line: its due date or focal point",
+        description=(
+            "Allowed to whoever may update the request, to the members of the mission's units "
+            "and to the line's focal point. The request's due date rolls up from its lines "
+            "(the earliest open line's)."
+        ),
+        parameters=[LINE_ACRONYM, IF_MATCH],
+        request=s.MissionLineDetailSerializer,
+        responses=s.MissionLineDetailSerializer,
+        examples=[
+            OpenApiExample(
+                "Move MONUSCO's deadline",
+                value={"due_date": "2027-01-31", "focal_point": "jdoe"},
+                request_only=True,
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get", "patch"],
+        url_path=r"lines/(?P<acronym>[A-Za-z0-9-]{1,30})",
+        url_name="line",
+        permission_classes=LINE_PERMISSIONS,
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def line(self, request: HttpRequest, pk: str | None = None, acronym: str = "") -> Response:
+        line = self._line(acronym)
+        if request.method == "GET":
+            etag = request_etag(line.request)
+            if etag in parse_etags(request.headers.get("If-None-Match", "")):
+                return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+            return self._line_response(line)
+        context = self.get_serializer_context()
+        context["expected_version"] = _expected_version(line.request, self.required_if_match())
+        serializer = s.MissionLineDetailSerializer(
+            line, data=request.data, partial=True, context=context
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self._line_response(self._line(acronym))
+
+    @extend_schema(
+        summary="Record a status update on one mission's line",
+        description=(
+            "A new status for the mission's line (an allowed transition from its current "
+            "status) or, with the current status, a progress note. The request's status rolls "
+            "up from its lines (see the README's mandate cycle). Answers with the line."
+        ),
+        parameters=[LINE_ACRONYM, IF_MATCH_REQUEST],
+        request=s.LineUpdateSerializer,
+        responses={201: s.MissionLineDetailSerializer},
+        examples=[
+            OpenApiExample(
+                "MINUSCA done",
+                value={
+                    "status": "completed",
+                    "note": "Benchmarks reported in S/2027/123, paras 40-44.",
+                    "evidence_url": "https://undocs.org/en/S/2027/123",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"lines/(?P<acronym>[A-Za-z0-9-]{1,30})/updates",
+        url_name="line-updates",
+        permission_classes=LINE_PERMISSIONS,
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def line_updates(
+        self, request: HttpRequest, pk: str | None = None, acronym: str = ""
+    ) -> Response:
+        line = self._line(acronym)
+        serializer = s.LineUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        header = request.headers.get("If-Match")
+        expected = _expected_version(line.request, parse_etags(header)) if header else None
+        data = serializer.validated_data
+        request_services.line_update_status(
+            request=line.request,
+            mission=line.mission_id,
+            status=data["status"],
+            note=data.get("note", ""),
+            evidence_url=data.get("evidence_url", ""),
+            by=request.user,
+            expected_version=expected,
+        )
+        return self._line_response(self._line(acronym), status=status.HTTP_201_CREATED)
+
+
+#: Separates a request's version from the freshness of its mission lines in its ETag.
+LINES_MARK = "."
 
 
 def request_etag(obj: Request) -> str:
-    return REQUEST_TAG.make(obj.pk, obj.version)
+    """``"request-<pk>-v<version>"``, and ``.<micros>`` (the last change of its mission lines)
+    for a request with lines: a line changes without a new version of its request (a progress
+    note, one mission done), and the representation shows its lines, so a cached copy must not
+    be answered 304 then. If-Match reads only the version (:func:`_expected_version`)."""
+    tag = REQUEST_TAG.make(obj.pk, obj.version)
+    lines = exports.lines_of(obj)
+    if not lines:
+        return tag
+    stamp = max(timestamp_micros(line.updated_at) for line in lines)
+    return f"{tag[:-1]}{LINES_MARK}{stamp}{tag[-1]}"
 
 
 def _expected_version(instance: Request, tags: list[str]) -> int | None:
-    """The version the client read, from its If-Match tags (None for ``*``)."""
-    return REQUEST_TAG.expected(instance.pk, tags)
+    """The version the client read, from its If-Match tags (None for ``*``); the lines' part
+    of a tag is left out: a line's change does not make a request edit stale."""
+    head = f'"request-{instance.pk}-'
+    plain = [
+        f"{tag.split(LINES_MARK, 1)[0]}{tag[-1]}"
+        if tag.startswith(head) and LINES_MARK in tag
+        else tag
+        for tag in tags
+    ]
+    return REQUEST_TAG.expected(instance.pk, plain)
 
 
 class FileNegotiation(BaseContentNegotiation):
@@ -387,7 +578,7 @@ class StatusUpdateViewSet(
     """The timeline of requests: append-only entries, each a status change or a progress
     note."""
 
-    queryset = StatusUpdate.objects.select_related("request", "author").order_by(
+    queryset = StatusUpdate.objects.select_related("request", "author", "mission").order_by(
         "-created_at", "-pk"
     )
     serializer_class = s.StatusUpdateSerializer

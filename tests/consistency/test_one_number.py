@@ -495,3 +495,106 @@ def test_the_api_describes_rating_and_progress_apart(world, manager):
     row = s.ScorecardRowSerializer().fields
     assert str(row["latest_rating"].help_text).startswith("Latest rating (staff assessment")
     assert str(row["progress"].help_text).startswith("Progress to target (computed")
+
+
+# --- Per-mission figures: each mission's lines, the same on every surface -------------------
+
+#: 2553-OP20e, done mission by mission: MINUSCA's part completed, MONUSCO's due earlier (and so
+#: overdue), MINUSMA's as the request (in progress, due 15 December: due soon).
+LINES = {
+    ("2553-OP20e", "MINUSCA"): (S.COMPLETED, D(2026, 12, 15)),
+    ("2553-OP20e", "MONUSCO"): (S.IN_PROGRESS, D(2026, 11, 20)),
+    ("2553-OP20e", "MINUSMA"): (S.IN_PROGRESS, D(2026, 12, 15)),
+}
+
+
+def expected_lines(mission: str) -> dict:
+    """The mission's open, overdue and due-soon lines, counted here from the specs and the
+    lines above (a line not listed follows its request)."""
+    counts = {"open": 0, "overdue": 0, "due_soon": 0}
+    for spec in SPECS:
+        if spec.archived or mission not in spec.missions:
+            continue
+        status, due = LINES.get((spec.reference, mission), (spec.status, spec.due))
+        if status not in OPEN:
+            continue
+        counts["open"] += 1
+        counts["overdue"] += due is not None and due < TODAY
+        counts["due_soon"] += due is not None and TODAY <= due <= TODAY + _days(30)
+    return counts
+
+
+def test_every_surface_shows_the_same_per_mission_figures(world, client, manager):
+    from mandates.requests.services import line_edit, line_update_status
+
+    request = world.requests["2553-OP20e"]
+    line_update_status(request=request, mission=world.missions["MINUSCA"], status=S.COMPLETED)
+    line_edit(
+        request=request,
+        mission=world.missions["MONUSCO"],
+        changes={"due_date": D(2026, 11, 20)},
+        by=None,
+    )
+    client.force_login(manager)
+    api = token_client(manager)
+    bad = Disagreements()
+    # Not all the same as the request-level count: the lines differ from their request.
+    assert expected_lines("MINUSCA") != expected(mission="MINUSCA")
+
+    overview = client.get(reverse("dashboard:overview")).context["missions"]
+    by_mission = {row["acronym"]: row for row in overview}
+    listed = {m.acronym: m for m in client.get(reverse("dashboard:missions")).context["missions"]}
+    rows = api.get(reverse("api:request-list"), {"page_size": 500}).json()["results"]
+    export = api.get(reverse("api:request-export"), {"per": "mission"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    csv_rows = list(csv.DictReader(io.StringIO(text)))
+    open_labels = {str(label) for value, label in S.choices if value in OPEN}
+    for acronym in MISSIONS:
+        truth = expected_lines(acronym)
+        page = client.get(reverse("dashboard:mission", args=[acronym]))
+        figures, html = page.context["figures"], page.content.decode()
+        where = f"mission page {acronym}"
+        for name, key in (("open", "open"), ("overdue", "overdue"), ("due_30", "due_soon")):
+            bad.check(where, name, figures[name], truth[key])
+        bad.check(where + " (HTML)", "overdue", _figure(html, "overdue"), str(truth["overdue"]))
+        row = by_mission.get(acronym, {"open_count": 0, "overdue_count": 0})
+        bad.check(f"overview by mission {acronym}", "open", row["open_count"], truth["open"])
+        bad.check(
+            f"overview by mission {acronym}", "overdue", row["overdue_count"], truth["overdue"]
+        )
+        bad.check(f"missions list {acronym}", "open", listed[acronym].open_count, truth["open"])
+        bad.check(
+            f"missions list {acronym}", "overdue", listed[acronym].overdue_count, truth["overdue"]
+        )
+        lines = [line for r in rows for line in r["mission_lines"] if line["mission"] == acronym]
+        bad.check(
+            f"API mission_lines {acronym}",
+            "open",
+            sum(line["status"] in OPEN for line in lines),
+            truth["open"],
+        )
+        bad.check(
+            f"API mission_lines {acronym}",
+            "overdue",
+            sum(x["overdue"] for x in lines),
+            truth["overdue"],
+        )
+        filtered = api.get(
+            reverse("api:request-list"),
+            {"mission": acronym, "line_status": sorted(OPEN)},
+        ).json()["count"]
+        bad.check(f"API ?mission={acronym}&line_status=open", "open", filtered, truth["open"])
+        mine = [r for r in csv_rows if r["Mission"] == acronym]
+        bad.check(
+            f"CSV per mission {acronym}",
+            "open",
+            sum(r["Line status"] in open_labels for r in mine),
+            truth["open"],
+        )
+        bad.check(
+            f"CSV per mission {acronym}",
+            "overdue",
+            sum(r["Overdue"] == "yes" for r in mine),
+            truth["overdue"],
+        )
+    assert not bad, bad.report()

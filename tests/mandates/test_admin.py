@@ -144,6 +144,7 @@ CHANGELISTS: list[tuple[str, Callable[[int], None]]] = [
     ("unitmembership", make_memberships),
     ("request", make_requests),
     ("statusupdate", make_requests),
+    ("requestmission", make_requests),
     ("benchmark", make_benchmarks),
     ("benchmarkassessment", make_benchmarks),
 ]
@@ -171,8 +172,9 @@ def test_changelist_search_and_add_pages_render(admin_client, model):
     assert response.status_code == 200
     add = admin_client.get(reverse(f"admin:mandates_{model}_add"))
     # Status updates are added from their request, never on their own; coverage items come
-    # with the report they belong to.
-    assert add.status_code == (403 if model in ("statusupdate", "coverageitem") else 200)
+    # with the report they belong to; mission lines with the request's missions.
+    refused = ("statusupdate", "coverageitem", "requestmission")
+    assert add.status_code == (403 if model in refused else 200)
 
 
 def test_request_change_page_shows_paragraph_and_timeline(admin_client):

@@ -95,7 +95,7 @@ def schema_operations() -> dict[str, list[str]]:
     operations: dict[str, list[str]] = {}
     resolver = get_resolver("ssrtracker.urls")
     for path, methods in by_path.items():
-        concrete = path.replace("{id}", "1").replace("{pk}", "1")
+        concrete = path.replace("{id}", "1").replace("{pk}", "1").replace("{acronym}", "X")
         match = resolver.resolve(concrete)
         operations.setdefault(match.view_name, [])
         operations[match.view_name] += [m for m in methods if m not in operations[match.view_name]]
@@ -195,6 +195,10 @@ def build_world() -> World:
     )
     # Unit A answers for another mission's benchmark, so not for mission M's reporting.
     other_mission = MissionFactory.create(acronym="MSN-X")
+    # Unit B's request on missions M and X: mission M's focal point updates its line for M.
+    req_lines = RequestFactory.create(
+        reference="matrix-lines", lead_unit=unit_b, missions=[mission, other_mission]
+    )
     benchmark_a = BenchmarkFactory.create(mission=other_mission, responsible_unit=unit_a)
     benchmark_m = BenchmarkFactory.create(mission=mission, responsible_unit=section)
     # A fixed period: the factory's sequence of periods depends on the tests run before.
@@ -277,6 +281,9 @@ def build_world() -> World:
         "mandates.request:lead_move": req_a,
         "mandates.request:archived_unit": req_a,
         "mandates.statusupdate": update,
+        "mandates.requestmission": req_a.mission_lines.get(mission=mission),
+        "mandates.requestmission:focal_line": req_lines.mission_lines.get(mission=mission),
+        "mandates.requestmission:other_line": req_lines.mission_lines.get(mission=other_mission),
         "mandates.benchmark": benchmark_a,
         "mandates.benchmark:mission": benchmark_m,
         "mandates.benchmarkassessment": assessment,
@@ -329,12 +336,19 @@ MODEL_OF_API = {
 }
 
 
+#: The API's routes of one mission line: /requests/{id}/lines/{acronym}/...
+LINE_ROUTES = ("api:request-line", "api:request-line-updates")
+
+
 def _object(world: World, label: str, target: str) -> Any:
     return world.objects.get(f"{label}:{target}") or world.objects[label]
 
 
 def url_for(world: World, route: Route, target: str) -> str:
     key = route.key
+    if key in LINE_ROUTES:
+        line = _object(world, "mandates.requestmission", target)
+        return reverse(key, args=[line.request_id, line.mission.acronym])
     if key.startswith("api:"):
         basename, _, action = key[4:].rpartition("-")
         if action in ("list", "export", "matrix") or basename == "":
@@ -447,6 +461,21 @@ def body_for(world: World, route: Route, method: str, target: str, url: str) -> 
                 "missions": [],
             }
         return {"priority": "high", "due_date": "2031-06-30"}
+    if key == "api:request-line":
+        return {"due_date": "2031-06-30"}
+    if key == "api:request-line-updates":
+        line = _object(world, "mandates.requestmission", target)
+        return {"status": line.current_status, "note": "matrix note"}
+    if key == "admin:mandates_requestmission_change" and method == "POST":
+        cached = world.extra.setdefault("line_forms", {})
+        if target not in cached:
+            from tests.mandates.test_admin import form_data
+
+            client = Client()
+            client.force_login(world.users[Role.ADMINISTRATOR])
+            cached[target] = form_data(client, url)
+            cached[target]["update_note"] = "matrix note"
+        return dict(cached[target])
     if key == "api:statusupdate-list":
         req = _object(world, "mandates.request", target)
         return {"request": req.pk, "status_to": req.status, "note": "matrix note"}
