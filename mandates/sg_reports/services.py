@@ -45,6 +45,7 @@ from mandates.models import (
 from mandates.organisation import permissions
 from mandates.requests.querysets import ssr_sections
 from mandates.requests.services import WorkflowError, request_create
+from mandates.sg_reports import calendar
 from ssrtracker.jobs import ROW_ERRORS, Skipped, check_date, isolated
 from ssrtracker.writes import service
 
@@ -211,7 +212,8 @@ def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) ->
     2. The reference is ``cov-<mission>-<report date>-<element>``; if a request already has it
        (an earlier link was lost), link that one and create nothing.
     3. Otherwise create it: led by the mission's SSR section (or the default unit), due on the
-       next expected report date after this report, resting on 2553 OP20(e) or (f).
+       expected report date after the one this report answers (the mission's reporting
+       calendar, :mod:`mandates.sg_reports.calendar`), resting on 2553 OP20(e) or (f).
     """
     now = now or timezone.now()
     item = (
@@ -244,7 +246,7 @@ def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) ->
                 "sub": CoverageElement.subparagraph(item.element),
             },
             "lead_unit": lead_unit_for(mission),
-            "due_date": mission.next_report_after(report.date),
+            "due_date": calendar.next_after_report(mission, report.date),
         },
         paragraphs=_op20(CoverageElement.subparagraph(item.element)),
         missions=[mission],
