@@ -154,7 +154,13 @@ def test_renewal_request_created_once_per_expiry(mission):
     mission.save()
     assert len(reporting.renewal_requests_create(today=D(2026, 6, 1))) == 1
     assert reporting.renewal_requests_create(today=D(2026, 6, 2)) == []
-    assert reporting_daily(today="2026-06-03") == {"renewals": [], "coverage": [], "skipped": []}
+    assert reporting_daily(today="2026-06-03") == {
+        "renewals": [],
+        "coverage": [],
+        "coverage_closed": [],
+        "missed": [],
+        "skipped": [],
+    }
     # The Council renews the mandate: the new expiry gets its own request, once.
     mission.mandate_expiry = D(2027, 11, 15)
     mission.save()
