@@ -8,10 +8,19 @@ Row-level rules (who may change what) come from :mod:`mandates.organisation.perm
 from mandates.admin import (
     benchmarks,
     documents,
+    fulfilment,
     integration,
     organisation,
     requests,
     sg_reports,
 )
 
-__all__ = ["benchmarks", "documents", "integration", "organisation", "requests", "sg_reports"]
+__all__ = [
+    "benchmarks",
+    "documents",
+    "fulfilment",
+    "integration",
+    "organisation",
+    "requests",
+    "sg_reports",
+]

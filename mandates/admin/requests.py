@@ -34,6 +34,7 @@ from mandates.admin.common import (
     each_through_service,
     status_badge,
 )
+from mandates.admin.fulfilment import FulfilmentInline
 from mandates.choices import RequestStatus
 from mandates.models import Mission, Request, StatusUpdate
 from mandates.organisation import permissions
@@ -340,7 +341,7 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     # Most pressing first: by due date, requests without one at the end.
     ordering = [F("due_date").asc(nulls_last=True), "reference"]
     actions = ["bulk_status_update", "archive_requests", "restore_requests"]
-    inlines = [StatusUpdateInline]
+    inlines = [StatusUpdateInline, FulfilmentInline]
     save_on_top = True
 
     def get_fieldsets(self, request: HttpRequest, obj: Request | None = None) -> Any:

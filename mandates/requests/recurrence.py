@@ -101,8 +101,9 @@ def request_create_next_occurrence(
     Steps:
     1. Lock the request's row: a second call (another worker, a retried message) waits here.
     2. Stop if it does not recur, recurs with its missions' reports (its lines carry that), is
-       archived, is closed otherwise than completed, is still open before its due date, or already has a successor (its next occurrence, or the request it
-       was carried forward to, which carries the recurrence on).
+       archived, is closed otherwise than completed, is still open before its due date, or
+       already has a successor (its next occurrence, or the request it was carried forward
+       to, which carries the recurrence on).
     3. The new due date is the first date of the series after both the old due date and today,
        so a long-overdue request gets one next occurrence, not a backlog.
     4. Create it with the same work, not started, linked by ``predecessor``, with a note.

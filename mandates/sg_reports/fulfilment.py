@@ -359,7 +359,10 @@ def mission_report_lines_sweep(
 @service
 @transaction.atomic
 def mission_report_lines_schedule(
-    *, today: datetime.date | None = None, realign: bool = False
+    *,
+    today: datetime.date | None = None,
+    realign: bool = False,
+    mission: Mission | None = None,
 ) -> list[RequestMission]:
     """Put the open lines of requests "with each regular report" on their missions' calendars:
     a line with no due date of its own falls due with its mission's next report due on
