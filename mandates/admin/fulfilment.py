@@ -19,7 +19,7 @@ from mandates.requests.services import WorkflowError
 from mandates.sg_reports import fulfilment as fulfilments
 from mandates.sg_reports import reporting_dates
 
-FULFILMENT_COLUMNS = [
+FULFILMENT_COLUMNS: list[Any] = [
     "due_date",
     "mission",
     "outcome",
@@ -88,21 +88,20 @@ class FulfilmentAdmin(SafeAutocompleteMixin, NoDeleteMixin, admin.ModelAdmin):
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        clean = form.clean
+        base = super().get_form(request, obj, change=change, **kwargs)
 
-        def checked(form_self: Any) -> Any:
-            # The service's refusals become form errors, not server errors.
-            data = clean(form_self)
-            if data.get("request") is not None:
-                try:
-                    _try_fulfilment(data, request)
-                except (WorkflowError, PermissionDenied) as exc:
-                    raise ValidationError(str(exc)) from exc
-            return data
+        class CheckedForm(base):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                # The service's refusals become form errors, not server errors.
+                data = super().clean() or {}
+                if data.get("request") is not None:
+                    try:
+                        _try_fulfilment(data, request)
+                    except (WorkflowError, PermissionDenied) as exc:
+                        raise ValidationError(str(exc)) from exc
+                return data
 
-        form.clean = checked
-        return form
+        return CheckedForm
 
 
 class _Undo(Exception):

@@ -197,15 +197,16 @@ class BenchmarkAssessment(TimestampedModel):
     def clean(self) -> None:
         """The registered report it cites is on the benchmark's mission."""
         super().clean()
+        report = self.report if self.report_id is not None else None
         if (
-            self.report_id is not None
+            report is not None
             and self.benchmark_id is not None
-            and self.report.mission_id != self.benchmark.mission_id
+            and report.mission_id != self.benchmark.mission_id
         ):
             raise ValidationError(
                 {
                     "report": _("The report %(symbol)s is not on this benchmark's mission.")
-                    % {"symbol": self.report.symbol}
+                    % {"symbol": report.symbol}
                 }
             )
 

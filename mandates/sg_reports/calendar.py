@@ -6,20 +6,16 @@ A mission's regular Secretary-General reports are expected:
 3. before the first of them (or with none), every cycle from ``reporting_anchor``;
 4. never after the mission closed (its ``end_date``): a closed mission expects no more.
 
-Which expected date a report answers (each report answers at most one date, each date at most
-one report), walking the expected dates in order:
+Which expected date a report answers: the one it is nearest to. Each expected date has a
+window from halfway after the previous expected date to halfway before the next one (45 days on
+a side with no neighbour); a report answers the date whose window holds it (an early report
+before the date, a late one after it), and the first report in a window answers it (a second
+answers nothing). So one report answers one date, never two.
 
-- A date's *window* opens halfway from the previous expected date (45 days before it when it
-  has none) and closes on the next expected date (exclusive).
-- The date is answered by the earliest report in its window that no earlier date took. So a
-  report before the date is early, one after it late, and one past the next date's halfway
-  mark answers the earlier date while that is still unanswered (a late report), the later one
-  (an early report) otherwise.
-- A date whose window closed (the next date arrived) with no report is *missed*.
-
-The next report due, on a day, is the first expected date from the most recent one that has
-passed on that day (an older one is missed, not due) that no report registered by that day
-answers. It may lie before the day: the report due most recently is late.
+The next report due, on a day, is the first expected date that is no older than the most
+recent date that has passed on that day (an older one with no report is missed, not due) and
+that comes after the last date a report registered by then answered (a date skipped by a later
+report is missed too). It may lie before the day: the report due most recently is late.
 
 :func:`occurrence_after_report` applies the same rule to one line of work that falls due with
 each report (:mod:`mandates.sg_reports.fulfilment`), so the line and the calendar agree.
@@ -89,11 +85,14 @@ def next_report_after(mission: Mission, day: datetime.date) -> datetime.date | N
     return next((d for d in _around(mission, day) if d > day), None)
 
 
-def _window_opens(window: list[datetime.date], day: datetime.date) -> datetime.date:
-    """Where ``day``'s window opens: halfway from the expected date before it."""
+def _window(window: list[datetime.date], day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """``day``'s window: from halfway after the expected date before it (exclusive) to halfway
+    before the one after it (inclusive)."""
     previous = max((d for d in window if d < day), default=None)
-    half_gap = (day - previous) / 2 if previous is not None else _DEFAULT_HALF_GAP
-    return day - half_gap
+    following = min((d for d in window if d > day), default=None)
+    opens = day - ((day - previous) / 2 if previous is not None else _DEFAULT_HALF_GAP)
+    closes = day + ((following - day) / 2 if following is not None else _DEFAULT_HALF_GAP)
+    return opens, closes
 
 
 def report_dates(mission: Mission, *, until: datetime.date) -> list[datetime.date]:
@@ -121,20 +120,20 @@ def answered_dates(
 ) -> dict[datetime.date, datetime.date]:
     """Which expected date (of ``window``, sorted) each report date answers, by the rule of
     the module's docstring: {expected date: report date}."""
-    unused = sorted(reports)
     answered: dict[datetime.date, datetime.date] = {}
-    for index, day in enumerate(window):
-        opens = _window_opens(window, day)
-        closes = window[index + 1] if index + 1 < len(window) else None
-        match = next(
-            (r for r in unused if r > opens and (closes is None or r < closes)),
-            None,
-        )
-        if match is not None:
-            answered[day] = match
-            # A report before the window opened is never used later either.
-            unused = [r for r in unused if r > match]
+    for report in sorted(reports):
+        for day in window:
+            opens, closes = _window(window, day)
+            if opens < report <= closes:
+                answered.setdefault(day, report)
+                break
     return answered
+
+
+def _answered_by(window: list[datetime.date], report_date: datetime.date) -> datetime.date | None:
+    """The expected date a report on ``report_date`` is nearest to (None outside every
+    window)."""
+    return next(iter(answered_dates(window, [report_date])), None)
 
 
 def next_report_due(mission: Mission, *, today: datetime.date) -> datetime.date | None:
@@ -149,42 +148,43 @@ def next_report_due(mission: Mission, *, today: datetime.date) -> datetime.date 
     passed = [day for day in window if day <= today]
     earliest = passed[-1] if passed else window[0]
     answered = answered_dates(window, report_dates(mission, until=today))
-    return next((day for day in window if day >= earliest and day not in answered), None)
+    last = max(answered, default=None)
+    return next(
+        (
+            day
+            for day in window
+            if day >= earliest and day not in answered and (last is None or day > last)
+        ),
+        None,
+    )
 
 
 def next_after_report(mission: Mission, report_date: datetime.date) -> datetime.date | None:
-    """The expected date after the one a report on ``report_date`` answers (by the rule of the
-    module's docstring, among the reports registered up to it): what "the next report" means
-    for something that report left out. After ``report_date`` when it answers no date."""
-    window = _around(mission, report_date)
-    answered = answered_dates(window, [*report_dates(mission, until=report_date), report_date])
-    day = next((d for d, r in answered.items() if r == report_date), report_date)
-    return next_report_after(mission, day)
+    """The expected date after the one a report on ``report_date`` answers (the date it is
+    nearest to): what "the next report" means for something that report left out. After
+    ``report_date`` when it answers no date."""
+    answered = _answered_by(_around(mission, report_date), report_date)
+    return next_report_after(mission, answered or report_date)
 
 
 def occurrence_after_report(
     mission: Mission, *, due: datetime.date, report_date: datetime.date
-) -> tuple[list[datetime.date], datetime.date | None, datetime.date | None]:
+) -> tuple[list[datetime.date], datetime.date | None, datetime.date]:
     """What a report on ``report_date`` does to a line of work due on ``due`` that falls due
     with each of the mission's reports: (the occurrences it shows missed, the occurrence it
-    answers or None, the line's next due date).
+    answers or None, the line's due date afterwards).
 
-    Occurrences whose next expected date has arrived by the report's date are missed; the
-    report then answers the line's occurrence when it falls in that occurrence's window (not
-    before it opens: an older report, registered late, answers nothing of the line's). The
-    line then falls due on the expected date after the occurrence answered."""
-    missed: list[datetime.date] = []
-    current = due
-    while True:
-        following = next_report_after(mission, current)
-        if following is None or following > report_date:
-            break
-        missed.append(current)
-        current = following
-    window = sorted({*_around(mission, current), current})
-    if report_date <= _window_opens(window, current):
-        return missed, None, current
-    return missed, current, next_report_after(mission, current)
+    The report answers the expected date it is nearest to (the line's own date counts as one).
+    A date before the line's occurrence (an older report, registered late) leaves the line
+    alone. Otherwise the occurrences from the line's date up to the one answered are missed,
+    and the line falls due on the expected date after the one answered (it keeps that date
+    when the mission expects no more)."""
+    window = sorted({*_around(mission, report_date), due})
+    answered = _answered_by(window, report_date)
+    if answered is None or answered < due:
+        return [], None, due
+    missed = [day for day in window if due <= day < answered]
+    return missed, answered, next_report_after(mission, answered) or answered
 
 
 def missed_occurrences(
