@@ -463,3 +463,22 @@ def test_an_assessment_cites_a_report_on_its_benchmarks_mission():
         assessment_create(benchmark=benchmark, by=None, fields={**fields, "report": foreign})
     made = assessment_create(benchmark=benchmark, by=None, fields={**fields, "report": own})
     assert made.report == own
+
+
+def test_administrators_add_a_reporting_date_on_the_mission_page(administrator, client):
+    from tests.mandates.test_admin import form_data
+
+    mission = _mission()
+    client.force_login(administrator)
+    url = reverse("admin:mandates_mission_change", args=[mission.pk])
+    data = form_data(client, url)
+    data.update(
+        {
+            "reporting_dates-TOTAL_FORMS": "1",
+            "reporting_dates-0-date": "2027-02-15",
+            "reporting_dates-0-note": "Resolution 2759 (2024)",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    assert list(mission.reporting_dates.values_list("date", flat=True)) == [D(2027, 2, 15)]
