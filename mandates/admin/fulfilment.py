@@ -64,7 +64,7 @@ class FulfilmentAdmin(SafeAutocompleteMixin, NoDeleteMixin, admin.ModelAdmin):
 
     list_display = ["request", "mission", "due_date", "outcome", "report", "paragraphs"]
     list_filter = ["outcome", "mission"]
-    list_select_related = ["request", "mission", "report"]
+    list_select_related = ["request", "mission", "report__mission"]
     search_fields = ["request__reference", "report__symbol", "paragraphs"]
     autocomplete_fields = ["request", "mission", "report", "document"]
     fields = ["request", "mission", "report", "paragraphs", "document", "note"]

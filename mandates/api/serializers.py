@@ -229,6 +229,29 @@ class ParagraphSerializer(serializers.ModelSerializer):
         ]
 
 
+class FulfilmentSerializer(serializers.ModelSerializer):
+    """What answered a request (or one mission's line of it) for one due date."""
+
+    report = compact("sgreport", _symbol, read_only=True)
+    document = compact("document", _symbol, read_only=True)
+    mission = compact("mission", _acronym, read_only=True)
+
+    class Meta:
+        model = Fulfilment
+        fields = [
+            "id",
+            "mission",
+            "due_date",
+            "outcome",
+            "report",
+            "paragraphs",
+            "document",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
 class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """A request. PATCH changes ``status`` (with a ``note``), ``due_date``, ``priority``,
     ``lead_unit``, ``supporting_units`` and ``missions``; everything else is read-only."""
@@ -240,6 +263,11 @@ class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     paragraphs = compact("paragraph", _citation, many=True, read_only=True)
     predecessor = compact("request", _reference, read_only=True)
     overdue = serializers.SerializerMethodField(help_text=_("Open, with a due date before today."))
+    fulfilments = FulfilmentSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("What fulfilled the request or its mission lines, for which due date."),
+    )
     note = serializers.CharField(
         write_only=True,
         required=False,
@@ -273,6 +301,7 @@ class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             "closed_at",
             "archived_at",
             "version",
+            "fulfilments",
             "note",
         ]
         read_only_fields = [
@@ -311,38 +340,6 @@ class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             expected_version=self.context.get("expected_version"),
             note=note,
         )
-
-
-class FulfilmentSerializer(serializers.ModelSerializer):
-    """What answered a request (or one mission's line of it) for one due date."""
-
-    report = compact("sgreport", _symbol, read_only=True)
-    document = compact("document", _symbol, read_only=True)
-    mission = compact("mission", _acronym, read_only=True)
-
-    class Meta:
-        model = Fulfilment
-        fields = [
-            "id",
-            "mission",
-            "due_date",
-            "outcome",
-            "report",
-            "paragraphs",
-            "document",
-            "note",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-
-class RequestDetailSerializer(RequestSerializer):
-    """A request with what fulfilled it."""
-
-    fulfilments = FulfilmentSerializer(many=True, read_only=True)
-
-    class Meta(RequestSerializer.Meta):
-        fields = [*RequestSerializer.Meta.fields, "fulfilments"]
 
 
 class FulfilmentRecordSerializer(RefuseUnknownFields, serializers.Serializer):

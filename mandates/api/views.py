@@ -255,6 +255,13 @@ def _request_queryset(*, into_lists: bool = False) -> QuerySet[Request]:
             prefetch("supporting_units", Unit.objects.only("id", "acronym")),
             prefetch("missions", Mission.objects.only("id", "acronym")),
             prefetch("paragraphs", Paragraph.objects.only("id", "citation")),
+            # What fulfilled it: the compact report, document and mission of each.
+            Prefetch(
+                "fulfilments",
+                Fulfilment.objects.select_related("mission", "report").prefetch_related(
+                    Prefetch("document", without_document_text(Document.objects.all()))
+                ),
+            ),
         )
         .order_by("due_date", "reference", "pk")
     )
@@ -300,21 +307,9 @@ class RequestViewSet(
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Request]:
-        queryset = _request_queryset(into_lists=self.action == "list")
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "fulfilments",
-                    Fulfilment.objects.select_related("mission", "report").prefetch_related(
-                        Prefetch("document", without_document_text(Document.objects.all()))
-                    ),
-                )
-            )
-        return queryset
+        return _request_queryset(into_lists=self.action == "list")
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        if self.action == "retrieve":
-            return s.RequestDetailSerializer
         if self.action == "fulfilments":
             return s.FulfilmentRecordSerializer
         return s.RequestSerializer
