@@ -38,7 +38,9 @@ def queue_overdue_webhooks(today: str | None = None) -> dict[str, Any]:
     autoretry_for=(OperationalError,), retry_backoff=30, retry_backoff_max=3600, max_retries=8
 )
 def reporting_daily(today: str | None = None) -> dict[str, list[Any]]:
-    """Daily: "SSR input to the renewal" requests for mandate expiries (once each), and any
-    coverage follow-up a failure left behind; the rows skipped are named with the reasons."""
+    """Daily: "SSR input to the renewal" requests for mandate expiries (once each), any
+    coverage follow-up a failure left behind, follow-ups a later report covered closed, and the
+    lines of requests "with each regular report" scheduled and their missed occurrences
+    recorded; the rows skipped are named with the reasons."""
     day = datetime.date.fromisoformat(today) if today else None
     return reporting.daily(today=day)

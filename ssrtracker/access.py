@@ -184,6 +184,9 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     "mandates.partnersupport": AdminAccess(
         READERS, WRITERS, {R.ADMINISTRATOR, R.FOCAL_POINT}, ADMINISTRATORS
     ),
+    # What fulfilled a request: recorded through the service (whoever may update the line or
+    # request), never changed or deleted afterwards.
+    "mandates.fulfilment": AdminAccess(READERS, WRITERS, NOBODY, NOBODY),
     # One each: staff A, whose preference is the default object, has one already.
     "reports.reminderpreference": AdminAccess(
         READERS, READERS - {R.STAFF}, READERS, ADMINISTRATORS
@@ -342,6 +345,13 @@ POLICY: list[Rule] = [
         target="archived",
     ),
     Rule("api:statusupdate-list", ("POST",), api({R.ADMINISTRATOR, R.STAFF, R.WRITE_TOKEN})),
+    # What fulfilled a request: whoever may update its line (the default request is unit A's,
+    # on mission M, whose section's focal point updates M's line).
+    Rule(
+        "api:request-fulfilments",
+        ("POST",),
+        api({R.ADMINISTRATOR, R.STAFF, R.FOCAL_POINT, R.WRITE_TOKEN}),
+    ),
     # --- benchmarks: the responsible unit's ----------------------------------------------
     Rule("api:assessment-list", ("POST",), api({R.ADMINISTRATOR, R.FOCAL_POINT}), "mission"),
     Rule("api:assessment-list", ("POST",), api({R.ADMINISTRATOR, R.STAFF, R.WRITE_TOKEN})),

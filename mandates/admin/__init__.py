@@ -8,6 +8,7 @@ Row-level rules (who may change what) come from :mod:`mandates.organisation.perm
 from mandates.admin import (
     benchmarks,
     documents,
+    fulfilment,
     integration,
     lines,
     organisation,
@@ -18,6 +19,7 @@ from mandates.admin import (
 __all__ = [
     "benchmarks",
     "documents",
+    "fulfilment",
     "integration",
     "lines",
     "organisation",

@@ -48,8 +48,9 @@ class BenchmarkAssessmentInline(SafeAutocompleteMixin, admin.TabularInline):
         "evidence",
         "evidence_url",
         "source_report",
+        "report",
     ]
-    autocomplete_fields = ["source_report"]
+    autocomplete_fields = ["source_report", "report"]
     ordering = ["-period_start"]
     extra = 0
     can_delete = False
@@ -169,7 +170,7 @@ class BenchmarkAssessmentAdmin(
     list_select_related = ["benchmark__mission"]
     search_fields = ["benchmark__reference", "benchmark__indicator", "narrative"]
     date_hierarchy = "period_start"
-    autocomplete_fields = ["benchmark", "source_report"]
+    autocomplete_fields = ["benchmark", "source_report", "report"]
 
     @admin.display(description=_("mission"), ordering="benchmark__mission__acronym")
     def mission(self, obj: BenchmarkAssessment) -> str:

@@ -18,10 +18,16 @@ from mandates.admin.common import (
     ServiceAdminMixin,
     acting_user,
 )
+from mandates.admin.fulfilment import (
+    ReportingDateInline,
+    reporting_date_delete,
+    reporting_date_save,
+)
 from mandates.choices import RequestStatus
 from mandates.models import (
     AddresseeRoute,
     Mission,
+    ReportingDate,
     Unit,
     UnitMembership,
 )
@@ -66,6 +72,7 @@ class MissionAdmin(ServiceAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     list_filter = [ActiveMissionFilter, "kind"]
     search_fields = ["acronym", "name", "host_country"]
     date_hierarchy = "start_date"
+    inlines = [ReportingDateInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
         return (
@@ -88,6 +95,18 @@ class MissionAdmin(ServiceAdminMixin, NoDeleteMixin, admin.ModelAdmin):
         self, request: HttpRequest, obj: Mission, m2m: dict[str, Any], form: Any, change: bool
     ) -> None:
         reference_save(obj=obj, by=acting_user(request), m2m=m2m)
+
+    def save_inline(self, request: HttpRequest, parent: Mission, obj: Any, formset: Any) -> None:
+        if isinstance(obj, ReportingDate):
+            reporting_date_save(request, parent, obj)
+            return
+        super().save_inline(request, parent, obj, formset)
+
+    def delete_inline(self, request: HttpRequest, obj: Any) -> None:
+        if isinstance(obj, ReportingDate):
+            reporting_date_delete(request, obj)
+            return
+        super().delete_inline(request, obj)
 
 
 class UnitMembershipInline(SafeAutocompleteMixin, admin.TabularInline):

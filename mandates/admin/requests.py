@@ -36,6 +36,7 @@ from mandates.admin.common import (
     each_through_service,
     status_badge,
 )
+from mandates.admin.fulfilment import FulfilmentInline
 from mandates.admin.lines import line_status_badge, overdue_flag, with_last_update
 from mandates.choices import RequestStatus
 from mandates.models import Mission, Request, StatusUpdate
@@ -348,7 +349,7 @@ class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     # Most pressing first: by due date, requests without one at the end.
     ordering = [F("due_date").asc(nulls_last=True), "reference"]
     actions = ["bulk_status_update", "archive_requests", "restore_requests"]
-    inlines = [StatusUpdateInline]
+    inlines = [StatusUpdateInline, FulfilmentInline]
     save_on_top = True
 
     def get_fieldsets(self, request: HttpRequest, obj: Request | None = None) -> Any:

@@ -31,6 +31,7 @@ from mandates.models import (
     CalendarFeed,
     CoverageItem,
     Document,
+    Fulfilment,
     Mission,
     Paragraph,
     PartnerSupport,
@@ -44,6 +45,8 @@ from mandates.models import (
 from mandates.requests import selectors as request_selectors
 from mandates.requests import services
 from mandates.requests.querysets import without_document_text
+from mandates.sg_reports import fulfilment as fulfilment_services
+from mandates.sg_reports import selectors as sg_report_selectors
 
 
 def _acronym(obj: Any) -> str:
@@ -112,6 +115,45 @@ class MissionSerializer(serializers.ModelSerializer):
             "reporting_anchor",
             "updated_at",
         ]
+
+
+class ReportingCalendarSerializer(serializers.Serializer):
+    cycle_months = serializers.IntegerField(
+        allow_null=True, help_text=_("Months between the regular reports (null: no cycle).")
+    )
+    anchor = serializers.DateField(
+        allow_null=True, help_text=_("The date of one report of the cycle.")
+    )
+    dates = serializers.ListField(
+        child=serializers.DateField(), help_text=_("The report dates the Council set.")
+    )
+    next_report_due = serializers.DateField(
+        allow_null=True,
+        help_text=_(
+            "The next regular report due, from the calendar (the one figure every page shows); "
+            "before today when the report due most recently is late; null without a calendar "
+            "or for a closed mission."
+        ),
+    )
+
+
+class MissionDetailSerializer(MissionSerializer):
+    """A mission with its reporting calendar."""
+
+    reporting_calendar = serializers.SerializerMethodField()
+
+    class Meta(MissionSerializer.Meta):
+        fields = [*MissionSerializer.Meta.fields, "reporting_calendar"]
+
+    @extend_schema_field(ReportingCalendarSerializer)
+    def get_reporting_calendar(self, obj: Mission) -> dict[str, Any]:
+        today = self.context.get("today") or timezone.localdate()
+        return {
+            "cycle_months": obj.reporting_cycle_months,
+            "anchor": obj.reporting_anchor,
+            "dates": sorted(row.date for row in obj.reporting_dates.all()),
+            "next_report_due": sg_report_selectors.next_report_due(obj, today=today),
+        }
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -300,6 +342,29 @@ class LineUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
 
 
+class FulfilmentSerializer(serializers.ModelSerializer):
+    """What answered a request (or one mission's line of it) for one due date."""
+
+    report = compact("sgreport", _symbol, read_only=True)
+    document = compact("document", _symbol, read_only=True)
+    mission = compact("mission", _acronym, read_only=True)
+
+    class Meta:
+        model = Fulfilment
+        fields = [
+            "id",
+            "mission",
+            "due_date",
+            "outcome",
+            "report",
+            "paragraphs",
+            "document",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
 class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """A request. PATCH changes ``status`` (with a ``note``), ``due_date``, ``priority``,
     ``lead_unit``, ``supporting_units`` and ``missions``; everything else is read-only."""
@@ -316,6 +381,11 @@ class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             "One line of work per mission concerned: its current status and due date (its own, "
             "or the request's while it follows the request), overdue flag and focal point."
         )
+    )
+    fulfilments = FulfilmentSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("What fulfilled the request or its mission lines, for which due date."),
     )
     note = serializers.CharField(
         write_only=True,
@@ -351,6 +421,7 @@ class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             "closed_at",
             "archived_at",
             "version",
+            "fulfilments",
             "note",
         ]
         read_only_fields = [
@@ -394,6 +465,38 @@ class RequestSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             changes=validated_data,
             expected_version=self.context.get("expected_version"),
             note=note,
+        )
+
+
+class FulfilmentRecordSerializer(RefuseUnknownFields, serializers.Serializer):
+    """POST: what fulfilled the request (a one-off request, or one mission's line of it)."""
+
+    mission = serializers.PrimaryKeyRelatedField(
+        queryset=Mission.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The mission line it fulfils (not needed when the request has one line)."),
+    )
+    report = serializers.PrimaryKeyRelatedField(
+        queryset=SecretaryGeneralReport.objects.all(), required=False, allow_null=True
+    )
+    document = serializers.PrimaryKeyRelatedField(
+        queryset=without_document_text(Document.objects.all()), required=False, allow_null=True
+    )
+    paragraphs = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text=_('e.g. "34-38, 52".')
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    def create(self, validated_data: dict[str, Any]) -> Fulfilment:
+        return fulfilment_services.fulfilment_record(
+            request=self.context["target"],
+            mission=validated_data.get("mission"),
+            report=validated_data.get("report"),
+            document=validated_data.get("document"),
+            paragraphs=validated_data.get("paragraphs", ""),
+            note=validated_data.get("note", ""),
+            by=self.context["request"].user,
         )
 
 
@@ -518,6 +621,15 @@ class AssessmentSerializer(RefuseUnknownFields, serializers.ModelSerializer):
         allow_null=True,
     )
 
+    report = compact(
+        "sgreport",
+        _symbol,
+        queryset=SecretaryGeneralReport.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The registered regular report that gave this rating (on the same mission)."),
+    )
+
     class Meta:
         model = BenchmarkAssessment
         fields = [
@@ -532,6 +644,7 @@ class AssessmentSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             "evidence",
             "evidence_url",
             "source_report",
+            "report",
             "created_at",
             "updated_at",
         ]

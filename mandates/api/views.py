@@ -39,6 +39,7 @@ from mandates.models import (
     CalendarFeed,
     CoverageItem,
     Document,
+    Fulfilment,
     Mission,
     Paragraph,
     PartnerSupport,
@@ -125,6 +126,23 @@ class MissionViewSet(ReadOnlyViewSet):
     queryset = Mission.objects.order_by("acronym", "pk")
     serializer_class = s.MissionSerializer
     filterset_class = filters.MissionFilter
+
+    def get_queryset(self) -> QuerySet[Mission]:
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                "reporting_dates",
+                Prefetch(
+                    "sg_reports", SecretaryGeneralReport.objects.only("id", "mission_id", "date")
+                ),
+            )
+        return queryset
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return s.MissionDetailSerializer if self.action == "retrieve" else s.MissionSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     @extend_schema(
         summary="A mission's benchmark scorecard",
@@ -233,6 +251,16 @@ class ParagraphViewSet(ReadOnlyViewSet):
     filterset_class = filters.ParagraphFilter
 
 
+class FulfilmentPermission(BasePermission):
+    """Recording a fulfilment needs the role's permission to add one; the row rule (who may
+    update the line or request) is the service's."""
+
+    message = _("Your role does not allow this.")
+
+    def has_permission(self, request: HttpRequest, view: Any) -> bool:
+        return bool(request.user and request.user.has_perm("mandates.add_fulfilment"))
+
+
 def _request_queryset(*, into_lists: bool = False) -> QuerySet[Request]:
     """Requests with what the serializer shows. ``into_lists`` (the list, read only) prefetches
     the many-to-many relations into plain lists that :class:`CompactManyField` reads, instead
@@ -259,6 +287,13 @@ def _request_queryset(*, into_lists: bool = False) -> QuerySet[Request]:
                     "mission__acronym"
                 ),
                 to_attr=exports.PREFETCHED_LINES,
+            ),
+            # What fulfilled it: the compact report, document and mission of each.
+            Prefetch(
+                "fulfilments",
+                Fulfilment.objects.select_related("mission", "report").prefetch_related(
+                    Prefetch("document", without_document_text(Document.objects.all()))
+                ),
             ),
         )
         .order_by("due_date", "reference", "pk")
@@ -306,6 +341,42 @@ class RequestViewSet(
 
     def get_queryset(self) -> QuerySet[Request]:
         return _request_queryset(into_lists=self.action == "list")
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        if self.action == "fulfilments":
+            return s.FulfilmentRecordSerializer
+        return s.RequestSerializer
+
+    @extend_schema(
+        summary="Record what fulfilled a request",
+        description=(
+            "The Secretary-General report (and its paragraphs) or other document that fulfilled "
+            "a one-off request, or one mission's line of it (`mission`; not needed when the "
+            "request has one line). The line or request is completed, with a timeline entry "
+            "citing it. Refused (400) for a request that falls due with each regular report "
+            "(registering the report answers it), a closed line or request, or a report on "
+            "another mission; 403 for whoever may not update the line or request."
+        ),
+        request=s.FulfilmentRecordSerializer,
+        responses={201: s.FulfilmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        pagination_class=None,
+        filterset_class=None,
+        permission_classes=[IsAuthenticated, TokenScopePermission, FulfilmentPermission],
+    )
+    def fulfilments(self, request: HttpRequest, pk: str | None = None) -> Response:
+        target = self.get_object()
+        context = {**self.get_serializer_context(), "target": target}
+        serializer = s.FulfilmentRecordSerializer(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        recorded = serializer.save()
+        return Response(
+            s.FulfilmentSerializer(recorded, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def get_etag(self, obj: Any, data: Any) -> str:
         return request_etag(obj)
@@ -646,7 +717,8 @@ class AssessmentViewSet(
     """Assessments of benchmarks, one per benchmark and reporting period."""
 
     queryset = without_document_text(
-        BenchmarkAssessment.objects.select_related("benchmark", "source_report"), "source_report"
+        BenchmarkAssessment.objects.select_related("benchmark", "source_report", "report"),
+        "source_report",
     ).order_by("benchmark_id", "-period_start", "pk")
     serializer_class = s.AssessmentSerializer
     filterset_class = filters.AssessmentFilter

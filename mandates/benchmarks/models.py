@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -192,6 +193,22 @@ class BenchmarkAssessment(TimestampedModel):
                 violation_error_message=_("A reporting period cannot end before it starts."),
             ),
         ]
+
+    def clean(self) -> None:
+        """The registered report it cites is on the benchmark's mission."""
+        super().clean()
+        report = self.report if self.report_id is not None else None
+        if (
+            report is not None
+            and self.benchmark_id is not None
+            and report.mission_id != self.benchmark.mission_id
+        ):
+            raise ValidationError(
+                {
+                    "report": _("The report %(symbol)s is not on this benchmark's mission.")
+                    % {"symbol": report.symbol}
+                }
+            )
 
     def __str__(self) -> str:
         return (

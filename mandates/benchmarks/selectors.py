@@ -22,11 +22,8 @@ from mandates.models import (
     SecretaryGeneralReport,
 )
 from mandates.requests.querysets import without_document_text
+from mandates.sg_reports import calendar
 from mandates.sg_reports.selectors import next_report_due
-
-#: A registered report within this many days of an expected date answers it.
-REPORT_MATCH_DAYS = 31
-
 
 #: A staff rating and a computed progress that say opposite things (the page explains it).
 _CONTRADICTIONS = {
@@ -202,7 +199,14 @@ def coverage_matrix(
     for prefetched in calendars:
         by_mission[prefetched.pk].mission = prefetched
     start = add_months(today, -months_back)
-    for entry in by_mission.values():
+    # Each mission's calendar and report dates in two queries, whatever the number of missions.
+    calendars = Mission.objects.filter(pk__in=list(by_mission)).prefetch_related(
+        "reporting_dates",
+        Prefetch("sg_reports", SecretaryGeneralReport.objects.only("id", "mission_id", "date")),
+    )
+    for mission_with_calendar in calendars:
+        entry = by_mission[mission_with_calendar.pk]
+        entry.mission = mission_with_calendar
         entry.expected = _expected(entry, start=start, today=today)
     return sorted(by_mission.values(), key=lambda e: e.mission.acronym)
 
@@ -216,9 +220,17 @@ def _expected(
     end = nxt or mission.end_date
     if end is None:
         return []
-    window = datetime.timedelta(days=REPORT_MATCH_DAYS)
-    expected = []
-    for day in mission.expected_reports(start=start, end=end):
-        match = next((r.report for r in entry.rows if abs(r.report.date - day) <= window), None)
-        expected.append(ExpectedReport(day, match, upcoming=nxt is not None and day >= nxt))
-    return expected
+    # Which report answers which date: the calendar's rule, over a window that starts early
+    # enough for the first shown date to know its predecessor.
+    window = calendar.expected_reports(mission, start=add_months(start, -24), end=end)
+    by_date = {r.report.date: r.report for r in entry.rows}
+    answered = calendar.answered_dates(window, [day for day in by_date if day <= today])
+    return [
+        ExpectedReport(
+            day,
+            by_date.get(answered[day]) if day in answered else None,
+            upcoming=nxt is not None and day >= nxt,
+        )
+        for day in window
+        if day >= start
+    ]

@@ -49,6 +49,7 @@ ASSESSMENT_FIELDS = (
     "source_report",
     "evidence",
     "evidence_url",
+    "report",
 )
 
 
@@ -57,7 +58,8 @@ ASSESSMENT_FIELDS = (
 def assessment_create(
     *, benchmark: Benchmark, by: User | None, fields: dict[str, Any]
 ) -> BenchmarkAssessment:
-    """Record how ``benchmark`` stood in one reporting period (once per period)."""
+    """Record how ``benchmark`` stood in one reporting period (once per period). The registered
+    report it cites must be on the benchmark's mission (the model's rule, in ``full_clean``)."""
     if by is not None and not permissions.can_assess_benchmark(by, benchmark):
         raise PermissionDenied(_("You can assess only the benchmarks of your units."))
     unknown = set(fields) - set(ASSESSMENT_FIELDS)

@@ -10,7 +10,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from mandates.base_models import ArchivableModel, TimestampedModel, choices_check
-from mandates.benchmarks.progress import expected_report_dates, next_report_date
 from mandates.choices import MembershipRole, MissionKind, UnitKind
 from ssrtracker.limits import sane_date
 
@@ -21,6 +20,8 @@ class Mission(TimestampedModel):
     """A peacekeeping operation, special political mission or country-team presence.
 
     Closed missions stay in the database with their ``end_date`` so their history remains.
+    Its reporting calendar (cycle, anchor and the dates the Council set) is read through
+    :mod:`mandates.sg_reports.calendar`, the one source for "next report due".
     """
 
     acronym = models.CharField(_("acronym"), max_length=30, unique=True)
@@ -76,24 +77,6 @@ class Mission(TimestampedModel):
     def is_closed(self, *, today: datetime.date) -> bool:
         """Closed on ``today``: its end date has passed (its history stays)."""
         return self.end_date is not None and self.end_date < today
-
-    def expected_reports(self, *, start: datetime.date, end: datetime.date) -> list[datetime.date]:
-        """The dates the Secretary-General's regular reports are expected, from its cycle."""
-        if not (self.reporting_anchor and self.reporting_cycle_months):
-            return []
-        return expected_report_dates(
-            anchor=self.reporting_anchor,
-            months=self.reporting_cycle_months,
-            start=start,
-            end=end,
-        )
-
-    def next_report_after(self, day: datetime.date) -> datetime.date | None:
-        if not (self.reporting_anchor and self.reporting_cycle_months):
-            return None
-        return next_report_date(
-            anchor=self.reporting_anchor, months=self.reporting_cycle_months, after=day
-        )
 
 
 class MandateRenewal(TimestampedModel):

@@ -4,8 +4,8 @@
 - SSR staff read everything but change only the requests their units lead or support, and the
   benchmarks (with their assessments) their units are responsible for.
 - SSR staff change a mission's reporting records (its Secretary-General reports, their coverage
-  checklists, the support other actors give it) only if their units answer for that mission's
-  reporting:
+  checklists, its reporting calendar's dates, the support other actors give it) only if their
+  units answer for that mission's reporting:
 
   1. a unit of the mission (``Unit.mission``: its SSR section, its other sections);
   2. a unit responsible for one of the mission's benchmarks (the reports cover them, OP20(e));
@@ -235,6 +235,11 @@ def can_change_report(user: Any, report: SecretaryGeneralReport) -> bool:
 def can_change_coverage(user: Any, report: SecretaryGeneralReport) -> bool:
     """Tick the report's coverage checklist (marking an item missing opens its follow-up)."""
     return _reporting_rule(user, report.mission_id, "mandates.change_coverageitem")
+
+
+def can_change_reporting_dates(user: Any, mission: Mission) -> bool:
+    """Add or remove the report dates the Council set for the mission (its calendar)."""
+    return _reporting_rule(user, mission.pk, "mandates.add_reportingdate")
 
 
 def can_add_partner_support(user: Any, mission: Mission | None) -> bool:

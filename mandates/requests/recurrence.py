@@ -1,10 +1,14 @@
 """Recurring obligations: the next occurrence of a request that recurs.
 
-A request recurs every N months from an anchor date (``interval``) or with each regular report of
-its missions (``mission_reports``, on the shortest reporting cycle among them). When it is
-completed, or when its due date arrives while it is still open, its next occurrence is created,
-once: a new request with the same work, due on the next date of the series, linked to the old
-one as its ``predecessor``.
+A request recurs every N months from an anchor date (``interval``). When it is completed, or
+when its due date arrives while it is still open, its next occurrence is created, once: a new
+request with the same work, due on the next date of the series, linked to the old one as its
+``predecessor``.
+
+A request "with each regular report" of its missions (``mission_reports``) gets no new
+occurrences: it is a standing obligation whose mission lines each fall due with their own
+mission's next report and move on as the reports are registered or missed
+(:mod:`mandates.sg_reports.fulfilment`), so it never has two open occurrences.
 
 Once: the old request's row is locked while the next occurrence is created, a request that
 already has a successor gets none, and the new reference is a function of the old reference and
@@ -59,14 +63,13 @@ def series_of(request: Request) -> tuple[datetime.date, int] | None:
         if request.recurrence_anchor and request.recurrence_months:
             return request.recurrence_anchor, request.recurrence_months
         return None
-    if request.recurrence == Recurrence.MISSION_REPORTS:
-        cycles = [
-            m.reporting_cycle_months for m in request.missions.all() if m.reporting_cycle_months
-        ]
-        start = request.recurrence_anchor or request.due_date
-        if cycles and start:
-            return start, min(cycles)
+    # "With each regular report": the missions' calendars carry it (mandates.sg_reports).
     return None
+
+
+def _by_report_lines() -> Q:
+    """Requests that recur with their missions' reports through their lines, not here."""
+    return Q(recurrence=Recurrence.MISSION_REPORTS, missions__isnull=False)
 
 
 def pending_occurrences(*, today: datetime.date | None = None) -> list[int]:
@@ -76,6 +79,7 @@ def pending_occurrences(*, today: datetime.date | None = None) -> list[int]:
     return list(
         Request.objects.active()
         .exclude(recurrence=Recurrence.NONE)
+        .exclude(_by_report_lines())
         .filter(successors__isnull=True)
         .filter(
             Q(status=RequestStatus.COMPLETED)
@@ -96,9 +100,10 @@ def request_create_next_occurrence(
 
     Steps:
     1. Lock the request's row: a second call (another worker, a retried message) waits here.
-    2. Stop if it does not recur, is archived, is closed otherwise than completed, is still open
-       before its due date, or already has a successor (its next occurrence, or the request it
-       was carried forward to, which carries the recurrence on).
+    2. Stop if it does not recur, recurs with its missions' reports (its lines carry that), is
+       archived, is closed otherwise than completed, is still open before its due date, or
+       already has a successor (its next occurrence, or the request it was carried forward
+       to, which carries the recurrence on).
     3. The new due date is the first date of the series after both the old due date and today,
        so a long-overdue request gets one next occurrence, not a backlog.
     4. Create it with the same work, not started, linked by ``predecessor``, with a note.
@@ -110,6 +115,9 @@ def request_create_next_occurrence(
     today = today or timezone.localdate()
     locked = Request.objects.select_for_update().get(pk=request_id)
     if locked.recurrence == Recurrence.NONE or locked.archived_at is not None:
+        return None
+    if locked.recurrence == Recurrence.MISSION_REPORTS and locked.missions.exists():
+        # A standing obligation: its lines move with the reports (mandates.sg_reports).
         return None
     if locked.status in RequestStatus.open():
         if locked.due_date is None or locked.due_date > today:

@@ -45,6 +45,7 @@ from mandates.models import (
 from mandates.organisation import permissions
 from mandates.requests.querysets import ssr_sections
 from mandates.requests.services import WorkflowError, request_create
+from mandates.sg_reports import calendar, fulfilment
 from ssrtracker.jobs import ROW_ERRORS, Skipped, check_date, isolated
 from ssrtracker.writes import service
 
@@ -125,6 +126,8 @@ def report_register(
     report._history_user = by  # type: ignore[attr-defined]
     report.save()
     checklist_open(report=report)
+    # Requests "with each regular report" on this mission: the report answers their lines.
+    fulfilment.mission_report_lines_answer(report=report)
     return report
 
 
@@ -179,7 +182,9 @@ def coverage_record(
     now: datetime.datetime | None = None,
 ) -> CoverageItem:
     """Record whether the report covered ``item``'s element. Covered needs the report's
-    paragraph numbers; missing opens a request to cover it in the next report (once)."""
+    paragraph numbers, and completes the open follow-ups that earlier reports of the mission
+    opened for the element (with this report as evidence); missing opens a request to cover it
+    in the next report (once)."""
     _check_perm(
         by, "mandates.change_coverageitem", _("Your role does not allow changing coverage.")
     )
@@ -195,6 +200,9 @@ def coverage_record(
     if state == CoverageState.MISSING:
         coverage_follow_up(item_id=locked.pk, now=now)
         locked.refresh_from_db()
+    elif state == CoverageState.COVERED:
+        # Covered now: the follow-ups earlier reports opened for this element are fulfilled.
+        fulfilment.coverage_follow_ups_close(item=locked, now=now)
     for name in ("state", "paragraphs", "note", "follow_up_id", "updated_at"):
         setattr(item, name, getattr(locked, name))
     return locked
@@ -211,7 +219,8 @@ def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) ->
     2. The reference is ``cov-<mission>-<report date>-<element>``; if a request already has it
        (an earlier link was lost), link that one and create nothing.
     3. Otherwise create it: led by the mission's SSR section (or the default unit), due on the
-       next expected report date after this report, resting on 2553 OP20(e) or (f).
+       expected report date after the one this report answers (the mission's reporting
+       calendar, :mod:`mandates.sg_reports.calendar`), resting on 2553 OP20(e) or (f).
     """
     now = now or timezone.now()
     item = (
@@ -244,7 +253,7 @@ def coverage_follow_up(*, item_id: int, now: datetime.datetime | None = None) ->
                 "sub": CoverageElement.subparagraph(item.element),
             },
             "lead_unit": lead_unit_for(mission),
-            "due_date": mission.next_report_after(report.date),
+            "due_date": calendar.next_after_report(mission, report.date),
         },
         paragraphs=_op20(CoverageElement.subparagraph(item.element)),
         missions=[mission],
@@ -410,13 +419,20 @@ def renewal_requests_create(
 
 
 def daily(*, today: datetime.date | None = None) -> dict[str, list[Any]]:
-    """The daily job: renewal requests, then any coverage follow-up a failure left behind.
-    Returns the ids created and the rows skipped, with the reasons."""
+    """The daily job: renewal requests, then any coverage follow-up a failure left behind, the
+    follow-ups a later report covered closed, the lines of requests "with each regular report"
+    put on their missions' calendars and their missed occurrences marked. Returns the ids
+    created or recorded and the rows skipped, with the reasons."""
     skipped = Skipped("reporting")
     renewals = renewal_requests_create(today=today, skipped=skipped)
     follow_ups = coverage_follow_ups(skipped=skipped)
+    closed = fulfilment.coverage_follow_ups_close_covered(skipped=skipped)
+    fulfilment.mission_report_lines_schedule(today=today)
+    missed = fulfilment.mission_report_lines_sweep(today=today, skipped=skipped)
     return {
         "renewals": [r.pk for r in renewals],
         "coverage": [r.pk for r in follow_ups],
+        "coverage_closed": [f.request_id for f in closed],
+        "missed": [f.pk for f in missed],
         "skipped": skipped.lines(),
     }

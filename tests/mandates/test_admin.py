@@ -132,6 +132,18 @@ def make_partner_support(n: int) -> None:
     PartnerSupportFactory.create_batch(n, area=ThemeFactory.create())
 
 
+def make_fulfilments(n: int) -> None:
+    from mandates.models import Fulfilment
+
+    mission = MissionFactory.create()
+    report = SecretaryGeneralReportFactory.create(mission=mission)
+    for _ in range(n):
+        request = RequestFactory.create(missions=[mission])
+        Fulfilment.objects.create(
+            request=request, mission=mission, report=report, outcome="on_time", paragraphs="1"
+        )
+
+
 CHANGELISTS: list[tuple[str, Callable[[int], None]]] = [
     ("secretarygeneralreport", make_reports),
     ("coverageitem", make_reports),
@@ -147,6 +159,7 @@ CHANGELISTS: list[tuple[str, Callable[[int], None]]] = [
     ("requestmission", make_requests),
     ("benchmark", make_benchmarks),
     ("benchmarkassessment", make_benchmarks),
+    ("fulfilment", make_fulfilments),
 ]
 
 

@@ -88,7 +88,9 @@ def test_a_long_overdue_request_gets_one_next_occurrence_not_a_backlog(quarterly
     assert Request.objects.count() == 2
 
 
-def test_mission_reports_follow_the_mission_reporting_cycle(make_request):
+def test_mission_reports_requests_with_missions_get_no_new_occurrence(make_request):
+    # A standing obligation: each mission's line falls due with its own mission's reports
+    # (mandates.sg_reports.fulfilment); a second open occurrence would duplicate it.
     request = make_request(
         due_date=D(2021, 8, 31),
         recurrence=Recurrence.MISSION_REPORTS,
@@ -97,13 +99,18 @@ def test_mission_reports_follow_the_mission_reporting_cycle(make_request):
             MissionFactory.create(reporting_cycle_months=4),
         ],
     )
-    complete(request, D(2021, 8, 30))
-    successor = recurrence.request_create_next_occurrence(
-        request_id=request.pk, today=D(2021, 8, 30)
+    assert request.pk not in recurrence.pending_occurrences(today=D(2021, 9, 30))
+    assert (
+        recurrence.request_create_next_occurrence(request_id=request.pk, today=D(2021, 9, 30))
+        is None
     )
-    assert successor is not None
-    assert successor.due_date == D(2021, 12, 31)  # the shorter cycle, clamped to month end
-    assert successor.missions.count() == 2
+    complete(request, D(2021, 8, 30))
+    assert request.pk not in recurrence.pending_occurrences(today=D(2021, 9, 30))
+    assert (
+        recurrence.request_create_next_occurrence(request_id=request.pk, today=D(2021, 9, 30))
+        is None
+    )
+    assert Request.objects.count() == 1
 
 
 @pytest.mark.parametrize(

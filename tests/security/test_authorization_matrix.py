@@ -29,8 +29,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from mandates.choices import CalendarScope, MembershipRole, TokenScope, UnitKind
-from mandates.models import ApiToken, CalendarFeed, Unit
+from mandates.choices import (
+    CalendarScope,
+    FulfilmentOutcome,
+    MembershipRole,
+    TokenScope,
+    UnitKind,
+)
+from mandates.models import ApiToken, CalendarFeed, Fulfilment, Unit
 from mandates.organisation import roles
 from mandates.requests import services
 from ssrtracker.access import NoPolicy, Outcome, Role, declared_methods, declared_targets, expected
@@ -213,6 +219,9 @@ def build_world() -> World:
     if not CoverageItem.objects.filter(report=report).exists():  # pragma: no cover
         raise AssertionError("a registered report has its checklist")
     support = PartnerSupportFactory.create(mission=mission)
+    fulfilment = Fulfilment.objects.create(
+        request=req_b, outcome=FulfilmentOutcome.MISSED, due_date=datetime.date(2030, 1, 15)
+    )
     feed = CalendarFeed(owner=staff, scope=CalendarScope.USER)
     secret = calendar_feed_create(feed=feed, by=staff)
     endpoint = WebhookEndpoint.objects.create(
@@ -290,6 +299,7 @@ def build_world() -> World:
         "mandates.secretarygeneralreport": report,
         "mandates.coverageitem": report.coverage_items.first(),
         "mandates.partnersupport": support,
+        "mandates.fulfilment": fulfilment,
         "reports.reminderpreference": preference,
         "reports.reminderdigest": digest,
         "reports.reminder": reminder,
@@ -499,6 +509,8 @@ def body_for(world: World, route: Route, method: str, target: str, url: str) -> 
         }
     if key == "api:calendarfeed-list":
         return {"scope": "user"}
+    if key == "api:request-fulfilments":
+        return {"document": world.objects["mandates.document"].pk, "paragraphs": "1"}
     return {}
 
 
