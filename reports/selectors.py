@@ -248,10 +248,11 @@ def with_counts(objects: list[Any], counts: dict[int, dict[str, int]]) -> list[A
 
 
 def counts_by(
-    requests: QuerySet[Request], *, today: datetime.date
+    requests: QuerySet[Request], *, today: datetime.date, include_closed: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Open, overdue and completed requests by mission, by lead unit and by resolution, only
     where there is one open or completed (1 query: three GROUP BYs joined with UNION ALL).
+    Closed missions (an end date before ``today``) are left out unless ``include_closed``.
 
     Each part groups the selected requests themselves (not every mission with a subquery over
     the requests), so the cost follows the selection, not missions × requests. Rows are dicts
@@ -272,8 +273,12 @@ def counts_by(
         )
 
     no_day = Cast(Value(None), DateField())  # typed NULL: PostgreSQL must match the UNION
+    # One filter() call: the condition on the mission and the grouping share one join.
+    of_mission = Q(missions__isnull=False)
+    if not include_closed:
+        of_mission &= Q(missions__end_date__isnull=True) | Q(missions__end_date__gte=today)
     missions = part(
-        requests.filter(missions__isnull=False),
+        requests.filter(of_mission),
         0, "missions__id", "missions__acronym", "missions__host_country", no_day,
     )  # fmt: skip
     units = part(requests, 1, "lead_unit_id", "lead_unit__acronym", "lead_unit__name", no_day)
@@ -472,10 +477,16 @@ def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission
 # --- Lists of missions and units ---------------------------------------------------------------
 
 
-def mission_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Mission]:
-    """Every mission with its request counts and number of benchmarks (2 queries)."""
+def mission_table(
+    requests: QuerySet[Request], *, today: datetime.date, include_closed: bool = False
+) -> list[Mission]:
+    """Every mission with its request counts and number of benchmarks (2 queries); closed
+    missions (an end date before ``today``) only with ``include_closed``."""
     benchmarks = Benchmark.objects.filter(mission=OuterRef("pk")).values("mission")
-    missions = Mission.objects.annotate(
+    listed = (
+        Mission.objects.all() if include_closed else Mission.objects.exclude(end_date__lt=today)
+    )
+    missions = listed.annotate(
         benchmark_count=Coalesce(Subquery(benchmarks.annotate(n=Count("pk")).values("n")[:1]), 0)
     ).order_by(F("end_date").desc(nulls_first=True), "acronym")
     counts = _grouped_counts(requests, today=today, key="missions__id")

@@ -29,6 +29,7 @@ from mandates.models import (
     CalendarFeed,
     CoverageItem,
     Document,
+    MandateRenewal,
     Mission,
     Paragraph,
     PartnerSupport,
@@ -91,6 +92,7 @@ class ThemeSerializer(serializers.HyperlinkedModelSerializer):
 
 class MissionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:mission-detail")
+    closed = serializers.SerializerMethodField()
 
     class Meta:
         model = Mission
@@ -107,7 +109,32 @@ class MissionSerializer(serializers.ModelSerializer):
             "reporting_cycle_months",
             "reporting_anchor",
             "updated_at",
+            "closed",
         ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_closed(self, obj: Mission) -> bool:
+        """Its end date has passed: it stays in history, out of open work."""
+        return obj.is_closed(today=timezone.localdate())
+
+
+class MandateRenewalSerializer(serializers.ModelSerializer):
+    resolution = serializers.CharField(
+        source="resolution.symbol", default=None, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = MandateRenewal
+        fields = ["resolution", "adopted", "expiry"]
+
+
+class MissionDetailSerializer(MissionSerializer):
+    """A mission with its mandate's renewals, newest first."""
+
+    renewals = MandateRenewalSerializer(many=True, read_only=True)
+
+    class Meta(MissionSerializer.Meta):
+        fields = [*MissionSerializer.Meta.fields, "renewals"]
 
 
 class UnitSerializer(serializers.ModelSerializer):
