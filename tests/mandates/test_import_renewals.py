@@ -39,10 +39,8 @@ def _text(operative: str, *, adopted: str = "1 June 2025", number: int = 9990) -
 
 
 def _renewals(operative: str) -> list[tuple[str, str | None]]:
-    return [
-        (r.mission, r.expires and r.expires.isoformat())
-        for r in parse_text(_text(operative)).renewals
-    ]
+    found = parse_text(_text(operative)).renewals
+    return [(r.mission, r.expires.isoformat() if r.expires else None) for r in found]
 
 
 # --- the parser: variants and non-renewals ---------------------------------------------------
@@ -140,6 +138,7 @@ def test_the_import_records_a_renewal_named_by_acronym(missions):
     )
     renewal = MandateRenewal.objects.get()
     assert renewal.mission.acronym == "MINUSCA"
+    assert renewal.resolution is not None
     assert renewal.resolution.symbol == "S/RES/9990 (2025)"
     assert renewal.adopted == D(2025, 6, 1)
     missions["MINUSCA"].refresh_from_db()

@@ -42,6 +42,7 @@ def test_a_renewal_sets_the_expiry_and_opens_the_renewal_input_request(mission):
     )
     mission.refresh_from_db()
     assert mission.mandate_expiry == D(2025, 11, 15)
+    assert renewal.resolution is not None
     assert renewal.resolution.symbol == "S/RES/2759 (2024)"
     request = Request.objects.get(reference="renewal-MINUSCA-2025-11-15")
     assert request.status == S.NOT_STARTED
@@ -85,7 +86,9 @@ def test_a_renewal_without_its_resolution_closes_the_input_with_a_note(mission):
     old = Request.objects.get(reference="renewal-MINUSCA-2025-11-15")
     assert old.status == S.COMPLETED
     assert not old.fulfilments.exists()
-    assert "resolution not recorded" in old.updates.order_by("-pk").first().note
+    last = old.updates.order_by("-pk").first()
+    assert last is not None
+    assert "resolution not recorded" in last.note
 
 
 def test_an_older_renewal_recorded_late_leaves_the_expiry_and_requests_alone(mission):
