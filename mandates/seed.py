@@ -630,6 +630,9 @@ class _Loader:
                 by=None,
             )
             items = {i.element: i for i in report.coverage_items.all()}
+            reviewed = datetime.datetime.combine(
+                report.date + datetime.timedelta(days=7), datetime.time(9), tzinfo=datetime.UTC
+            )
             for entry in r.get("coverage", []):
                 if entry.get("state", CoverageState.NOT_REVIEWED) == CoverageState.NOT_REVIEWED:
                     continue
@@ -639,6 +642,9 @@ class _Loader:
                     paragraphs=entry.get("paragraphs") or "",
                     note=entry.get("note") or "",
                     by=None,
+                    # The review follows the report, not the day the seed is loaded: a missing
+                    # element's follow-up is opened the week the report came out.
+                    now=reviewed,
                 )
         except ValidationError as exc:
             raise SeedError(f"report {r['symbol']}: {_describe(exc)}") from None
