@@ -9,8 +9,10 @@ overwrites what they recorded.
 Steps of :func:`load_seed`:
 1. read and check every file before writing anything (a missing or malformed file stops the load);
 2. in one transaction: themes, documents (then their draft/predecessor links), paragraphs,
-   missions, units (parents first), addressee routes, requests and their updates, benchmarks
-   and assessments;
+   missions, units (parents first), addressee routes, mandate renewals (through
+   :func:`~mandates.organisation.renewals.renewal_record`), requests and their updates (with the
+   request each carries forward), Secretary-General reports with their coverage, benchmarks
+   and assessments (linked to the registered report that gave each rating);
 3. return a :class:`SeedReport` with what was created, updated or left unchanged.
 """
 
@@ -36,6 +38,7 @@ from mandates.models import (
     Benchmark,
     BenchmarkAssessment,
     Document,
+    MandateRenewal,
     Mission,
     Paragraph,
     PartnerSupport,
@@ -45,6 +48,7 @@ from mandates.models import (
     Theme,
     Unit,
 )
+from mandates.organisation.renewals import renewal_record
 from mandates.sg_reports import services as reporting
 
 DEFAULT_FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -176,6 +180,12 @@ def _check_references(data: SeedData) -> None:
                 for slug in para.get("themes", [])
                 if slug not in themes
             ]
+    for mission in data.missions:
+        problems += [
+            f"mission {mission['acronym']}: unknown renewal resolution {r['resolution']!r}"
+            for r in mission.get("renewals", [])
+            if r.get("resolution") and r["resolution"] not in symbols
+        ]
     for unit in data.units:
         if unit.get("parent") and unit["parent"] not in units:
             problems.append(f"unit {unit['acronym']}: unknown parent {unit['parent']!r}")
@@ -187,6 +197,7 @@ def _check_references(data: SeedData) -> None:
             for u in [route["lead_unit"], *route.get("supporting_units", [])]
             if u not in units
         ]
+    earlier: set[str | None] = set()
     for req in data.requests:
         where = f"request {req.get('reference')}"
         problems += [
@@ -200,6 +211,12 @@ def _check_references(data: SeedData) -> None:
         problems += [
             f"{where}: unknown mission {m!r}" for m in req.get("missions", []) if m not in missions
         ]
+        if req.get("predecessor") and req["predecessor"] not in earlier:
+            problems.append(
+                f"{where}: predecessor {req['predecessor']!r} is not an earlier request"
+            )
+        earlier.add(req.get("reference"))
+    report_symbols = {r["symbol"] for r in data.reports}
     for bm in data.benchmarks:
         where = f"benchmark {bm.get('reference')}"
         if bm["mission"] not in missions:
@@ -214,6 +231,9 @@ def _check_references(data: SeedData) -> None:
             report = assessment.get("source_report")
             if report and report not in symbols:
                 problems.append(f"{where}: unknown source report {report!r}")
+            registered = assessment.get("report")
+            if registered and registered not in report_symbols:
+                problems.append(f"{where}: unknown registered report {registered!r}")
     elements = set(CoverageElement.values)
     for report in data.reports:
         where = f"report {report.get('symbol')}"
@@ -378,18 +398,44 @@ class _Loader:
                     "supporting_units": [self.units[u] for u in route.get("supporting_units", [])]
                 },
             )
+        for mission in self.data.missions:
+            for renewal in mission.get("renewals", []):
+                self.load_renewal(mission["acronym"], renewal)
         for req in self.data.requests:
             self.load_request(req)
         self.progress(f"requests: {len(self.data.requests)}")
-        for bm in self.data.benchmarks:
-            self.load_benchmark(bm)
-        self.progress(f"benchmarks: {len(self.data.benchmarks)}")
+        # Reports before benchmarks: an assessment names the registered report that rated it.
         for report in self.data.reports:
             self.load_report(report)
         for support in self.data.partner_support:
             self.load_partner_support(support)
         self.progress(f"reports: {len(self.data.reports)}")
+        for bm in self.data.benchmarks:
+            self.load_benchmark(bm)
+        self.progress(f"benchmarks: {len(self.data.benchmarks)}")
         return self.report
+
+    def load_renewal(self, acronym: str, r: dict[str, Any]) -> None:
+        """A renewal of the mission's mandate, recorded once through the service (which keeps
+        the mission's mandate expiry and its renewal-input requests in step)."""
+        name = str(MandateRenewal._meta.verbose_name_plural)
+        mission = self.missions[acronym]
+        expiry = _required_date(r["expiry"])
+        if MandateRenewal.objects.filter(mission=mission, expiry=expiry).exists():
+            self.report.unchanged[name] += 1
+            return
+        try:
+            renewal_record(
+                mission=mission,
+                resolution=self.documents.get(r.get("resolution") or ""),
+                adopted=_required_date(r["adopted"]),
+                expiry=expiry,
+                note=r.get("note") or "",
+                by=None,
+            )
+        except ValidationError as exc:
+            raise SeedError(f"renewal of {acronym} until {r['expiry']}: {_describe(exc)}") from None
+        self.report.created[name] += 1
 
     def load_documents(self) -> None:
         self.documents: dict[str, Document] = {}
@@ -500,6 +546,7 @@ class _Loader:
             recurrence_anchor=_date(r.get("recurrence_anchor")),
             created_at=_required_datetime(r["created_at"]),
             closed_at=_datetime(r.get("closed_at")),
+            predecessor=Request.objects.filter(reference=r.get("predecessor") or "").first(),
         )
         request.full_clean(validate_unique=False)
         request.save()
@@ -558,6 +605,7 @@ class _Loader:
                 value=a.get("value", ""),
                 narrative=a.get("narrative", ""),
                 source_report=self.documents.get(a.get("source_report") or ""),
+                report=SecretaryGeneralReport.objects.filter(symbol=a.get("report") or "").first(),
                 evidence=a.get("evidence", ""),
                 evidence_url=a.get("evidence_url", ""),
             )
@@ -582,6 +630,9 @@ class _Loader:
                 by=None,
             )
             items = {i.element: i for i in report.coverage_items.all()}
+            reviewed = datetime.datetime.combine(
+                report.date + datetime.timedelta(days=7), datetime.time(9), tzinfo=datetime.UTC
+            )
             for entry in r.get("coverage", []):
                 if entry.get("state", CoverageState.NOT_REVIEWED) == CoverageState.NOT_REVIEWED:
                     continue
@@ -591,6 +642,9 @@ class _Loader:
                     paragraphs=entry.get("paragraphs") or "",
                     note=entry.get("note") or "",
                     by=None,
+                    # The review follows the report, not the day the seed is loaded: a missing
+                    # element's follow-up is opened the week the report came out.
+                    now=reviewed,
                 )
         except ValidationError as exc:
             raise SeedError(f"report {r['symbol']}: {_describe(exc)}") from None

@@ -7,7 +7,8 @@ from functools import partial
 from typing import Any
 
 from django import forms
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mandates.models import Mission, Request, Theme, Unit
@@ -18,7 +19,11 @@ PERIODS = {"30": 30, "90": 90, "365": 365}
 
 class DashboardFilters(forms.Form):
     """Mission, unit, theme and period. Missions and units are named by acronym in the URL
-    (``?mission=MINUSCA``), themes by slug."""
+    (``?mission=MINUSCA``), themes by slug.
+
+    Closed missions (an end date in the past) are left out of the mission menu and of the
+    per-mission figures unless "include closed missions" is ticked (``?include_closed=1``); a
+    link naming a closed mission still selects it, since its history stays."""
 
     mission = forms.ModelChoiceField(
         label=_("Mission"),
@@ -51,15 +56,18 @@ class DashboardFilters(forms.Form):
         required=False,
         initial="90",
     )
+    include_closed = forms.BooleanField(label=_("Include closed missions"), required=False)
 
     def __init__(self, *args: Any, fields: tuple[str, ...] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if fields is not None:
+            keep = {*fields, "include_closed"} if "mission" in fields else set(fields)
             for name in list(self.fields):
-                if name not in fields:
+                if name not in keep:
                     del self.fields[name]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "filter-input"
+        for name, field in self.fields.items():
+            if name != "include_closed":
+                field.widget.attrs["class"] = "filter-input"
         self._options: dict[str, list[tuple[str, str]]] | None = None
         for name in ("mission", "unit", "theme"):
             menu = self.fields.get(name)
@@ -81,8 +89,14 @@ class DashboardFilters(forms.Form):
             ]
             for model, menu, key, extra in sources:
                 if menu in wanted:
+                    objects = model.objects.all()
+                    if model is Mission and not self.shows_closed():
+                        selected = self.data.get("mission") if self.is_bound else None
+                        objects = objects.exclude(
+                            Q(end_date__lt=timezone.localdate()) & ~Q(acronym=selected or "")
+                        )
                     parts.append(
-                        model.objects.annotate(menu=Value(menu), key=F(key), extra=F(extra))
+                        objects.annotate(menu=Value(menu), key=F(key), extra=F(extra))
                         .values_list("menu", "key", "extra")
                         .order_by()
                     )
@@ -107,6 +121,10 @@ class DashboardFilters(forms.Form):
         data = getattr(self, "cleaned_data", None) if self.is_valid() else None
         data = data or {}
         return {name: data.get(name) for name in self.fields}
+
+    def shows_closed(self) -> bool:
+        """Show closed missions in the menu and the per-mission figures?"""
+        return "include_closed" in self.fields and bool(self.values.get("include_closed"))
 
     def period_days(self) -> int:
         return PERIODS.get(self.values.get("period") or "90", 90)

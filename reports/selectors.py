@@ -250,10 +250,11 @@ def with_counts(objects: list[Any], counts: dict[int, dict[str, int]]) -> list[A
 
 
 def counts_by(
-    requests: QuerySet[Request], *, today: datetime.date
+    requests: QuerySet[Request], *, today: datetime.date, include_closed: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Open, overdue and completed requests by mission, by lead unit and by resolution, only
     where there is one open or completed (1 query: three GROUP BYs joined with UNION ALL).
+    Closed missions (an end date before ``today``) are left out unless ``include_closed``.
 
     Each part groups the selected requests themselves (not every mission with a subquery over
     the requests), so the cost follows the selection, not missions × requests. Rows are dicts
@@ -275,10 +276,13 @@ def counts_by(
 
     no_day = Cast(Value(None), DateField())  # typed NULL: PostgreSQL must match the UNION
     # By mission: each mission's lines (a request may be done for one mission, late for
-    # another), by the rules of mandates.requests.selectors.line_counts_by_mission.
+    # another), by the rules of mandates.requests.selectors.line_counts_by_mission. Closed
+    # missions only when asked for.
+    lines = request_selectors.lines_of(requests)
+    if not include_closed:
+        lines = lines.exclude(mission__end_date__lt=today)
     missions: QuerySet[Any] = (
-        request_selectors.lines_of(requests)
-        .annotate(
+        lines.annotate(
             kind=Value(0),
             key=F("mission_id"),
             label=F("mission__acronym"),
@@ -548,11 +552,16 @@ def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission
 # --- Lists of missions and units ---------------------------------------------------------------
 
 
-def mission_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Mission]:
+def mission_table(
+    requests: QuerySet[Request], *, today: datetime.date, include_closed: bool = False
+) -> list[Mission]:
     """Every mission with its counts (of its lines of the requests) and number of benchmarks
-    (2 queries)."""
+    (2 queries); closed missions (an end date before ``today``) only with ``include_closed``."""
     benchmarks = Benchmark.objects.filter(mission=OuterRef("pk")).values("mission")
-    missions = Mission.objects.annotate(
+    listed = (
+        Mission.objects.all() if include_closed else Mission.objects.exclude(end_date__lt=today)
+    )
+    missions = listed.annotate(
         benchmark_count=Coalesce(Subquery(benchmarks.annotate(n=Count("pk")).values("n")[:1]), 0)
     ).order_by(F("end_date").desc(nulls_first=True), "acronym")
     lines = request_selectors.line_counts_by_mission(today=today, requests=requests)

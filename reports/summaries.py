@@ -203,10 +203,13 @@ def _benchmarks(
     return listed, figures, dict(by_mission)
 
 
-def _missions(lists: _Lists, assessed: dict[int, int]) -> tuple[list[dict[str, Any]], list[str]]:
+def _missions(
+    lists: _Lists, assessed: dict[int, int], *, period_end: datetime.date
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The missions the period's requests or benchmarks concern, most active first: the first
     ``SUMMARY_SPOTLIGHT_LIMIT`` in the spotlight, with how many requests each has in each
-    section and the first few of them; the acronyms of the others.
+    section and the first few of them; the acronyms of the others. A mission closed before the
+    period ended is in neither: it has left open work (its history stays on its page).
 
     Queries, however many requests and missions: the counts per mission of each section (4),
     the missions (1), and the first requests of each section for the spotlight's missions (4).
@@ -233,9 +236,9 @@ def _missions(lists: _Lists, assessed: dict[int, int]) -> tuple[list[dict[str, A
         counts[mission_id]["benchmarks"] = total
     missions = {
         pk: (acronym, name, host_country)
-        for pk, acronym, name, host_country in Mission.objects.filter(
-            pk__in=list(counts)
-        ).values_list("pk", "acronym", "name", "host_country")
+        for pk, acronym, name, host_country in Mission.objects.filter(pk__in=list(counts))
+        .exclude(end_date__lt=period_end)
+        .values_list("pk", "acronym", "name", "host_country")
     }
     ranked = sorted(missions, key=lambda pk: (-sum(counts[pk].values()), missions[pk][0]))
     chosen = ranked[: settings.SUMMARY_SPOTLIGHT_LIMIT]
@@ -292,7 +295,7 @@ def compile_data(period: Period, *, now: datetime.datetime | None = None) -> dic
         for r in _rows(current.completed, "completed_at", limit=limit)
     ]
     benchmarks, benchmark_figures, assessed = _benchmarks(period, limit=limit)
-    spotlight, other_missions = _missions(current, assessed)
+    spotlight, other_missions = _missions(current, assessed, period_end=end_day)
     return {
         "kind": period.kind,
         "period": _period_data(period),

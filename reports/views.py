@@ -74,7 +74,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     counts = selectors.status_counts(figures)
     months, completed, created, updated = selectors.activity_by_month(requests, today=today)
     overdue, due_30, due_90 = selectors.due_lists(requests, today=today)
-    by_mission, by_unit, by_resolution = selectors.counts_by(requests, today=today)
+    by_mission, by_unit, by_resolution = selectors.counts_by(
+        requests, today=today, include_closed=filters.shows_closed()
+    )
     month_labels = [date_format(m, "M y") for m in months]
     context = {
         "filters": filters,
@@ -112,9 +114,11 @@ def _days(n: int) -> datetime.timedelta:
 @login_required
 @dashboard_view
 def missions(request: HttpRequest) -> HttpResponse:
-    filters = DashboardFilters(request.GET or None, fields=("unit", "theme"))
+    filters = DashboardFilters(request.GET or None, fields=("unit", "theme", "include_closed"))
     today = timezone.localdate()
-    rows = selectors.mission_table(filters.requests(), today=today)
+    rows = selectors.mission_table(
+        filters.requests(), today=today, include_closed=filters.shows_closed()
+    )
     return _page(
         request,
         "reports/dashboard/missions.html",

@@ -26,11 +26,14 @@ from mandates.admin.fulfilment import (
 from mandates.choices import RequestStatus
 from mandates.models import (
     AddresseeRoute,
+    MandateRenewal,
     Mission,
     ReportingDate,
     Unit,
     UnitMembership,
 )
+from mandates.organisation import permissions
+from mandates.organisation.renewals import mission_close, renewal_record
 from mandates.organisation.services import (
     membership_delete,
     membership_save,
@@ -56,6 +59,30 @@ class ActiveMissionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MandateRenewalInline(SafeAutocompleteMixin, admin.TabularInline):
+    """The mission's renewals, newest first. A renewal is added (through
+    :func:`~mandates.organisation.renewals.renewal_record`), never changed or deleted: it is
+    history, and it set the renewal-input requests. (The mission's page is administrators' to
+    change; the mission's reporting units record renewals by importing the resolution.)"""
+
+    model = MandateRenewal
+    fields = ["resolution", "adopted", "expiry", "note"]
+    autocomplete_fields = ["resolution"]
+    extra = 0
+    ordering = ["-adopted"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None or not request.user.has_perm("mandates.add_mandaterenewal"):
+            return False
+        return permissions.can_record_renewal(request.user, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Mission)
 class MissionAdmin(ServiceAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = [
@@ -65,10 +92,13 @@ class MissionAdmin(ServiceAdminMixin, NoDeleteMixin, admin.ModelAdmin):
         "host_country",
         "start_date",
         "end_date",
+        "closed",
         "mandate_expiry",
         "reporting_cycle_months",
         "open_requests",
     ]
+    readonly_fields = ["mandate_expiry"]
+    inlines = [MandateRenewalInline]
     list_filter = [ActiveMissionFilter, "kind"]
     search_fields = ["acronym", "name", "host_country"]
     date_hierarchy = "start_date"
@@ -91,14 +121,33 @@ class MissionAdmin(ServiceAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     def open_requests(self, obj: Mission) -> int:
         return obj._open  # type: ignore[attr-defined]
 
+    @admin.display(description=_("closed"), boolean=True, ordering="end_date")
+    def closed(self, obj: Mission) -> bool:
+        return obj.is_closed(today=timezone.localdate())
+
     def save_through_service(
         self, request: HttpRequest, obj: Mission, m2m: dict[str, Any], form: Any, change: bool
     ) -> None:
+        closing = None
+        if change and "end_date" in form.changed_data and obj.end_date is not None:
+            closing, obj.end_date = obj.end_date, form.initial.get("end_date")
         reference_save(obj=obj, by=acting_user(request), m2m=m2m)
+        if closing is not None:
+            mission_close(mission=obj, end_date=closing, by=acting_user(request))
 
     def save_inline(self, request: HttpRequest, parent: Mission, obj: Any, formset: Any) -> None:
         if isinstance(obj, ReportingDate):
             reporting_date_save(request, parent, obj)
+            return
+        if isinstance(obj, MandateRenewal):
+            renewal_record(
+                mission=parent,
+                resolution=obj.resolution,
+                adopted=obj.adopted,
+                expiry=obj.expiry,
+                note=obj.note,
+                by=acting_user(request),
+            )
             return
         super().save_inline(request, parent, obj, formset)
 

@@ -72,6 +72,13 @@ class MissionFilter(UpdatedSinceMixin):
     active = BooleanFilter(
         method="filter_active", help_text=_("true: missions without an end date in the past.")
     )
+    include_closed = BooleanFilter(
+        method="filter_include_closed",
+        help_text=_(
+            "true: closed missions too (left out by default unless `active` is given); they "
+            "stay in history."
+        ),
+    )
     q = df.CharFilter(method="search", help_text=_("Text in the acronym, name or host country."))
     ordering = ordering("acronym", "name", "mandate_expiry", "updated_at")
 
@@ -82,6 +89,9 @@ class MissionFilter(UpdatedSinceMixin):
     def filter_active(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
         ended = Q(end_date__lt=timezone.localdate())
         return qs.exclude(ended) if value else qs.filter(ended)
+
+    def filter_include_closed(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        return qs  # the view leaves closed missions out of the list unless this is true
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return text_search(qs, ("acronym", "name", "host_country"), value)

@@ -32,6 +32,7 @@ from mandates.models import (
     CoverageItem,
     Document,
     Fulfilment,
+    MandateRenewal,
     Mission,
     Paragraph,
     PartnerSupport,
@@ -98,6 +99,7 @@ class ThemeSerializer(serializers.HyperlinkedModelSerializer):
 
 class MissionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:mission-detail")
+    closed = serializers.SerializerMethodField()
 
     class Meta:
         model = Mission
@@ -114,7 +116,23 @@ class MissionSerializer(serializers.ModelSerializer):
             "reporting_cycle_months",
             "reporting_anchor",
             "updated_at",
+            "closed",
         ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_closed(self, obj: Mission) -> bool:
+        """Its end date has passed: it stays in history, out of open work."""
+        return obj.is_closed(today=timezone.localdate())
+
+
+class MandateRenewalSerializer(serializers.ModelSerializer):
+    resolution = serializers.CharField(
+        source="resolution.symbol", default=None, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = MandateRenewal
+        fields = ["resolution", "adopted", "expiry"]
 
 
 class ReportingCalendarSerializer(serializers.Serializer):
@@ -138,12 +156,13 @@ class ReportingCalendarSerializer(serializers.Serializer):
 
 
 class MissionDetailSerializer(MissionSerializer):
-    """A mission with its reporting calendar."""
+    """A mission with its mandate's renewals (newest first) and its reporting calendar."""
 
+    renewals = MandateRenewalSerializer(many=True, read_only=True)
     reporting_calendar = serializers.SerializerMethodField()
 
     class Meta(MissionSerializer.Meta):
-        fields = [*MissionSerializer.Meta.fields, "reporting_calendar"]
+        fields = [*MissionSerializer.Meta.fields, "renewals", "reporting_calendar"]
 
     @extend_schema_field(ReportingCalendarSerializer)
     def get_reporting_calendar(self, obj: Mission) -> dict[str, Any]:

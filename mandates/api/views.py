@@ -40,6 +40,7 @@ from mandates.models import (
     CoverageItem,
     Document,
     Fulfilment,
+    MandateRenewal,
     Mission,
     Paragraph,
     PartnerSupport,
@@ -117,11 +118,17 @@ class ThemeViewSet(ReadOnlyViewSet):
     filterset_class = filters.ThemeFilter
 
 
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 @extend_schema_view(
     list=extend_schema(summary="List missions"), retrieve=extend_schema(summary="A mission")
 )
 class MissionViewSet(ReadOnlyViewSet):
-    """Missions: peacekeeping operations, special political missions, country teams."""
+    """Missions: peacekeeping operations, special political missions, regional offices, country
+    teams. The list leaves out closed missions (an end date in the past) unless
+    ``include_closed=1`` or ``active`` is given; a closed mission's page stays reachable."""
 
     queryset = Mission.objects.order_by("acronym", "pk")
     serializer_class = s.MissionSerializer
@@ -130,12 +137,24 @@ class MissionViewSet(ReadOnlyViewSet):
     def get_queryset(self) -> QuerySet[Mission]:
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
+            renewals = MandateRenewal.objects.select_related("resolution").order_by("-adopted")
+            return queryset.prefetch_related(
                 "reporting_dates",
                 Prefetch(
                     "sg_reports", SecretaryGeneralReport.objects.only("id", "mission_id", "date")
                 ),
+                Prefetch(
+                    "renewals",
+                    queryset=renewals.only("mission_id", "adopted", "expiry", "resolution__symbol"),
+                ),
             )
+        params = self.request.query_params
+        if (
+            self.action == "list"
+            and "active" not in params
+            and not _truthy(params.get("include_closed"))
+        ):
+            queryset = queryset.exclude(end_date__lt=timezone.localdate())
         return queryset
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:

@@ -11,7 +11,12 @@ Steps of :func:`import_document`:
    a date outside ``EARLIEST_DATE..LATEST_DATE`` is dropped, and the report says so;
 4. a request already imported (same reference) is updated field by field, but only where the
    field still holds what the last import wrote: what staff edited is kept;
-5. a dry run does all of this and rolls it back, so its report is an exact preview.
+5. a resolution that renews mandates ("Decides to extend the mandate of MINUSCA until 15
+   November 2025") proposes each renewal of a known mission (matched by acronym, else by name)
+   and records it with :func:`mandates.organisation.renewals.renewal_record`, which also closes
+   and opens the renewal-input requests; a renewal already recorded, of an unknown mission,
+   without a date, or that the importing person may not record is reported, not recorded;
+6. a dry run does all of this and rolls it back, so its report is an exact preview.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from simple_history.utils import bulk_create_with_history
@@ -41,7 +46,16 @@ from mandates.documents.parser import (
     parse_text,
 )
 from mandates.documents.references import citation_label, request_reference
-from mandates.models import AddresseeRoute, Document, Mission, Paragraph, Request, Unit
+from mandates.models import (
+    AddresseeRoute,
+    Document,
+    MandateRenewal,
+    Mission,
+    Paragraph,
+    Request,
+    Unit,
+)
+from mandates.organisation.renewals import renewal_record
 from mandates.requests.services import request_create_many
 from ssrtracker import limits
 from ssrtracker.writes import service
@@ -77,6 +91,17 @@ class Proposal:
 
 
 @dataclass
+class RenewalProposal:
+    """A mandate renewal the document decides, and what the import does with it."""
+
+    mission: str  # as the text names it
+    acronym: str  # the mission it was matched to ("" when none)
+    expiry: datetime.date | None
+    paragraph: str
+    action: str  # "record" | "unchanged" (already recorded) | "skip" (see the report's warnings)
+
+
+@dataclass
 class ImportReport:
     symbol: str
     title: str
@@ -85,6 +110,7 @@ class ImportReport:
     document_action: str = "unchanged"  # "create" | "update" | "unchanged"
     paragraphs: Counter[str] = field(default_factory=Counter)
     proposals: list[Proposal] = field(default_factory=list)
+    renewals: list[RenewalProposal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preambular_count: int = 0
     operative_count: int = 0
@@ -100,10 +126,17 @@ class ImportReport:
         paragraphs = ", ".join(f"{n} {k}" for k, n in sorted(self.paragraphs.items())) or "none"
         requests = ", ".join(f"{n} {k}" for k, n in sorted(actions.items())) or "none"
         prefix = "Would import" if self.dry_run else "Imported"
+        recorded = [r for r in self.renewals if r.action == "record"]
+        renewals = (
+            "; renewals: "
+            + ", ".join(f"{r.acronym} until {r.expiry.isoformat()}" for r in recorded if r.expiry)
+            if recorded
+            else ""
+        )
         return (
             f"{prefix} {self.symbol} ({self.document_action}): {self.preambular_count} preambular "
             f"and {self.operative_count} operative paragraphs; paragraphs: {paragraphs}; "
-            f"requests: {requests}."
+            f"requests: {requests}{renewals}."
         )
 
 
@@ -259,6 +292,8 @@ def import_document(
             paragraphs = _upsert_paragraphs(document, planned, report)
         if document.kind in KINDS_WITH_REQUESTS:
             _propose_requests(document, planned, paragraphs, report, by, router or Router())
+        if document.kind == DocumentKind.RESOLUTION and parsed.renewals:
+            _propose_renewals(document, parsed, report, by)
         if dry_run:
             transaction.set_rollback(True)
             report.document_id = None
@@ -594,6 +629,76 @@ def _propose_requests(
             by=by,
             reason=f"Imported from {document.symbol}",
         )
+
+
+def find_mission(name: str) -> Mission | None:
+    """The mission a renewal names: by acronym, else by its full name (case aside, "the" and
+    "the current" aside)."""
+    clean = re.sub(
+        r"^(?:the\s+)?(?:(?:current|present|existing)\s+)?", "", name.strip(), flags=re.I
+    )
+    if not clean:
+        return None
+    return (
+        Mission.objects.filter(acronym__iexact=clean).first()
+        or Mission.objects.filter(name__iexact=clean).order_by("pk").first()
+    )
+
+
+def _propose_renewals(
+    document: Document, parsed: ParsedDocument, report: ImportReport, by: User | None
+) -> None:
+    """Propose and record the renewals the resolution decides (step 5 of the module docstring)."""
+    for found in parsed.renewals:
+        mission = find_mission(found.mission)
+        proposal = RenewalProposal(
+            mission=found.mission,
+            acronym=mission.acronym if mission else "",
+            expiry=found.expires,
+            paragraph=found.paragraph,
+            action="skip",
+        )
+        report.renewals.append(proposal)
+        where = f"{document.citation_label or document.symbol} OP{found.paragraph}"
+        if mission is None:
+            report.warnings.append(
+                f"{where} renews the mandate of {found.mission!r}, which is not a known "
+                "mission: no renewal recorded."
+            )
+            continue
+        if found.expires is None or not limits.date_in_range(found.expires):
+            report.warnings.append(
+                f"{where} renews the mandate of {mission.acronym} without a date the import "
+                "can read: record the renewal by hand."
+            )
+            continue
+        if document.date is None:
+            report.warnings.append(
+                f"{where}: the resolution's adoption date is unknown, so the renewal of "
+                f"{mission.acronym} is not recorded."
+            )
+            continue
+        if MandateRenewal.objects.filter(mission=mission, expiry=found.expires).exists():
+            proposal.action = "unchanged"
+            continue
+        try:
+            renewal_record(
+                mission=mission,
+                resolution=document,
+                adopted=document.date,
+                expiry=found.expires,
+                note=f"Imported from {where}",
+                by=by,
+            )
+        except PermissionDenied as exc:
+            report.warnings.append(f"{where}: {exc}")
+            continue
+        except ValidationError as exc:
+            report.warnings.append(
+                f"{where}: the renewal of {mission.acronym}: {' '.join(exc.messages)}"
+            )
+            continue
+        proposal.action = "record"
 
 
 def _outside_range() -> str:

@@ -13,6 +13,8 @@
      for a mission without an SSR section, since it leads that mission's coverage follow-ups.
 
   A record with no mission (support in a country without one) is the default reporting unit's.
+  The same units record the renewals of the mission's mandate; only administrators close a
+  mission.
   Marking an item "missing" opens its follow-up request only for someone who may change the
   report's checklist; the request is led by the mission's SSR section (else the default unit),
   never by whoever marked it.
@@ -249,3 +251,9 @@ def can_add_partner_support(user: Any, mission: Mission | None) -> bool:
 
 def can_change_partner_support(user: Any, support: PartnerSupport) -> bool:
     return _reporting_rule(user, support.mission_id, "mandates.change_partnersupport")
+
+
+def can_record_renewal(user: Any, mission: Mission) -> bool:
+    """Record a renewal of the mission's mandate: administrators and the units that answer for
+    the mission's reporting (the renewal sets its next renewal-input request)."""
+    return _reporting_rule(user, mission.pk, "mandates.add_mandaterenewal")

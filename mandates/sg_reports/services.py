@@ -1,4 +1,4 @@
-"""Services for reporting cycles (resolution 2553 OP20(e)/(f)) and mandate renewals.
+"""Services for reporting cycles (resolution 2553 OP20(e)/(f)).
 
 - :func:`report_register` records a regular report of the Secretary-General on a mission and
   opens its coverage checklist (one item per element of OP20(e) and (f)); :func:`report_change`
@@ -7,8 +7,8 @@
   missing. A missing element becomes a request to cover it in the next report, once
   (:func:`coverage_follow_up`).
 - :func:`partner_support_save` records support by another actor, or changes it.
-- :func:`renewal_request_create` makes the "SSR input to the renewal" request of a mission's
-  mandate expiry, once; :func:`renewal_requests_create` is the daily sweep.
+- :func:`daily` runs the renewal sweep (:mod:`mandates.organisation.renewals`) and the coverage
+  follow-ups a failure left behind.
 
 "Once" is kept the way recurring requests keep it: the row that owns the side effect is locked,
 the created request is linked to it, and its reference is a function of what it answers, under
@@ -40,13 +40,12 @@ from mandates.models import (
     PartnerSupport,
     Request,
     SecretaryGeneralReport,
-    Unit,
 )
 from mandates.organisation import permissions
-from mandates.requests.querysets import ssr_sections
+from mandates.organisation.renewals import lead_unit_for, renewal_requests_create
 from mandates.requests.services import WorkflowError, request_create
 from mandates.sg_reports import calendar, fulfilment
-from ssrtracker.jobs import ROW_ERRORS, Skipped, check_date, isolated
+from ssrtracker.jobs import ROW_ERRORS, Skipped, isolated
 from ssrtracker.writes import service
 
 #: What one mission or coverage item can raise in a daily run without stopping it: a bad date,
@@ -59,19 +58,6 @@ SYSTEM = "ssrtracker"
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
-
-
-def lead_unit_for(mission: Mission) -> Unit:
-    """The mission's SSR section, else the unit named by ``REPORTING_DEFAULT_LEAD_UNIT``."""
-    section = Unit.objects.filter(ssr_sections(), mission=mission).order_by("acronym").first()
-    if section is None:
-        section = Unit.objects.filter(acronym=settings.REPORTING_DEFAULT_LEAD_UNIT).first()
-    if section is None:
-        raise WorkflowError(
-            _("%(mission)s has no SSR section and the default unit %(unit)s does not exist.")
-            % {"mission": mission.acronym, "unit": settings.REPORTING_DEFAULT_LEAD_UNIT}
-        )
-    return section
 
 
 def _op20(label: str) -> list[Paragraph]:
@@ -324,98 +310,6 @@ def partner_support_save(*, support: PartnerSupport, by: User | None) -> Partner
     support._history_user = by  # type: ignore[attr-defined]
     support.save()
     return support
-
-
-def renewal_due_date(expiry: datetime.date, *, today: datetime.date) -> datetime.date:
-    """``RENEWAL_INPUT_WEEKS_BEFORE`` weeks before the expiry, but not before ``today`` (an
-    expiry entered late gets a request due now rather than one born overdue)."""
-    due = expiry - datetime.timedelta(weeks=settings.RENEWAL_INPUT_WEEKS_BEFORE)
-    return max(due, min(today, expiry))
-
-
-def renewal_reference(mission: Mission, expiry: datetime.date) -> str:
-    return f"renewal-{_slug(mission.acronym)}-{expiry:%Y-%m-%d}"[:60]
-
-
-@service
-@transaction.atomic
-def renewal_request_create(
-    *,
-    mission_id: int,
-    today: datetime.date | None = None,
-    now: datetime.datetime | None = None,
-) -> Request | None:
-    """The "SSR input to the renewal" request of the mission's current mandate expiry, once;
-    None when there is nothing to create (no expiry, expired, mission ended, or done already).
-
-    Steps:
-    1. Lock the mission's row: a second call waits here.
-    2. Stop without a future expiry or for a mission that has ended.
-    3. The reference names the mission and the expiry, so a new expiry (a renewal) gets a new
-       request and the same one never gets a second: stop if it exists.
-    4. Create it, due ``RENEWAL_INPUT_WEEKS_BEFORE`` weeks before the expiry.
-
-    An expiry outside the dates the app accepts raises :class:`~ssrtracker.jobs.BadRow`.
-    """
-    today = today or timezone.localdate()
-    now = now or timezone.now()
-    mission = Mission.objects.select_for_update().get(pk=mission_id)
-    expiry = mission.mandate_expiry
-    if expiry is None or expiry < today:
-        return None
-    if mission.end_date is not None and mission.end_date < today:
-        return None
-    check_date(expiry, "mandate expiry")
-    reference = renewal_reference(mission, expiry)
-    if Request.objects.filter(reference=reference).exists():
-        return None
-    return request_create(
-        fields={
-            "reference": reference,
-            "title": (
-                _("SSR input to the renewal of the %(mission)s mandate (expires %(expiry)s)")
-                % {"mission": mission.acronym, "expiry": expiry.isoformat()}
-            )[:200],
-            "description": _(
-                "The security sector reform input to the Secretary-General's report and "
-                "recommendations before the Council renews the mandate."
-            ),
-            "lead_unit": lead_unit_for(mission),
-            "due_date": renewal_due_date(expiry, today=today),
-        },
-        missions=[mission],
-        by=None,
-        reason=f"Mandate expiry {expiry.isoformat()}",
-        note=_("Opened for the mandate expiring on %(expiry)s.") % {"expiry": expiry.isoformat()},
-        now=now,
-    )
-
-
-@service
-def renewal_requests_create(
-    *,
-    today: datetime.date | None = None,
-    now: datetime.datetime | None = None,
-    skipped: Skipped | None = None,
-) -> list[Request]:
-    """The daily job: a renewal request for every mission with a future mandate expiry that has
-    none yet (each mission locked and checked on its own, in its own savepoint: one that
-    cannot get its request is added to ``skipped``)."""
-    today = today or timezone.localdate()
-    skipped = skipped if skipped is not None else Skipped("renewals")
-    missions = (
-        Mission.objects.filter(mandate_expiry__gte=today)
-        .exclude(end_date__lt=today)
-        .order_by("pk")
-        .values_list("pk", "acronym")
-    )
-    created = []
-    for pk, acronym in list(missions):
-        with isolated(skipped, f"mission {acronym}", errors=_ROW_ERRORS):
-            request = renewal_request_create(mission_id=pk, today=today, now=now)
-            if request is not None:
-                created.append(request)
-    return created
 
 
 def daily(*, today: datetime.date | None = None) -> dict[str, list[Any]]:

@@ -49,9 +49,13 @@ def test_tables_count_the_selected_requests(seeded):
     requests = list(every.prefetch_related("missions", "paragraphs__document"))
     assert requests, "the seed data has requests"
 
-    missions = selectors.mission_table(every, today=today)
+    missions = selectors.mission_table(every, today=today, include_closed=True)
     assert counted(missions) == expected(requests, lambda r: [m.pk for m in r.missions.all()])
     assert getattr(next(m for m in missions if m.pk == quiet.pk), "open_count") == 0  # noqa: B009
+    # By default, the closed missions (an end date in the past) are left out.
+    shown = {m.pk for m in selectors.mission_table(every, today=today)}
+    assert shown == {m.pk for m in missions if not m.is_closed(today=today)}
+    assert shown != {m.pk for m in missions}, "the seed data has closed missions"
 
     units = selectors.unit_table(every, today=today)
     assert counted(units) == expected(requests, lambda r: [r.lead_unit_id])

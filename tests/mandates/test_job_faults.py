@@ -38,6 +38,7 @@ from mandates.models import (
     SecretaryGeneralReport,
     WebhookEndpoint,
 )
+from mandates.organisation import renewals as renewal_services
 from mandates.sg_reports import services as reporting
 from mandates.tasks import queue_overdue_webhooks, reporting_daily
 from tests.factories import MissionFactory, RequestFactory, UnitFactory
@@ -122,7 +123,8 @@ def test_the_reporting_job_after_a_database_restart_mid_run_creates_each_request
     missions = [_mission(f"M{n}") for n in range(4)]
     items = [_missing_item(m, f"S/2026/{100 + n}") for n, m in enumerate(missions)]
     target = "renewal_request_create" if part == "renewals" else "coverage_follow_up"
-    original = getattr(reporting, target)
+    module = renewal_services if part == "renewals" else reporting
+    original = getattr(module, target)
     calls = {"n": 0}
 
     def restart_on_third(**kwargs):
@@ -131,10 +133,10 @@ def test_the_reporting_job_after_a_database_restart_mid_run_creates_each_request
             database_restart.now()
         return original(**kwargs)
 
-    monkeypatch.setattr(reporting, target, restart_on_third)
+    monkeypatch.setattr(module, target, restart_on_third)
     with pytest.raises(LOST_CONNECTION):
         reporting.daily(today=TODAY)
-    monkeypatch.setattr(reporting, target, original)
+    monkeypatch.setattr(module, target, original)
     reconnect()
 
     reporting.daily(today=TODAY)

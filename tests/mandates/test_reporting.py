@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from mandates.choices import CoverageElement, CoverageState, RequestStatus, UnitKind
 from mandates.models import CoverageItem, Request, SecretaryGeneralReport
+from mandates.organisation import renewals
 from mandates.sg_reports import calendar
 from mandates.sg_reports import services as reporting
 from mandates.tasks import reporting_daily
@@ -141,7 +142,7 @@ def test_renewal_request_due_weeks_before_expiry(mission, settings):
     settings.RENEWAL_INPUT_WEEKS_BEFORE = 6
     mission.mandate_expiry = D(2026, 11, 15)
     mission.save()
-    created = reporting.renewal_requests_create(today=D(2026, 6, 1))
+    created = renewals.renewal_requests_create(today=D(2026, 6, 1))
     assert [r.reference for r in created] == ["renewal-MINUSCA-2026-11-15"]
     request = created[0]
     assert request.due_date == D(2026, 10, 4)
@@ -152,8 +153,8 @@ def test_renewal_request_due_weeks_before_expiry(mission, settings):
 def test_renewal_request_created_once_per_expiry(mission):
     mission.mandate_expiry = D(2026, 11, 15)
     mission.save()
-    assert len(reporting.renewal_requests_create(today=D(2026, 6, 1))) == 1
-    assert reporting.renewal_requests_create(today=D(2026, 6, 2)) == []
+    assert len(renewals.renewal_requests_create(today=D(2026, 6, 1))) == 1
+    assert renewals.renewal_requests_create(today=D(2026, 6, 2)) == []
     assert reporting_daily(today="2026-06-03") == {
         "renewals": [],
         "coverage": [],
@@ -164,26 +165,26 @@ def test_renewal_request_created_once_per_expiry(mission):
     # The Council renews the mandate: the new expiry gets its own request, once.
     mission.mandate_expiry = D(2027, 11, 15)
     mission.save()
-    assert len(reporting.renewal_requests_create(today=D(2026, 11, 20))) == 1
-    assert reporting.renewal_requests_create(today=D(2026, 11, 21)) == []
+    assert len(renewals.renewal_requests_create(today=D(2026, 11, 20))) == 1
+    assert renewals.renewal_requests_create(today=D(2026, 11, 21)) == []
     assert Request.objects.filter(reference__startswith="renewal-").count() == 2
 
 
 def test_no_renewal_request_without_a_future_expiry(mission):
-    assert reporting.renewal_requests_create(today=D(2026, 6, 1)) == []
+    assert renewals.renewal_requests_create(today=D(2026, 6, 1)) == []
     mission.mandate_expiry = D(2026, 5, 31)
     mission.save()
-    assert reporting.renewal_requests_create(today=D(2026, 6, 1)) == []
+    assert renewals.renewal_requests_create(today=D(2026, 6, 1)) == []
     ended = MissionFactory.create(
         acronym="OLD", mandate_expiry=D(2026, 12, 31), end_date=D(2026, 5, 1)
     )
-    assert reporting.renewal_request_create(mission_id=ended.pk, today=D(2026, 6, 1)) is None
+    assert renewals.renewal_request_create(mission_id=ended.pk, today=D(2026, 6, 1)) is None
 
 
 def test_an_expiry_entered_late_gets_a_request_due_today(mission):
     mission.mandate_expiry = D(2026, 6, 20)
     mission.save()
-    (request,) = reporting.renewal_requests_create(today=D(2026, 6, 1))
+    (request,) = renewals.renewal_requests_create(today=D(2026, 6, 1))
     assert request.due_date == D(2026, 6, 1)
 
 
@@ -260,7 +261,7 @@ def test_two_jobs_at_once_create_one_renewal_request(mission):
     mission.mandate_expiry = D(2026, 11, 15)
     mission.save()
     results = _at_once(
-        lambda: reporting.renewal_request_create(mission_id=mission.pk, today=D(2026, 6, 1))
+        lambda: renewals.renewal_request_create(mission_id=mission.pk, today=D(2026, 6, 1))
     )
     assert sum(r is not None for r in results) == 1
     assert Request.objects.filter(reference__startswith="renewal-").count() == 1

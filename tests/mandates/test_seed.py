@@ -156,3 +156,88 @@ def test_reload_keeps_what_staff_recorded(seeded):
 def test_command_reports_second_load(seeded, capsys):
     call_command("load_seed")
     assert "nothing changed" in capsys.readouterr().out
+
+
+# --- the mandate cycle in the seed (issue: closed missions on open requests, empty mandate
+# expiries, superseded 2151 requests linking to nothing) ------------------------------------
+
+
+def test_no_open_2553_request_concerns_a_closed_mission(seeded):
+    from mandates.choices import RequestStatus
+    from mandates.models import Mission, Request
+
+    today = datetime.date(2026, 12, 2)
+    closed = Mission.objects.filter(end_date__lt=today)
+    assert {m.acronym for m in closed} >= {"MINUSMA", "UNIOGBIS"}
+    open_on_closed = Request.objects.filter(
+        reference__startswith="2553-", status__in=RequestStatus.open(), missions__in=closed
+    )
+    assert list(open_on_closed.values_list("reference", flat=True)) == []
+
+
+def test_current_missions_have_a_mandate_expiry_and_renewals_so_the_renewal_job_runs(seeded):
+    from mandates.models import MandateRenewal, Mission
+    from mandates.organisation.renewals import renewal_requests_create
+
+    for acronym in ("MINUSCA", "MONUSCO", "UNMISS", "BINUH"):
+        mission = Mission.objects.get(acronym=acronym)
+        latest = MandateRenewal.objects.filter(mission=mission).latest()
+        assert mission.mandate_expiry == latest.expiry
+        assert latest.resolution is not None
+        assert latest.resolution.symbol.startswith("S/RES/")
+    minusca = MandateRenewal.objects.filter(mission__acronym="MINUSCA").order_by("adopted")
+    assert [(r.resolution and r.resolution.symbol, r.expiry) for r in minusca] == [
+        ("S/RES/2709 (2023)", datetime.date(2024, 11, 15)),
+        ("S/RES/2759 (2024)", datetime.date(2025, 11, 15)),
+    ]
+    created = renewal_requests_create(today=datetime.date(2025, 3, 1))
+    assert {r.missions.get().acronym for r in created} == {"MINUSCA", "MONUSCO", "UNMISS", "BINUH"}
+
+
+def test_superseded_2151_requests_link_to_the_2553_requests_that_carry_them_forward(seeded):
+    from mandates.choices import RequestStatus
+    from mandates.models import Request
+
+    superseded = Request.objects.filter(
+        reference__startswith="2151-", status=RequestStatus.SUPERSEDED
+    )
+    assert superseded.exists()
+    for request in superseded:
+        successors = list(request.successors.values_list("reference", flat=True))
+        assert successors, f"{request.reference} links to nothing"
+        assert all(s.startswith("2553-") for s in successors)
+    predecessor = Request.objects.get(reference="2553-OP20e").predecessor
+    assert predecessor is not None
+    assert predecessor.reference == "2151-OP15d"
+    assert set(
+        Request.objects.get(reference="2151-OP15c").successors.values_list("reference", flat=True)
+    ) == {"2553-OP20c", "2553-OP20d"}
+
+
+def test_unowas_is_a_regional_office_and_op20_requests_name_the_orolsi_components(seeded):
+    from mandates.choices import MissionKind
+    from mandates.models import Mission, Request
+
+    assert Mission.objects.get(acronym="UNOWAS").kind == MissionKind.REGIONAL_OFFICE
+    supporting = {
+        reference: set(
+            Request.objects.get(reference=reference).supporting_units.values_list(
+                "acronym", flat=True
+            )
+        )
+        for reference in ("2553-OP20a", "2553-OP20e", "2553-OP20g", "2553-OP20k")
+    }
+    assert {"PD", "JCS", "DDRS"} <= supporting["2553-OP20a"]
+    assert {"PD", "JCS"} <= supporting["2553-OP20e"]
+    assert {"UNMAS", "DDRS"} <= supporting["2553-OP20k"]
+
+
+def test_assessments_link_to_the_registered_report_that_rated_them(seeded):
+    from mandates.models import BenchmarkAssessment
+
+    assessment = BenchmarkAssessment.objects.get(
+        benchmark__reference="MINUSCA-B1", period_end=datetime.date(2026, 1, 31)
+    )
+    assert assessment.report is not None
+    assert assessment.report.symbol == "DEMO/MINUSCA/2026-02"
+    assert BenchmarkAssessment.objects.filter(report__isnull=False).count() == 24

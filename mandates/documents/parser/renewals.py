@@ -5,8 +5,9 @@ A renewal is a clause of a paragraph whose lead verb is "Decides" (or a sub-para
 What is reported:
 
 * ``mission``: the acronym in parentheses after the name ("... in Mali (MINUSMA)"), else the
-  name as written without "the", "current" or "present" ("UNOCI", "United Nations Interim
-  Force in Lebanon", "Group of Experts");
+  acronym the name starts with ("MONUSCO in the DRC" → "MONUSCO", "MINUSMA within the
+  authorized troop ceiling" → "MINUSMA"), else the name as written without "the", "current"
+  or "present" ("UNOCI", "United Nations Interim Force in Lebanon", "Group of Experts");
 * ``expires``: the date after "until", "to", "through" or "expiring (on)" in the same clause; or,
   when the clause gives only a period ("for a further period of six months"), the adoption date
   plus that period; else null;
@@ -48,6 +49,7 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _NAME_STOP = re.compile(r"[,;]|\s(?:until|as|expiring|through|which|that)\b")
+_LEADING_ACRONYM = re.compile(r"([A-Z][A-Z-]{2,14})(?:\s|$)")
 _ACRONYM_IN_PARENTHESES = re.compile(r"\(([A-Z][A-Za-z-]{1,14}(?:\s+[IV]+)?)\)")
 
 
@@ -82,7 +84,11 @@ def _mission(name: str, rest: str) -> str:
     acronym = _ACRONYM_IN_PARENTHESES.search(rest, 0, stop.start() if stop else 240)
     if acronym:
         return acronym.group(1)
-    return " ".join(name.split()).rstrip(",;:")
+    name = " ".join(name.split()).rstrip(",;:")
+    leading = _LEADING_ACRONYM.match(name)
+    if leading:  # "MONUSCO in the DRC", "MINUSMA within the authorized troop ceiling"
+        return leading.group(1)
+    return name
 
 
 def _expiry(clause: str, adopted: datetime.date | None) -> datetime.date | None:

@@ -73,6 +73,12 @@ class Command(BaseCommand):
                 f"  {proposal.action:<9} {proposal.reference:<16} {proposal.lead_unit:<12} "
                 f"{due:<12} {proposal.recurrence:<16} {proposal.title[:60]}{kept}"
             )
+        for renewal in report.renewals:
+            until = renewal.expiry.isoformat() if renewal.expiry else "no date"
+            self.stdout.write(
+                f"  renewal {renewal.action:<9} OP{renewal.paragraph:<6} "
+                f"{renewal.acronym or renewal.mission:<16} until {until}"
+            )
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(f"  ! {warning}"))
 
