@@ -126,7 +126,7 @@ def _try_fulfilment(data: dict[str, Any], request: HttpRequest) -> None:
         return
 
 
-class ReportingDateInline(admin.TabularInline):
+class ReportingDateInline(SafeAutocompleteMixin, admin.TabularInline):
     """The report dates the Council set for the mission (its calendar's explicit dates)."""
 
     model = ReportingDate
