@@ -32,3 +32,47 @@ def test_demo_creates_one_user_per_role_and_can_run_twice(settings, capsys):
     assert "demo-manager-2553" in out
     assert UnitMembership.objects.get(user=by_name["minusca.focal"]).unit.acronym == "MINUSCA-SSR"
     assert Document.objects.filter(symbol="S/RES/2553 (2020)").exists()
+
+
+def test_demo_dates_calendar_work_on_todays_calendars(settings):
+    """The demo's requests "with each regular report" fall due on each mission's own next
+    report, and its coverage follow-ups with their mission's next report, whatever the day."""
+    import datetime
+
+    from django.utils import timezone
+
+    from mandates.choices import RequestStatus
+    from mandates.management.commands.demo import align_with_today
+    from mandates.models import CoverageItem, Request
+    from mandates.sg_reports.selectors import next_report_due
+
+    settings.DEBUG = True
+    call_command("demo", no_migrate=True)
+    today = timezone.localdate()
+    op20e = Request.objects.get(reference="2553-OP20e")
+    dated = {}
+    for line in op20e.mission_lines.select_related("mission"):
+        due = next_report_due(line.mission, today=today)
+        if due is not None:
+            dated[line.mission.acronym] = (line.due_date, due)
+    assert len(dated) >= 2
+    assert all(own == due for own, due in dated.values()), dated
+    # Not one shared date: each mission reports on its own calendar.
+    assert len({own for own, _ in dated.values()}) > 1
+    op20e.refresh_from_db()
+    assert op20e.due_date == min(due for _, due in dated.values())
+
+    for day in (today, datetime.date(2029, 5, 20), datetime.date(2031, 1, 3)):
+        align_with_today(today=day)
+        follow_ups = CoverageItem.objects.filter(
+            follow_up__status__in=RequestStatus.open()
+        ).select_related("follow_up", "report__mission")
+        assert follow_ups.exists()
+        for item in follow_ups:
+            request = item.follow_up
+            assert request is not None
+            due = next_report_due(item.report.mission, today=day)
+            assert due is not None
+            assert request.due_date == due
+            # At most one reporting cycle late, never years.
+            assert due >= day - datetime.timedelta(days=200), (day, request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,10 +12,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mandates.choices import MembershipRole, TokenScope
-from mandates.models import ApiToken, Unit, UnitMembership
+from mandates.choices import MembershipRole, RequestStatus, TokenScope
+from mandates.models import ApiToken, CoverageItem, Unit, UnitMembership
 from mandates.organisation import roles
+from mandates.requests.services import request_edit
+from mandates.sg_reports.fulfilment import mission_report_lines_schedule
+from mandates.sg_reports.selectors import next_report_due
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,34 @@ DEMO_API_UNIT = "SSRU"
 DEMO_TOKEN_NAME = "Demo token"  # noqa: S105  # nosec B105
 
 
+def align_with_today(*, today: datetime.date | None = None) -> int:
+    """Date the demo's calendar-bound work on today's calendars, so its figures are plausible on
+    any day: the lines of requests "with each regular report" fall due with their missions'
+    next report, and each open coverage follow-up ("cover it in the next report") with its
+    mission's next report due today. The seed's reports keep their real dates, so a report the
+    calendar expected since then shows as late, one cycle at most. Returns how many lines and
+    requests moved."""
+    today = today or timezone.localdate()
+    moved = len(mission_report_lines_schedule(today=today, realign=True))
+    gaps = CoverageItem.objects.filter(
+        follow_up__isnull=False,
+        follow_up__status__in=RequestStatus.open(),
+        follow_up__archived_at__isnull=True,
+    ).select_related("follow_up", "report__mission")
+    for item in gaps:
+        due = next_report_due(item.report.mission, today=today)
+        request = item.follow_up
+        if due is not None and request is not None and request.due_date != due:
+            request_edit(
+                request=request,
+                by=None,
+                changes={"due_date": due},
+                note=_("Due with the mission's next report, %(date)s.") % {"date": due.isoformat()},
+            )
+            moved += 1
+    return moved
+
+
 class Command(BaseCommand):
     help = "Migrate, load the seed data and create demo users (development only, needs DEBUG=1)."
 
@@ -64,6 +97,10 @@ class Command(BaseCommand):
             self.stdout.write("Database migrated.")
         call_command("load_seed", verbosity=0)
         self.stdout.write("Seed data loaded.")
+        moved = align_with_today()
+        self.stdout.write(
+            f"Work dated on the reporting calendars as of today: {moved} lines and requests."
+        )
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self.create_user(demo)
