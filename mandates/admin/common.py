@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from mandates.organisation.services import reference_archive, reference_restore, reference_save
+from mandates.requests.services import StaleVersion, request_check_version
 from ssrtracker import limits
 
 
@@ -267,3 +268,22 @@ class ArchiveInsteadOfDeleteAdmin(
         each_through_service(
             self, request, queryset, lambda obj, by: service(obj=obj, by=by), done=done
         )
+
+
+def check_version_seen(request: Any, version_seen: int | None) -> None:
+    """Lock ``request`` until the admin's transaction ends (two saves cannot interleave) and
+    refuse the form if it changed since the editor opened it, saying what changed meanwhile."""
+    if request.pk is None or version_seen is None:
+        return
+    try:
+        request_check_version(request=request, expected_version=version_seen)
+    except StaleVersion as exc:
+        changes = "; ".join(exc.changes) or _("(details unavailable)")
+        raise ValidationError(
+            _(
+                "%(message)s Changed meanwhile: %(changes)s. Your changes were not "
+                "saved: reload the page, check them and save again."
+            ),
+            params={"message": str(exc), "changes": changes},
+            code="stale",
+        ) from None

@@ -26,19 +26,17 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mandates.admin.common import NoDeleteMixin, acting_user, status_badge
+from mandates.admin.common import NoDeleteMixin, acting_user, check_version_seen, status_badge
 from mandates.choices import RequestStatus
 from mandates.models import RequestMission, StatusUpdate
 from mandates.organisation import permissions
 from mandates.requests import selectors as request_selectors
 from mandates.requests.services import (
-    StaleVersion,
     WorkflowError,
     allowed_next_statuses,
     check_transition,
     line_edit,
     line_update_status,
-    request_check_version,
 )
 
 
@@ -154,22 +152,7 @@ class LineAdminForm(forms.ModelForm):
             self.add_error("new_status", str(exc))
         if line.request.archived_at is not None:
             raise ValidationError(_("This request is archived; restore it before updating it."))
-        if cleaned.get("version_seen") is not None:
-            try:
-                # Locks the request until the admin's transaction ends.
-                request_check_version(
-                    request=line.request, expected_version=cleaned["version_seen"]
-                )
-            except StaleVersion as exc:
-                changes = "; ".join(exc.changes) or _("(details unavailable)")
-                raise ValidationError(
-                    _(
-                        "%(message)s Changed meanwhile: %(changes)s. Your changes were not "
-                        "saved: reload the page, check them and save again."
-                    ),
-                    params={"message": str(exc), "changes": changes},
-                    code="stale",
-                ) from None
+        check_version_seen(line.request, cleaned.get("version_seen"))
         return cleaned
 
 

@@ -33,6 +33,7 @@ from mandates.admin.common import (
     SafeAutocompleteSelectMultiple,
     SafeModelMultipleChoiceField,
     acting_user,
+    check_version_seen,
     each_through_service,
     status_badge,
 )
@@ -46,14 +47,12 @@ from mandates.requests.services import (
     EDITABLE_FIELDS,
     EDITABLE_M2M,
     LEAD_UNIT_REFUSED,
-    StaleVersion,
     WorkflowError,
     allowed_next_statuses,
     archived_units_named,
     check_transition,
     request_archive,
     request_bulk_update,
-    request_check_version,
     request_create,
     request_edit,
     request_restore,
@@ -286,22 +285,7 @@ class RequestAdminForm(forms.ModelForm):
             )
         except WorkflowError as exc:
             self.add_error("new_status", str(exc))
-        if self.instance.pk is not None and cleaned.get("version_seen") is not None:
-            try:
-                # Locks the row until the admin's transaction ends: two saves cannot interleave.
-                request_check_version(
-                    request=self.instance, expected_version=cleaned["version_seen"]
-                )
-            except StaleVersion as exc:
-                lines = "; ".join(exc.changes) or _("(details unavailable)")
-                raise ValidationError(
-                    _(
-                        "%(message)s Changed meanwhile: %(changes)s. Your changes were not "
-                        "saved: reload the page, check them and save again."
-                    ),
-                    params={"message": str(exc), "changes": lines},
-                    code="stale",
-                ) from None
+        check_version_seen(self.instance, cleaned.get("version_seen"))
         return cleaned
 
 

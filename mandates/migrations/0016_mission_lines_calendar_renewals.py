@@ -8,6 +8,11 @@ from django.db import migrations, models
 import django.db.models.functions
 
 
+def regional_offices_to_political(apps, schema_editor):
+    Mission = apps.get_model("mandates", "Mission")
+    Mission.objects.filter(kind="regional_office").update(kind="political")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("mandates", "0015_remove_webhookdelivery"),
@@ -206,6 +211,8 @@ class Migration(migrations.Migration):
                 verbose_name="kind",
             ),
         ),
+        # Back to before regional offices: they were recorded as special political missions.
+        migrations.RunPython(migrations.RunPython.noop, regional_offices_to_political),
         migrations.AddConstraint(
             model_name="mission",
             constraint=models.CheckConstraint(
