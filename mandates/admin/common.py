@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from mandates.choices import RequestStatus
 from mandates.organisation.services import reference_archive, reference_restore, reference_save
 from mandates.requests.services import StaleVersion, request_check_version
 from ssrtracker import limits
@@ -287,3 +288,24 @@ def check_version_seen(request: Any, version_seen: int | None) -> None:
             params={"message": str(exc), "changes": changes},
             code="stale",
         ) from None
+
+
+class StatusUpdateFields(forms.Form):
+    """The fields of a status update saved with an admin form (a request's, a mission line's),
+    and the version the editor saw."""
+
+    new_status = forms.ChoiceField(
+        label=_("New status"),
+        choices=RequestStatus.choices,
+        help_text=_("Keep the current status to record a progress note."),
+    )
+    update_note = forms.CharField(
+        label=_("Update note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("What was done or decided. Saved with your name and the time."),
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence link"), required=False, assume_scheme="https", max_length=500
+    )
+    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -26,7 +26,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mandates.admin.common import NoDeleteMixin, acting_user, check_version_seen, status_badge
+from mandates.admin.common import (
+    NoDeleteMixin,
+    StatusUpdateFields,
+    acting_user,
+    check_version_seen,
+    status_badge,
+)
 from mandates.choices import RequestStatus
 from mandates.models import RequestMission, StatusUpdate
 from mandates.organisation import permissions
@@ -104,24 +110,8 @@ class MyMissionsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class LineAdminForm(forms.ModelForm):
+class LineAdminForm(StatusUpdateFields, forms.ModelForm):
     """The line's due date and focal point, and a status update on it, saved together."""
-
-    new_status = forms.ChoiceField(
-        label=_("New status"),
-        choices=RequestStatus.choices,
-        help_text=_("Keep the current status to record a progress note."),
-    )
-    update_note = forms.CharField(
-        label=_("Update note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text=_("What was done for this mission. Saved with your name and the time."),
-    )
-    evidence_url = forms.URLField(
-        label=_("Evidence link"), required=False, assume_scheme="https", max_length=500
-    )
-    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = RequestMission
@@ -131,6 +121,9 @@ class LineAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         line = self.instance
         current = line.current_status
+        self.fields["update_note"].help_text = _(
+            "What was done for this mission. Saved with your name and the time."
+        )
         self.fields["new_status"].choices = [  # type: ignore[attr-defined]
             (status, RequestStatus(status).label) for status in allowed_next_statuses(current)
         ]

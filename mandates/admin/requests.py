@@ -32,6 +32,7 @@ from mandates.admin.common import (
     SafeAutocompleteMixin,
     SafeAutocompleteSelectMultiple,
     SafeModelMultipleChoiceField,
+    StatusUpdateFields,
     acting_user,
     check_version_seen,
     each_through_service,
@@ -185,29 +186,14 @@ def evidence_links(obj: StatusUpdate) -> str:
     return format_html_join(" · ", "{}", ((link,) for link in links)) or "–"
 
 
-class RequestAdminForm(forms.ModelForm):
+class RequestAdminForm(StatusUpdateFields, forms.ModelForm):
     """The request's fields, and the fields of a new status update, saved together."""
 
-    new_status = forms.ChoiceField(
-        label=_("New status"),
-        choices=RequestStatus.choices,
-        help_text=_("Keep the current status to record a progress note."),
-    )
-    update_note = forms.CharField(
-        label=_("Update note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text=_("What was done or decided. Saved with your name and the time."),
-    )
-    evidence_url = forms.URLField(
-        label=_("Evidence link"), required=False, assume_scheme="https", max_length=500
-    )
     evidence_file = forms.FileField(
         label=_("Evidence file"),
         required=False,
         help_text=_("PDF, office document, text or image; 20 MB at most."),
     )
-    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Request

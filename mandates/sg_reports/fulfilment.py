@@ -373,8 +373,12 @@ def mission_report_lines_schedule(
     now = timezone.now()
     lines = list(_mission_report_lines().filter(request__archived_at__isnull=True))
     targets: list[tuple[RequestMission, datetime.date]] = []
+    # One calendar reading per mission, not per line: a mission has many lines.
+    dues: dict[int, datetime.date | None] = {}
     for line in lines:
-        due = calendar.next_report_due(line.mission, today=today)
+        if line.mission_id not in dues:
+            dues[line.mission_id] = calendar.next_report_due(line.mission, today=today)
+        due = dues[line.mission_id]
         if due is None:
             continue
         if line.due_date is None:
