@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -49,7 +50,7 @@ def main() -> None:
     env = {
         **os.environ,
         "DATABASE_URL": f"{base}/{SCRATCH}",
-        "SECRET_KEY": "benchmark-only",
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "DEBUG": "0",
     }
     psql(args.admin_url, f"DROP DATABASE IF EXISTS {SCRATCH}")

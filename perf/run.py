@@ -27,6 +27,7 @@ import json
 import os
 import re
 import resource
+import secrets
 import shutil
 import socket
 import subprocess
@@ -44,7 +45,7 @@ PYTHON = sys.executable
 DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 ENV = {
     "DJANGO_SETTINGS_MODULE": "ssrtracker.settings",
-    "SECRET_KEY": "bench-only-secret-key",
+    "SECRET_KEY": secrets.token_urlsafe(50),
     "DEBUG": "0",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "SECURE_SSL_REDIRECT": "0",

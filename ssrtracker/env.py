@@ -39,6 +39,38 @@ def env_required(name: str, why: str) -> str:
     return value
 
 
+#: Keys published as examples (``.env.example``, the docs): never a deployment's secret.
+PLACEHOLDER_SECRET_KEYS = frozenset({"change-me-to-a-long-random-string", "change-me", "secret"})
+#: Django's own deployment check asks for at least 50 characters, 5 of them different.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+
+
+def check_secret_key(value: str, *, known: list[str] | None = None) -> str:
+    """``value`` if it can sign a production site's sessions and tokens; otherwise stop start-up.
+
+    Refused: the placeholders published with the project (``.env.example``, the development
+    key, anything in ``known``), Django's generated ``django-insecure-`` keys, and keys shorter
+    than :data:`SECRET_KEY_MIN_LENGTH` characters or with fewer than
+    :data:`SECRET_KEY_MIN_DISTINCT` different ones. The message never repeats the key.
+    """
+    how = (
+        "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))' "
+        "and set SECRET_KEY or SECRET_KEY_FILE."
+    )
+    key = value.strip()
+    if key in PLACEHOLDER_SECRET_KEYS or key in (known or []) or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is a published placeholder, not a secret; DEBUG is off. {how}"
+        )
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too short or too simple for DEBUG off (at least "
+            f"{SECRET_KEY_MIN_LENGTH} characters, {SECRET_KEY_MIN_DISTINCT} different). {how}"
+        )
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:

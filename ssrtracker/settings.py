@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ssrtracker import limits
 from ssrtracker.env import (
+    check_secret_key,
     database_from_url,
     env_bool,
     env_int,
@@ -30,10 +31,14 @@ VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
 
 DEBUG = env_bool("DEBUG", default=False)
 
+# Reviewed: the development key, published here and so refused when DEBUG is off.
+_DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105  # nosec B105
 if DEBUG:
-    SECRET_KEY = env_str("SECRET_KEY") or "insecure-development-key-do-not-use-in-production"
+    SECRET_KEY = env_str("SECRET_KEY") or _DEVELOPMENT_SECRET_KEY
 else:
-    SECRET_KEY = env_required("SECRET_KEY", "when DEBUG is off")
+    SECRET_KEY = check_secret_key(
+        env_required("SECRET_KEY", "when DEBUG is off"), known=[_DEVELOPMENT_SECRET_KEY]
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -64,6 +69,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ssrtracker.security.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    # /healthz, answered before host validation (CommonMiddleware, CSRF): a container's health
+    # check on 127.0.0.1 passes whatever ALLOWED_HOSTS says (SECURE_REDIRECT_EXEMPT keeps it off
+    # the HTTPS redirect); the security headers above still apply. It answers nothing else.
+    "ssrtracker.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -193,6 +202,8 @@ MEDIA_URL = "media/"
 
 # --- Security (secure unless DEBUG; each can be switched by its variable) ----------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The health check is asked over plain HTTP from inside the container (ssrtracker.health).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)

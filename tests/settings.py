@@ -8,7 +8,7 @@ import os
 
 # Tests always run with the production defaults, whatever the shell has.
 os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-of-ssrtracker")
 os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
