@@ -26,6 +26,15 @@ from ssrtracker.limits import bounded_int
 
 _SESSION_KEY = "mandates_import_preview"
 
+#: How the comparison names what happened to a paragraph (mandates.documents.compare).
+CHANGE_LABELS = {
+    "unchanged": _("unchanged"),
+    "modified": _("modified"),
+    "moved": _("moved"),
+    "new": _("new"),
+    "dropped": _("dropped"),
+}
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(
@@ -154,9 +163,12 @@ class DocumentToolsMixin:
             url = reverse("admin:mandates_document_compare", args=[new.pk])
             return HttpResponseRedirect(f"{url}?with={old.pk}")
         rows = compare_documents(old, new) if old is not None else []
+        # A paragraph both renumbered and edited counts once as moved and once as modified.
         counts: dict[str, int] = {}
         for row in rows:
-            counts[row.alignment.status] = counts.get(row.alignment.status, 0) + 1
+            row.changes = [(change, CHANGE_LABELS[change]) for change in row.alignment.changes]
+            for change in row.alignment.changes:
+                counts[change] = counts.get(change, 0) + 1
         context = self._context(
             request,
             title=_("Compare %(old)s → %(new)s")
@@ -165,7 +177,7 @@ class DocumentToolsMixin:
             other=old,
             candidates=candidates.order_by("-date", "symbol"),
             rows=rows,
-            counts=sorted(counts.items()),
+            counts=[(status, n, CHANGE_LABELS[status]) for status, n in sorted(counts.items())],
             can_carry_forward=request.user.has_perm("mandates.carry_forward_requests"),
         )
         return TemplateResponse(request, "admin/mandates/document/compare.html", context)

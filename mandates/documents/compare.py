@@ -3,14 +3,24 @@
 Steps of :func:`align`:
 1. split each text into words and compare every old paragraph with every new one of the same
    kind (preambular with preambular, operative with operative), scoring similarity 0..1;
-2. match top-level paragraphs greedily, most similar pair first, above ``threshold``;
+2. match top-level paragraphs greedily, most similar pair first, at or above ``threshold``
+   (:data:`MATCH_THRESHOLD`);
 3. match sub-paragraphs the same way, first among the children of matched parents (where a
-   lower threshold applies: a renumbered list keeps its place), then across the document;
-4. classify each pair: identical text at the same reference is *unchanged*, at another reference
-   *moved*; different text is *modified* (at the same reference) or *moved* (elsewhere);
-   unmatched new paragraphs are *new*, unmatched old ones *dropped*;
+   lower threshold applies, :data:`CHILD_MATCH_THRESHOLD`: a renumbered list keeps its place),
+   then across the document;
+4. describe each pair by two independent facts: *moved* when its reference changed, *modified*
+   when its words changed (see below). ``status`` names the main one: *unchanged*, *modified*
+   (same reference), *moved* (another reference, whether or not the text changed; ``changes``
+   then says ``("moved", "modified")`` for a renumbered and edited paragraph); unmatched new
+   paragraphs are *new*, unmatched old ones *dropped*;
 5. return the alignment in the new document's order, each dropped paragraph placed after the
    old paragraph that preceded it.
+
+When is a text modified? When its words differ once normalised, i.e. when its similarity is
+below 1.0: a word added, removed or replaced is a modification, however small. Case,
+punctuation at the edges of words and the style of quotes and apostrophes are not (drafts and
+adopted texts differ in those). The thresholds above decide only whether two paragraphs are the
+same paragraph at all; below them the pair is not matched and shows as *dropped* and *new*.
 """
 
 from __future__ import annotations
@@ -22,6 +32,11 @@ from dataclasses import dataclass, field
 _WORD = re.compile(r"\S+")
 
 UNCHANGED, MODIFIED, MOVED, NEW, DROPPED = "unchanged", "modified", "moved", "new", "dropped"
+
+#: Two top-level paragraphs at or above this similarity may be the same paragraph.
+MATCH_THRESHOLD = 0.5
+#: The same, for sub-paragraphs of two matched paragraphs.
+CHILD_MATCH_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,33 @@ class Alignment:
     @property
     def text_changed(self) -> bool:
         return self.old is not None and self.new is not None and self.similarity < 1.0
+
+    @property
+    def moved(self) -> bool:
+        """Matched, under another reference."""
+        return self.old is not None and self.new is not None and self.old.ref != self.new.ref
+
+    @property
+    def modified(self) -> bool:
+        """Matched, with different words (similarity below 1.0; see the module docstring)."""
+        return self.text_changed
+
+    @property
+    def percent_similar(self) -> int:
+        """The similarity in whole percent, rounded down: 99 until the words are the same."""
+        return int(self.similarity * 100)
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What happened, each fact once: ``("moved", "modified")`` for a renumbered and edited
+        paragraph, ``("moved",)``, ``("modified",)``, ``("unchanged",)``, ``("new",)`` or
+        ``("dropped",)``."""
+        if self.old is None or self.new is None:
+            return (self.status,)
+        facts = tuple(
+            name for name, fact in ((MOVED, self.moved), (MODIFIED, self.modified)) if fact
+        )
+        return facts or (UNCHANGED,)
 
 
 def _words(text: str) -> list[str]:
@@ -90,7 +132,11 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 
 def align(
-    old: list[Side], new: list[Side], *, threshold: float = 0.5, child_threshold: float = 0.3
+    old: list[Side],
+    new: list[Side],
+    *,
+    threshold: float = MATCH_THRESHOLD,
+    child_threshold: float = CHILD_MATCH_THRESHOLD,
 ) -> list[Alignment]:
     """Align ``old`` to ``new`` (each in document order); see the module docstring."""
     old_words = {s.key: _norm(_words(s.text)) for s in old}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch
 
@@ -19,6 +20,8 @@ class ComparedParagraph:
     old: Paragraph | None
     new: Paragraph | None
     open_requests: list[Request] = field(default_factory=list)
+    #: (change, label) for each of ``alignment.changes``, set by the page that shows the row.
+    changes: list[tuple[str, Any]] = field(default_factory=list)
 
     @property
     def can_carry_forward(self) -> bool:

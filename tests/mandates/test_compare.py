@@ -47,6 +47,44 @@ def test_2553_op20_succeeds_2151_op15_with_a_to_f_matched():
     assert ("20", "26") in pairs  # "Decides to remain actively seized" moved
 
 
+def pair(old_ref: str, new_ref: str):
+    for a in align(sides("s-res-2151-2014.json"), sides("s-res-2553-2020.json")):
+        if a.old and a.new and (a.old.ref, a.new.ref) == (old_ref, new_ref):
+            return a
+    raise AssertionError(f"{old_ref} is not matched to {new_ref}")
+
+
+def test_2151_op9_renumbered_and_extended_in_2553_op13_is_moved_and_modified():
+    # 2553 OP13 adds a whole clause on strategic partnerships to 2151 OP9.
+    op13 = pair("9", "13")
+    assert op13.status == "moved"
+    assert op13.changes == ("moved", "modified")
+    assert op13.moved
+    assert op13.modified
+    assert 0.5 <= op13.similarity < 1.0
+    inserted = " ".join(text for op, text in op13.diff if op == "insert")
+    assert "strategic partnerships and coordination mechanisms" in inserted
+
+
+def test_a_paragraph_renumbered_with_the_same_words_is_moved_only():
+    op8 = pair("6", "8")  # 2151 OP6 is 2553 OP8, word for word
+    assert op8.changes == ("moved",)
+    assert not op8.modified
+    assert op8.similarity == 1.0
+
+
+def test_a_paragraph_edited_in_place_is_modified_only():
+    assert pair("1", "1").changes == ("modified",)
+
+
+def test_punctuation_and_quotes_are_not_a_modification():
+    text = "Decides to remain \u201cactively\u201d seized of the matter."
+    old = [Side(1, "1", "operative", text)]
+    new = [Side(1, "2", "operative", "decides to remain 'actively' seized of the matter;")]
+    (result,) = align(old, new)
+    assert result.changes == ("moved",)
+
+
 def test_draft_to_adopted_is_almost_all_unchanged():
     result = align(sides("s-2014-302.json"), sides("s-res-2151-2014.json"))
     statuses = [a.status for a in result]
@@ -95,6 +133,17 @@ def test_compare_page_shows_moves_and_diffs(seeded, admin_client):
     assert "Compare S/RES/2151 (2014) → S/RES/2553 (2020)" in content
     assert "moved" in content
     assert "<ins>" in content
+    # 2151 OP9 became 2553 OP13 with a clause added: both facts on its row, with the diff.
+    row = content.split("<td>9</td>\n        <td>13</td>", 1)[1].split("</tr>", 1)[0]
+    assert '<span class="ssr-status ssr-status--moved">moved</span>' in row
+    assert '<span class="ssr-status ssr-status--modified">modified</span>' in row
+    assert "<ins>" in row
+    assert "strategic partnerships" in row
+    # 2151 OP6 is 2553 OP8 word for word: moved only.
+    row = content.split("<td>6</td>\n        <td>8</td>", 1)[1].split("</tr>", 1)[0]
+    assert "ssr-status--moved" in row
+    assert "ssr-status--modified" not in row
+    assert "<ins>" not in row
 
 
 @pytest.mark.django_db
