@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -12,9 +13,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from mandates.choices import RequestStatus
 from mandates.organisation.services import reference_archive, reference_restore, reference_save
@@ -94,11 +97,71 @@ class NoDeleteMixin:
         return False
 
 
+def readable_value(field: Any, value: Any) -> Any:
+    """A field's stored value as the admin shows it: a choice's label (translated), a date or
+    a time in the language's format, yes or no, and "—" for nothing."""
+    if value is None or value == "":
+        return "—"
+    if getattr(field, "flatchoices", None):
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return value
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """Changes listed as people read them: labels, not stored codes (``In progress``, not
+    ``in_progress``), formatted dates, "—" for an empty value."""
+
+    def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        return readable_value(field, value)
+
+
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """Shows who changed what and when; a past version can be viewed, never restored or edited.
 
     (``SIMPLE_HISTORY_REVERT_DISABLED`` only hides the button; this refuses the POST too.)
+
+    The list names "the system" when no person acted, shows "—" for no reason, and leaves out
+    a change that changed nothing shown (a save that touched only untracked fields) unless it
+    gives a reason.
     """
+
+    object_history_list_template = "admin/mandates/history_list.html"
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> Any:
+        return ReadableHistoryHelper(self.model, historical_record)
+
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records: Any, foreign_keys_are_objs: bool = True
+    ) -> None:
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        # The oldest record of a page has no older one on the page: diff it with the one
+        # before it (one query), so that it too can be judged.
+        last = records[-1] if records else None
+        if last is not None and last.history_type == "~":
+            older = last.prev_record
+            if older is not None:
+                delta = last.diff_against(older, foreign_keys_are_objs=foreign_keys_are_objs)
+                helper = self.get_historical_record_context_helper(request, last)
+                last.history_delta_changes = helper.context_for_delta_changes(delta)
+        for record in records:
+            empty = record.history_type == "~" and not getattr(
+                record, "history_delta_changes", True
+            )
+            record.history_shown = not (empty and not record.history_change_reason)
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
