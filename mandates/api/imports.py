@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request as HttpRequest
@@ -85,6 +85,15 @@ PERMISSIONS = [IsAuthenticated, TokenScopePermission, ImportPermission]
 PARSERS = [MultiPartParser]
 
 
+#: A refused import: the report with its errors, or the API's usual error body.
+REFUSED_SCHEMA = {
+    "anyOf": [
+        {"$ref": "#/components/schemas/ImportReport"},
+        {"$ref": "#/components/schemas/Error"},
+    ]
+}
+
+
 def schema(kind: Kind, what: str) -> dict[str, Any]:
     """The OpenAPI description of one import operation."""
     columns = ", ".join(f"`{c.label}`" for c in COLUMNS[kind] if not c.ignored)
@@ -106,7 +115,16 @@ def schema(kind: Kind, what: str) -> dict[str, Any]:
             )
         ],
         "request": {"multipart/form-data": ImportFileSerializer},
-        "responses": {200: ImportReportSerializer, 400: ImportReportSerializer},
+        "responses": {
+            200: ImportReportSerializer,
+            400: OpenApiResponse(
+                response=REFUSED_SCHEMA,
+                description=(
+                    "A row has an error (the report, each row with its errors; nothing "
+                    "written), or the request itself is invalid (no file, an unknown format)."
+                ),
+            ),
+        },
     }
 
 
