@@ -754,6 +754,9 @@ class StatusUpdateImporter(_Importer):
         ).exists():
             self.result.action = Action.UNCHANGED
             return
+        if request.archived_at is not None:
+            self.error("reference", _("This request is archived; restore it before updating it."))
+            return
         by = self.by
         if by is not None:
             allowed = (

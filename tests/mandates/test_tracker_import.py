@@ -9,13 +9,16 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from mandates.choices import Priority, Rating, RequestStatus
+from mandates.choices import MembershipRole, Priority, Rating, RequestStatus, UnitKind
 from mandates.imports import sheets
 from mandates.imports.tracker import Kind, run_import
 from mandates.models import BenchmarkAssessment, Request, StatusUpdate, Unit
+from mandates.organisation import roles
+from mandates.requests.services import request_archive
 from tests.factories import (
     BenchmarkAssessmentFactory,
     BenchmarkFactory,
@@ -23,6 +26,8 @@ from tests.factories import (
     MissionFactory,
     ParagraphFactory,
     RequestFactory,
+    UnitFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -444,3 +449,41 @@ def test_the_reader_reads_a_formula_cell_as_its_text():
     assert read.rows[0][1][1] == "=SUM(1,2)"
     # openpyxl would store it as a formula: the reader never computed it.
     assert load_workbook(io.BytesIO(buffer.getvalue())).active["B2"].data_type == "f"  # type: ignore[index]
+
+
+def test_a_mission_focal_point_imports_updates_on_their_missions_line_only(world):
+    focal = UserFactory.create(is_staff=True)
+    focal.groups.add(Group.objects.get(name=roles.SSR_STAFF))
+    section = UnitFactory.create(
+        acronym="MINUSCA-SSR", kind=UnitKind.MISSION_SECTION, mission=world["mission"]
+    )
+    section.memberships.create(user=focal, role=MembershipRole.FOCAL_POINT)
+    when = timezone.now().isoformat()
+    line_row = ["2553-op20", "MINUSCA", "In progress", "Started in Bangui.", when, ""]
+    whole_row = ["2553-op20", "", "In progress", "Whole request.", when, ""]
+
+    refused = run(Kind.STATUS_UPDATES, [UPDATE_HEADER, line_row, whole_row], by=focal)
+    assert [(r, c) for r, c, _m in errors_of(refused)] == [(3, "Reference")]
+    assert not StatusUpdate.objects.filter(request=world["in_a"]).exists()
+
+    allowed = run(Kind.STATUS_UPDATES, [UPDATE_HEADER, line_row], by=focal)
+    assert allowed.ok, errors_of(allowed)
+    update = StatusUpdate.objects.get(request=world["in_a"], note="Started in Bangui.")
+    assert update.mission == world["mission"]
+
+
+def test_an_update_of_an_archived_request_is_refused(world, administrator):
+    request_archive(request=world["in_a"], by=administrator)
+    row = ["2553-op20", "", "In progress", "n", timezone.now().isoformat(), ""]
+    report = run(Kind.STATUS_UPDATES, [UPDATE_HEADER, row], by=administrator)
+    [(_row, column, message)] = errors_of(report)
+    assert column == "Reference"
+    assert "archived" in message
+
+
+def test_an_administrator_hands_a_request_to_another_unit(world, administrator):
+    report = run(
+        Kind.REQUESTS, [["Reference", "Lead unit"], ["2553-op20", "UNIT-B"]], by=administrator
+    )
+    assert report.ok, errors_of(report)
+    assert Request.objects.get(reference="2553-op20").lead_unit == world["unit_b"]
