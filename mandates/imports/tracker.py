@@ -583,7 +583,7 @@ class RequestImporter(_Importer):
             if name == "lead_unit":
                 if value.pk != existing.lead_unit_id:
                     changes[name] = value
-            elif getattr(existing, name) != (value or "" if name == "description" else value):
+            elif getattr(existing, name) != value:
                 changes[name] = value
         for name in self.LINKS:
             if name in given and _ids(given[name]) != _ids(getattr(existing, name).all()):

@@ -122,3 +122,22 @@ def test_status_updates_are_imported_through_the_api(client_for, portfolio, staf
     assert request.status == "in_progress"
     again = post(client_for(staff_a), csv_file(text), url=url)
     assert again.json()["counts"]["unchanged"] == 1
+
+
+def test_an_api_client_changes_its_units_requests_but_adds_none(
+    client_for, portfolio, api_client_user
+):
+    portfolio.unit_a.memberships.create(user=api_client_user)
+    client = client_for(api_client_user)
+    text = "Reference,Title,Lead unit\n2553-op20,Renamed by a system,\nbrand-new,New,UNIT-A\n"
+    response = post(client, csv_file(text))
+    assert response.status_code == 400
+    rows = response.json()["rows"]
+    assert rows[0]["action"] == "updated"
+    assert [(e["column"], "adding requests" in e["message"]) for e in rows[1]["errors"]] == [
+        ("Reference", True)
+    ]
+    assert not Request.objects.filter(reference="brand-new").exists()
+    only_mine = post(client, csv_file("Reference,Title\n2553-op20,Renamed by a system\n"))
+    assert only_mine.status_code == 200
+    assert Request.objects.get(reference="2553-op20").title == "Renamed by a system"
