@@ -125,6 +125,9 @@ def _admin_only(*, delete: bool = True) -> AdminAccess:
     )
 
 
+#: A sheet import's page in the admin (GET the form, POST the file or the confirmation).
+_IMPORT = (("GET", "POST"), WRITERS)
+
 #: The admin, by model (``app_label.model_name``). Every registered model needs a line.
 ADMIN_MODELS: dict[str, AdminAccess] = {
     "auth.group": _admin_only(),
@@ -165,9 +168,13 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     "mandates.outboxmessage": AdminAccess(ADMINISTRATORS),
     # Requests are archived, never deleted; staff change their units' (the default object is
     # one of unit A's).
-    "mandates.request": AdminAccess(READERS, WRITERS, {R.ADMINISTRATOR, R.STAFF}, NOBODY),
-    # The timeline is append-only.
-    "mandates.statusupdate": AdminAccess(READERS),
+    # The import page (upload, preview, confirm) is for the roles that add or change them; each
+    # row then obeys the row rules.
+    "mandates.request": AdminAccess(
+        READERS, WRITERS, {R.ADMINISTRATOR, R.STAFF}, NOBODY, extra={"import": _IMPORT}
+    ),
+    # The timeline is append-only (added to from the request, or imported).
+    "mandates.statusupdate": AdminAccess(READERS, extra={"import": _IMPORT}),
     # Mission lines come from the request's missions (never added or deleted here); the change
     # form records a line update. The default line is unit A's request's line for mission M:
     # unit A's staff (the request) and mission M's focal point (the mission) update it.
@@ -175,7 +182,9 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     # The default benchmark is unit A's. Benchmarks, assessments and reports carry history:
     # nobody deletes them.
     "mandates.benchmark": AdminAccess(READERS, WRITERS, {R.ADMINISTRATOR, R.STAFF}),
-    "mandates.benchmarkassessment": AdminAccess(READERS, WRITERS, {R.ADMINISTRATOR, R.STAFF}),
+    "mandates.benchmarkassessment": AdminAccess(
+        READERS, WRITERS, {R.ADMINISTRATOR, R.STAFF}, extra={"import": _IMPORT}
+    ),
     # Reporting records: the default ones are mission M's, which its focal point reports on.
     "mandates.secretarygeneralreport": AdminAccess(
         READERS, WRITERS, {R.ADMINISTRATOR, R.FOCAL_POINT}
@@ -352,6 +361,17 @@ POLICY: list[Rule] = [
         ("POST",),
         api({R.ADMINISTRATOR, R.STAFF, R.FOCAL_POINT, R.WRITE_TOKEN}),
     ),
+    # --- sheet imports: the matrix sends one row changing unit A's request (or adding an update
+    # to it, or assessing unit A's benchmark); mission M's focal point gets that row refused
+    # (400, nothing written), the roles without the permissions 403.
+    *[
+        Rule(
+            route,
+            ("POST",),
+            api({R.ADMINISTRATOR, R.STAFF, R.WRITE_TOKEN}, focal_point=O.INVALID),
+        )
+        for route in ("api:request-import", "api:statusupdate-import", "api:assessment-import")
+    ],
     # --- benchmarks: the responsible unit's ----------------------------------------------
     Rule("api:assessment-list", ("POST",), api({R.ADMINISTRATOR, R.FOCAL_POINT}), "mission"),
     Rule("api:assessment-list", ("POST",), api({R.ADMINISTRATOR, R.STAFF, R.WRITE_TOKEN})),

@@ -65,6 +65,14 @@ MAX_DOCX_COMPRESSION_RATIO = 100
 #: Largest evidence file in megabytes.
 MAX_EVIDENCE_MEGABYTES = 20
 
+# --- Spreadsheet imports (requests, status updates, assessments) -----------------------------
+#: Largest CSV or XLSX file an import reads.
+MAX_SPREADSHEET_BYTES = 5 * 1024 * 1024
+#: Most data rows (the header aside) one imported sheet may have.
+MAX_SPREADSHEET_ROWS = 5000
+#: An XLSX is a zip archive: at most this many bytes once all its parts are inflated.
+MAX_SPREADSHEET_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+
 
 def date_in_range(value: datetime.date) -> bool:
     return EARLIEST_DATE <= value <= LATEST_DATE

@@ -20,6 +20,7 @@ from mandates.admin.common import (
     shorten,
     status_badge,
 )
+from mandates.admin.imports import SheetImportMixin
 from mandates.benchmarks.services import (
     ASSESSMENT_FIELDS,
     assessment_create,
@@ -27,6 +28,7 @@ from mandates.benchmarks.services import (
     benchmark_save,
 )
 from mandates.choices import ProgressStatus, Rating
+from mandates.imports.tracker import Kind
 from mandates.models import (
     Benchmark,
     BenchmarkAssessment,
@@ -163,8 +165,9 @@ class BenchmarkAdmin(ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, Re
 
 @admin.register(BenchmarkAssessment)
 class BenchmarkAssessmentAdmin(
-    ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin
+    SheetImportMixin, ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin
 ):
+    import_kind = Kind.ASSESSMENTS
     list_display = ["benchmark", "mission", "period_start", "period_end", "rating_display", "value"]
     list_filter = ["rating", "benchmark__mission"]
     list_select_related = ["benchmark__mission"]

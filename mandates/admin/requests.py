@@ -39,8 +39,10 @@ from mandates.admin.common import (
     status_badge,
 )
 from mandates.admin.fulfilment import FulfilmentInline
+from mandates.admin.imports import SheetImportMixin
 from mandates.admin.lines import line_status_badge, overdue_flag, with_last_update
 from mandates.choices import RequestStatus
+from mandates.imports.tracker import Kind
 from mandates.models import Mission, Request, StatusUpdate
 from mandates.organisation import permissions
 from mandates.requests.services import (
@@ -276,8 +278,9 @@ class RequestAdminForm(StatusUpdateFields, forms.ModelForm):
 
 
 @admin.register(Request)
-class RequestAdmin(SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class RequestAdmin(SheetImportMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     form = RequestAdminForm
+    import_kind = Kind.REQUESTS
     list_display = [
         "reference",
         "title",
@@ -638,9 +641,11 @@ class BulkUpdateForm(forms.Form):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(NoDeleteMixin, admin.ModelAdmin):
-    """Status updates are append-only: listed and read here, added from their request."""
+class StatusUpdateAdmin(SheetImportMixin, NoDeleteMixin, admin.ModelAdmin):
+    """Status updates are append-only: listed and read here, added from their request (or
+    imported from a sheet of them)."""
 
+    import_kind = Kind.STATUS_UPDATES
     list_display = [
         "created_at",
         "request",

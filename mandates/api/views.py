@@ -27,11 +27,12 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
-from mandates.api import exports, filters, parse_output
+from mandates.api import exports, filters, imports, parse_output
 from mandates.api import serializers as s
 from mandates.api.fields import prefetched_list
 from mandates.benchmarks import selectors as benchmark_selectors
 from mandates.documents.importing import ImportFailed, parse
+from mandates.imports.tracker import Kind
 from mandates.integration.services import secret_revoke
 from mandates.models import (
     Benchmark,
@@ -461,6 +462,22 @@ class RequestViewSet(
             return exports.requests_xlsx(queryset, filename=f"{name}-{stamp}.xlsx", per=per)
         return exports.requests_csv(queryset, filename=f"{name}-{stamp}.csv", per=per)
 
+    import_kind = Kind.REQUESTS
+
+    @extend_schema(**imports.schema(Kind.REQUESTS, "requests"))
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=imports.PARSERS,
+        permission_classes=imports.PERMISSIONS,
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def import_sheet(self, request: HttpRequest) -> Response:
+        return imports.respond(request, Kind.REQUESTS)
+
     # --- one mission's line -----------------------------------------------------------------
 
     def _line(self, acronym: str) -> RequestMission:
@@ -713,6 +730,22 @@ class StatusUpdateViewSet(
     def evidence(self, request: HttpRequest, pk: str | None = None) -> FileResponse:
         return evidence_download(self.get_object())
 
+    import_kind = Kind.STATUS_UPDATES
+
+    @extend_schema(**imports.schema(Kind.STATUS_UPDATES, "status updates"))
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=imports.PARSERS,
+        permission_classes=imports.PERMISSIONS,
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def import_sheet(self, request: HttpRequest) -> Response:
+        return imports.respond(request, Kind.STATUS_UPDATES)
+
 
 def assessment_etag(obj: BenchmarkAssessment) -> str:
     return ASSESSMENT_TAG.make(obj.pk, timestamp_micros(obj.updated_at))
@@ -767,6 +800,22 @@ class AssessmentViewSet(
         saved = serializer.save()
         fresh = self.get_queryset().get(pk=saved.pk)
         return Response(self.get_serializer(fresh).data, headers={"ETag": assessment_etag(fresh)})
+
+    import_kind = Kind.ASSESSMENTS
+
+    @extend_schema(**imports.schema(Kind.ASSESSMENTS, "benchmark assessments"))
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=imports.PARSERS,
+        permission_classes=imports.PERMISSIONS,
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def import_sheet(self, request: HttpRequest) -> Response:
+        return imports.respond(request, Kind.ASSESSMENTS)
 
 
 def _expected_updated_at(

@@ -361,7 +361,7 @@ def url_for(world: World, route: Route, target: str) -> str:
         return reverse(key, args=[line.request_id, line.mission.acronym])
     if key.startswith("api:"):
         basename, _, action = key[4:].rpartition("-")
-        if action in ("list", "export", "matrix") or basename == "":
+        if action in ("list", "export", "matrix", "import") or basename == "":
             return reverse(key)
         obj = _object(world, MODEL_OF_API[basename], target)
         return reverse(key, args=[obj.pk])
@@ -511,7 +511,35 @@ def body_for(world: World, route: Route, method: str, target: str, url: str) -> 
         return {"scope": "user"}
     if key == "api:request-fulfilments":
         return {"document": world.objects["mandates.document"].pk, "paragraphs": "1"}
+    if key in IMPORT_ROUTES:
+        return {"file": import_sheet(world, key)}
     return {}
+
+
+#: The API's sheet imports: sent as multipart forms with a one-row CSV file.
+IMPORT_ROUTES = ("api:request-import", "api:statusupdate-import", "api:assessment-import")
+
+
+def import_sheet(world: World, key: str) -> Any:
+    """One row on unit A's request (or benchmark): a change, a new update, a new assessment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if key == "api:request-import":
+        text = "Reference,Title\nmatrix-a,Matrix renamed\n"
+    elif key == "api:statusupdate-import":
+        req = world.objects["mandates.request"]
+        # Now: after the request was created, and not in the future.
+        text = (
+            "Reference,Status,Note,Date\n"
+            f"{req.reference},{req.status},matrix note,{timezone.now().isoformat()}\n"
+        )
+    else:
+        benchmark = world.objects["mandates.benchmark"]
+        text = (
+            "Benchmark,Period start,Period end,Rating,Value\n"
+            f"{benchmark.reference},2031-01-01,2031-03-31,on_track,matrix\n"
+        )
+    return SimpleUploadedFile("sheet.csv", text.encode(), content_type="text/csv")
 
 
 def classify(route: Route, response: Any, *, form_sent: bool = False) -> str:
@@ -536,6 +564,8 @@ def classify(route: Route, response: Any, *, form_sent: bool = False) -> str:
 
 
 def send(client: Client, method: str, url: str, route: Route, body: dict[str, Any]) -> Any:
+    if route.key in IMPORT_ROUTES and method == "POST":
+        return client.post(url, body)  # a multipart form with the file
     if route.key.startswith("api:"):
         headers: dict[str, Any] = {"HTTP_IF_MATCH": "*"} if method in ("PUT", "PATCH") else {}
         if method == "GET":
