@@ -58,29 +58,25 @@ from ssrtracker.api.filters import (
 # links say ?mission=MINUSCA, scripts often hold ids. The README's API section has the table.
 
 
+def _mission_key() -> dict[str, Any]:
+    return {
+        "queryset": Mission.objects.all(),
+        "key": "acronym",
+        "noun": _("mission"),
+        "key_label": _("acronym"),
+    }
+
+
 def mission_filter(**kwargs: Any) -> IdOrKeyFilter:
     kwargs.setdefault("help_text", _("Mission id or acronym (e.g. MINUSCA)."))
-    return IdOrKeyFilter(
-        queryset=Mission.objects.all(),
-        key="acronym",
-        noun=_("mission"),
-        key_label=_("acronym"),
-        **kwargs,
-    )
+    return IdOrKeyFilter(**_mission_key(), **kwargs)
 
 
 def mission_by_id_or_acronym(value: str, *, param: str = "mission") -> Mission | None:
-    """The mission a query parameter names (None when it is empty), as the filters read it;
-    a 400 naming ``param`` and the value when it names none (for actions without a FilterSet)."""
-    field = IdOrKeyField(
-        queryset=Mission.objects.all(),
-        key="acronym",
-        noun=_("mission"),
-        key_label=_("acronym"),
-        param=param,
-        required=False,
-    )
-    return field.clean(value)
+    """The mission a query parameter names (None when it is empty), read as the filters read
+    it; a ValidationError naming ``param`` and the value when it names none (for actions
+    without a FilterSet)."""
+    return IdOrKeyField(**_mission_key(), param=param, required=False).clean(value)
 
 
 def unit_filter(**kwargs: Any) -> IdOrKeyFilter:
