@@ -145,13 +145,14 @@ class DashboardFilters(forms.Form):
         return queryset
 
     def api_query(self) -> dict[str, Any]:
-        """The same selection as API filters (ids), for the export links."""
+        """The same selection as API filters, for the export links: named as the dashboards'
+        own query string names it (acronyms, slug), which the API filters accept too."""
         values = self.values
         query: dict[str, Any] = {}
         if values.get("mission"):
-            query["mission"] = values["mission"].pk
+            query["mission"] = values["mission"].acronym
         if values.get("unit"):
-            query["unit"] = values["unit"].pk
+            query["unit"] = values["unit"].acronym
         if values.get("theme"):
             query["theme"] = values["theme"].slug
         return query

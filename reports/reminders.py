@@ -382,8 +382,10 @@ def _new_digest(
     )
 
 
-def _when(due_date: datetime.date, run_date: datetime.date) -> str:
-    days = (due_date - run_date).days
+def due_phrase(due_date: datetime.date, *, today: datetime.date) -> str:
+    """How a due date stands on ``today``, as the digest e-mail and the dry run both say it:
+    "2 days overdue", "due today", "due tomorrow", "due in 3 days"."""
+    days = (due_date - today).days
     if days > 0:
         return ngettext("due tomorrow", "due in %(days)d days", days) % {"days": days}
     if days == 0:
@@ -428,7 +430,7 @@ def build_digest_message(digest: ReminderDigest) -> EmailMultiAlternatives:
         "more": max(count - limit, 0),
         "more_url": settings.SITE_URL + reverse("admin:mandates_request_changelist") + "?mine=yes",
         "groups": [
-            {"date": long_date(day), "when": _when(day, digest.run_date), "items": items}
+            {"date": long_date(day), "when": due_phrase(day, today=digest.run_date), "items": items}
             for day, items in groups.items()
         ],
         "preferences_note": _(

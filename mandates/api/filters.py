@@ -7,7 +7,6 @@ import datetime
 from typing import Any
 
 import django_filters as df
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,12 +45,89 @@ from mandates.requests import selectors as request_selectors
 from mandates.requests.querysets import without_document_text
 from ssrtracker.api.filters import (
     BooleanFilter,
+    IdOrKeyField,
+    IdOrKeyFilter,
     IsoDateTimeFilter,
     UpdatedSinceMixin,
     ordering,
     text_search,
 )
-from ssrtracker.limits import bounded_int
+
+# --- Related objects by id or natural key -----------------------------------------------------
+# Every filter on a related object takes its id or its natural key, in any case: the dashboards'
+# links say ?mission=MINUSCA, scripts often hold ids. The README's API section has the table.
+
+
+def _mission_key() -> dict[str, Any]:
+    return {
+        "queryset": Mission.objects.all(),
+        "key": "acronym",
+        "noun": _("mission"),
+        "key_label": _("acronym"),
+    }
+
+
+def mission_filter(**kwargs: Any) -> IdOrKeyFilter:
+    kwargs.setdefault("help_text", _("Mission id or acronym (e.g. MINUSCA)."))
+    return IdOrKeyFilter(**_mission_key(), **kwargs)
+
+
+def mission_by_id_or_acronym(value: str, *, param: str = "mission") -> Mission | None:
+    """The mission a query parameter names (None when it is empty), read as the filters read
+    it; a ValidationError naming ``param`` and the value when it names none (for actions
+    without a FilterSet)."""
+    return IdOrKeyField(**_mission_key(), param=param, required=False).clean(value)
+
+
+def unit_filter(**kwargs: Any) -> IdOrKeyFilter:
+    kwargs.setdefault("help_text", _("Unit id or acronym (e.g. SSRU)."))
+    return IdOrKeyFilter(
+        queryset=Unit.objects.all(), key="acronym", noun=_("unit"), key_label=_("acronym"), **kwargs
+    )
+
+
+def document_filter(**kwargs: Any) -> IdOrKeyFilter:
+    kwargs.setdefault("help_text", _('Document id or symbol (e.g. "S/RES/2553 (2020)").'))
+    return IdOrKeyFilter(
+        queryset=without_document_text(Document.objects.all()),
+        key="symbol",
+        noun=_("document"),
+        key_label=_("symbol"),
+        **kwargs,
+    )
+
+
+def paragraph_filter(**kwargs: Any) -> IdOrKeyFilter:
+    kwargs.setdefault("help_text", _('Paragraph id or citation (e.g. "2553 (2020) OP20(e)").'))
+    return IdOrKeyFilter(
+        queryset=Paragraph.objects.all(),
+        key="citation",
+        noun=_("paragraph"),
+        key_label=_("citation"),
+        **kwargs,
+    )
+
+
+def request_filter(**kwargs: Any) -> IdOrKeyFilter:
+    kwargs.setdefault("help_text", _("Request id or reference (e.g. 2553-OP20e)."))
+    return IdOrKeyFilter(
+        queryset=Request.objects.all(),
+        key="reference",
+        noun=_("request"),
+        key_label=_("reference"),
+        **kwargs,
+    )
+
+
+def benchmark_filter(**kwargs: Any) -> IdOrKeyFilter:
+    kwargs.setdefault("help_text", _("Benchmark id or reference."))
+    return IdOrKeyFilter(
+        queryset=Benchmark.objects.all(),
+        key="reference",
+        noun=_("benchmark"),
+        key_label=_("reference"),
+        **kwargs,
+    )
 
 
 class ThemeFilter(df.FilterSet):
@@ -99,7 +175,7 @@ class MissionFilter(UpdatedSinceMixin):
 
 class UnitFilter(UpdatedSinceMixin):
     kind = df.ChoiceFilter(choices=UnitKind.choices)
-    mission = df.ModelChoiceFilter(queryset=Mission.objects.all())
+    mission = mission_filter()
     q = df.CharFilter(method="search", help_text=_("Text in the acronym or name."))
     ordering = ordering("acronym", "name", "updated_at")
 
@@ -128,8 +204,11 @@ class DocumentFilter(UpdatedSinceMixin):
 
 
 class ParagraphFilter(UpdatedSinceMixin):
-    document = df.ModelChoiceFilter(queryset=without_document_text(Document.objects.all()))
-    document_symbol = df.CharFilter(field_name="document__symbol")
+    document = document_filter()
+    document_symbol = df.CharFilter(
+        field_name="document__symbol",
+        help_text=_("Exact symbol (the same as document=, kept for older clients)."),
+    )
     kind = df.ChoiceFilter(choices=ParagraphKind.choices)
     citation = df.CharFilter(
         lookup_expr="istartswith",
@@ -153,28 +232,6 @@ class ParagraphFilter(UpdatedSinceMixin):
         return text_search(qs, ("text",), value)
 
 
-class MissionField(forms.CharField):
-    """A mission named by its id or its acronym."""
-
-    def clean(self, value: Any) -> Mission | None:
-        value = super().clean(value)
-        if not value:
-            return None
-        value = str(value).strip()
-        if value.isdigit():
-            pk = bounded_int(value)
-            mission = Mission.objects.filter(pk=pk).first() if pk is not None else None
-        else:
-            mission = Mission.objects.filter(acronym__iexact=value).first()
-        if mission is None:
-            raise forms.ValidationError(_("No such mission."), code="invalid_choice")
-        return mission
-
-
-class MissionIdOrAcronymFilter(df.Filter):
-    field_class = MissionField
-
-
 class RequestFilter(UpdatedSinceMixin):
     # distinct=False: a column of the request itself cannot duplicate rows, and SELECT DISTINCT
     # over every column made the count and the page cost twice as much at 100k requests.
@@ -188,10 +245,7 @@ class RequestFilter(UpdatedSinceMixin):
     )
     priority = df.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     recurrence = df.ChoiceFilter(choices=Recurrence.choices)
-    mission = MissionIdOrAcronymFilter(
-        method="filter_mission",
-        help_text=_("Mission id or acronym (e.g. MINUSCA)."),
-    )
+    mission = mission_filter(method="filter_mission")
     line_status = df.MultipleChoiceFilter(
         choices=RequestStatus.choices,
         method="filter_line_status",
@@ -200,16 +254,14 @@ class RequestFilter(UpdatedSinceMixin):
             "or the request's while it follows it); with mission=, that mission's line."
         ),
     )
-    unit = df.ModelChoiceFilter(
-        queryset=Unit.objects.all(),
+    unit = unit_filter(
         method="filter_unit",
-        help_text=_("Unit id: requests it leads or supports."),
+        help_text=_("Unit id or acronym: requests it leads or supports."),
     )
-    lead_unit = df.ModelChoiceFilter(queryset=Unit.objects.all())
-    document = df.ModelChoiceFilter(
-        queryset=without_document_text(Document.objects.all()),
+    lead_unit = unit_filter(help_text=_("Unit id or acronym: requests it leads."))
+    document = document_filter(
         method="filter_document",
-        help_text=_("Document id: requests resting on its paragraphs."),
+        help_text=_("Document id or symbol: requests resting on its paragraphs."),
     )
     citation = df.CharFilter(
         method="filter_citation",
@@ -280,15 +332,12 @@ class RequestFilter(UpdatedSinceMixin):
 
 
 class StatusUpdateFilter(df.FilterSet):
-    request = df.ModelChoiceFilter(queryset=Request.objects.all())
+    request = request_filter()
     status_to = df.MultipleChoiceFilter(choices=RequestStatus.choices)
-    mission = df.ModelChoiceFilter(
-        queryset=Mission.objects.all(), method="filter_mission", help_text=_("Mission id.")
-    )
-    unit = df.ModelChoiceFilter(
-        queryset=Unit.objects.all(),
+    mission = mission_filter(method="filter_mission")
+    unit = unit_filter(
         method="filter_unit",
-        help_text=_("Unit id: updates on requests it leads or supports."),
+        help_text=_("Unit id or acronym: updates on requests it leads or supports."),
     )
     created_since = IsoDateTimeFilter(
         field_name="created_at",
@@ -310,9 +359,9 @@ class StatusUpdateFilter(df.FilterSet):
 
 
 class BenchmarkFilter(UpdatedSinceMixin):
-    mission = df.ModelChoiceFilter(queryset=Mission.objects.all())
-    responsible_unit = df.ModelChoiceFilter(queryset=Unit.objects.all())
-    paragraph = df.ModelChoiceFilter(queryset=Paragraph.objects.all())
+    mission = mission_filter()
+    responsible_unit = unit_filter()
+    paragraph = paragraph_filter()
     ownership_element = df.ChoiceFilter(choices=OwnershipElement.choices)
     theme = df.CharFilter(field_name="component__slug", help_text=_("Component theme slug."))
     q = df.CharFilter(method="search", help_text=_("Text in the reference or indicator."))
@@ -327,8 +376,8 @@ class BenchmarkFilter(UpdatedSinceMixin):
 
 
 class AssessmentFilter(UpdatedSinceMixin):
-    benchmark = df.ModelChoiceFilter(queryset=Benchmark.objects.all())
-    mission = df.ModelChoiceFilter(queryset=Mission.objects.all(), field_name="benchmark__mission")
+    benchmark = benchmark_filter()
+    mission = mission_filter(field_name="benchmark__mission")
     rating = df.MultipleChoiceFilter(choices=Rating.choices)
     period_start = df.DateFromToRangeFilter(
         help_text=_("period_start_after / period_start_before (YYYY-MM-DD).")
@@ -341,7 +390,7 @@ class AssessmentFilter(UpdatedSinceMixin):
 
 
 class SecretaryGeneralReportFilter(UpdatedSinceMixin):
-    mission = df.ModelChoiceFilter(queryset=Mission.objects.all())
+    mission = mission_filter()
     date = df.DateFromToRangeFilter(help_text=_("date_after / date_before (YYYY-MM-DD)."))
     missing = df.ChoiceFilter(
         choices=CoverageElement.choices,
@@ -373,7 +422,7 @@ class SecretaryGeneralReportFilter(UpdatedSinceMixin):
 
 
 class PartnerSupportFilter(UpdatedSinceMixin):
-    mission = df.ModelChoiceFilter(queryset=Mission.objects.all())
+    mission = mission_filter()
     partner_kind = df.MultipleChoiceFilter(choices=PartnerKind.choices)
     area = df.CharFilter(field_name="area__slug", help_text=_("Area theme slug."))
     active_on = df.DateFilter(

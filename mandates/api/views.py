@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -66,7 +67,6 @@ from ssrtracker.api.etags import (
 )
 from ssrtracker.api.permissions import TokenScopePermission
 from ssrtracker.api.viewsets import ReadOnlyViewSet
-from ssrtracker.limits import bounded_int
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -876,22 +876,19 @@ class SecretaryGeneralReportViewSet(ReadOnlyViewSet):
         ),
         parameters=[
             OpenApiParameter(
-                "mission", OpenApiTypes.INT, description=_("Only this mission (its id).")
+                "mission",
+                OpenApiTypes.STR,
+                description=_("Only this mission: its id or acronym (e.g. MINUSCA)."),
             )
         ],
         responses=s.MissionCoverageSerializer(many=True),
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def matrix(self, request: HttpRequest) -> Response:
-        raw = request.query_params.get("mission", "")
-        mission = None
-        if raw:
-            mission_id = bounded_int(raw)
-            if mission_id is None:
-                raise serializers.ValidationError({"mission": [_("A mission id.")]})
-            mission = Mission.objects.filter(pk=mission_id).first()
-            if mission is None:
-                raise serializers.ValidationError({"mission": [_("No such mission.")]})
+        try:
+            mission = filters.mission_by_id_or_acronym(request.query_params.get("mission", ""))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"mission": exc.messages}) from None
         rows = benchmark_selectors.coverage_matrix(mission=mission, today=timezone.localdate())
         context = self.get_serializer_context()
         return Response(s.MissionCoverageSerializer(rows, many=True, context=context).data)

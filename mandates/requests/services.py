@@ -110,13 +110,18 @@ def check_transition(current: str, new: str) -> None:
 def changes_since(request_id: int, version: int) -> list[str]:
     """What changed on a request after ``version``: one line per changed field, with who and when.
 
-    Read from the request's history, so it covers every path that saved it.
+    Read from the request's history, so it covers every path that saved it:
+
+    1. The state the client read is the *last* history record of ``version`` (or of the newest
+       version before it): a version can have several records, its save followed by the links
+       set with it (a new request's paragraphs and missions), all made before the client read.
+    2. Each record of a later version is compared with the one before it; only those
+       differences are listed, so nothing made before the client's version appears.
     """
-    records = list(
-        Request.history.filter(id=request_id, version__gte=version)
-        .select_related("history_user")
-        .order_by("version", "history_date")
-    )
+    history = Request.history.filter(id=request_id).select_related("history_user")
+    base = history.filter(version__lte=version).order_by("-version", "-history_date").first()
+    newer = list(history.filter(version__gt=version).order_by("version", "history_date"))
+    records = [base, *newer] if base is not None else newer
     lines: list[str] = []
     for previous, record in itertools.pairwise(records):
         who = record.history_user.get_username() if record.history_user else _("the system")
@@ -638,15 +643,20 @@ def request_edit(
     changed = [name for name, value in fields.items() if getattr(locked, name) != value]
     for name in changed:
         setattr(locked, name, fields[name])
+    links: dict[str, set[Any]] = {}
     for name, values in relations.items():
         current = set(getattr(locked, name).values_list("pk", flat=True))
         wanted = {getattr(value, "pk", value) for value in values}
         if current != wanted:
-            getattr(locked, name).set(wanted)
+            links[name] = wanted
             changed.append(name)
     if changed:
         locked.full_clean(exclude=list(EDITABLE_M2M))
         save_with_history(locked, by=by, reason=note or _("Edited: %s") % ", ".join(changed))
+        # The links after the save: their history rows then carry the new version, as every
+        # record of a version follows its save (what :func:`changes_since` relies on).
+        for name, wanted in links.items():
+            getattr(locked, name).set(wanted)
     if "due_date" in changed:
         # The request's deadline moves every open line that has a deadline of its own.
         RequestMission.objects.filter(

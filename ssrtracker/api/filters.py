@@ -8,9 +8,13 @@ from typing import Any
 
 import django_filters as df
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+
+from ssrtracker.limits import bounded_int
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -83,6 +87,116 @@ def text_search(qs: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
     for name in fields:
         query |= Q(**{f"{name}__icontains": value})
     return qs.filter(query)
+
+
+#: A label: plain or translated lazily.
+Text = str | Promise
+
+#: How much of an unknown value an error repeats.
+SHOWN_VALUE_CHARS = 60
+
+
+class IdOrKeyField(forms.Field):
+    """One object named by its id or by its natural key, case-insensitive: ``?mission=12``,
+    ``?mission=MINUSCA`` and ``?mission=minusca`` select the same mission.
+
+    Digits are read as an id first, then as a key (a key may be all digits). A value that names
+    nothing, or a key two objects share but for case, is a 400 naming the parameter and the
+    value. One query (two only for digits that are no id)."""
+
+    widget = forms.TextInput
+
+    def __init__(
+        self,
+        *,
+        queryset: QuerySet[Any],
+        key: str,
+        noun: Text,
+        key_label: Text,
+        param: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.queryset = queryset
+        self.key = key
+        self.noun = noun
+        self.key_label = key_label
+        self.param = param
+
+    def to_python(self, value: Any) -> Model | None:
+        text = "" if value in self.empty_values else str(value).strip()
+        if not text:
+            return None
+        rows: list[Model] = []
+        pk = bounded_int(text)
+        if pk is not None:
+            rows = list(self.queryset.filter(pk=pk)[:1])
+        if not rows:
+            rows = list(self.queryset.filter(**{f"{self.key}__iexact": text}).order_by("pk")[:2])
+        if len(rows) == 1:
+            return rows[0]
+        params = {
+            "param": self.param or self.noun,
+            "value": text[:SHOWN_VALUE_CHARS] + ("…" if len(text) > SHOWN_VALUE_CHARS else ""),
+            "noun": self.noun,
+            "key": self.key_label,
+        }
+        if rows:
+            raise forms.ValidationError(
+                _('%(param)s: "%(value)s" names more than one %(noun)s; give its id.'),
+                code="ambiguous",
+                params=params,
+            )
+        raise forms.ValidationError(
+            _('%(param)s: no %(noun)s has the id or %(key)s "%(value)s".'),
+            code="invalid_choice",
+            params=params,
+        )
+
+
+class IdOrKeyFilter(df.CharFilter):  # a CharFilter to the schema: a string, with its help text
+    """A filter on one related object, given by id or natural key (:class:`IdOrKeyField`).
+    The value the filter (or its ``method``) receives is the object.
+
+    ``IdOrKeyFilter(queryset=Mission.objects.all(), key="acronym", noun="mission",
+    key_label="acronym")``"""
+
+    field_class = IdOrKeyField
+
+    def __init__(
+        self,
+        field_name: str | None = None,
+        lookup_expr: str | None = None,
+        *,
+        queryset: QuerySet[Any],
+        key: str,
+        noun: Text,
+        key_label: Text,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(_("The {noun}'s id or {key} (any case)."), noun=noun, key=key_label),
+        )
+        super().__init__(
+            field_name,
+            lookup_expr,
+            queryset=queryset,
+            key=key,
+            noun=noun,
+            key_label=key_label,
+            **kwargs,
+        )
+
+    @property
+    def field(self) -> forms.Field:
+        if not hasattr(self, "_field"):
+            # The query parameter's name, for the error: the name this filter has in its set.
+            parent = getattr(self, "parent", None)
+            named = getattr(parent, "filters", {}) if parent is not None else {}
+            param = next((n for n, f in named.items() if f is self), self.field_name)
+            self.extra["param"] = param or ""
+        return super().field
 
 
 class UpdatedSinceMixin(df.FilterSet):

@@ -76,3 +76,42 @@ def test_demo_dates_calendar_work_on_todays_calendars(settings):
             assert request.due_date == due
             # At most one reporting cycle late, never years.
             assert due >= day - datetime.timedelta(days=200), (day, request)
+
+
+def test_demo_has_an_open_2151_request_to_carry_forward_to_2553(settings, client):
+    """The README's walk-through: 2553's Compare page (against 2151, its predecessor) proposes
+    the demo's open 2151 request, and carrying it forward opens it on 2553 OP24."""
+    from mandates.documents.selectors import compare_documents
+    from mandates.models import Request
+
+    settings.DEBUG = True
+    call_command("demo", no_migrate=True)
+    old = Document.objects.get(symbol="S/RES/2151 (2014)")
+    new = Document.objects.get(symbol="S/RES/2553 (2020)")
+    assert new.predecessor_id == old.pk
+    proposed = {
+        (request.reference, row.new.ref)
+        for row in compare_documents(old, new)
+        if row.can_carry_forward and row.new is not None
+        for request in row.open_requests
+    }
+    assert ("2151-OP19", "24") in proposed
+
+    client.force_login(get_user_model().objects.get(username="ssr.staff"))
+    url = f"/admin/mandates/document/{new.pk}/compare/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "2151-OP19" in page.content.decode()
+    source = Request.objects.get(reference="2151-OP19")
+    target = new.paragraphs.get(ref="24")
+    done = client.post(
+        f"{url}?with={old.pk}", {"with": old.pk, "carry": f"{source.pk}:{target.pk}"}
+    )
+    assert done.status_code == 302
+    source.refresh_from_db()
+    assert source.status == "superseded"
+    successor = Request.objects.get(predecessor=source)
+    assert list(successor.paragraphs.values_list("ref", flat=True)) == ["24"]
+    # A second run of the demo leaves the carried request as it is.
+    call_command("demo", no_migrate=True)
+    assert Request.objects.filter(reference="2151-OP19").count() == 1

@@ -35,10 +35,45 @@ def call(*args: str) -> str:
 def test_send_reminders_dry_run_shows_and_sends_nothing(make_request, amina):
     make_request(reference="2553-OP25", title="Report on SSR")
     out = call("send_reminders", "--today", "2021-09-23", "--dry-run")
-    assert "23 September 2021: one new reminder for one person." in out
-    assert "2021-09-30 (+7 days) 2553-OP25: Report on SSR" in out
+    assert "23 September 2021: 1 reminder for 1 person." in out
+    assert "2021-09-30 (due in 7 days) 2553-OP25: Report on SSR" in out
     assert mail.outbox == []
     assert not Reminder.objects.exists()
+
+
+def test_send_reminders_dry_run_counts_in_plain_words(make_request, unit, amina):
+    assert "23 September 2021: No new reminders to send." in call(
+        "send_reminders", "--today", "2021-09-23", "--dry-run"
+    )
+    make_request(reference="A")
+    make_request(reference="B")
+    focal_point(unit, "bruno")
+    out = call("send_reminders", "--today", "2021-09-23", "--dry-run")
+    assert "23 September 2021: 4 reminders for 2 people." in out
+    assert "No new reminders" not in out
+
+
+@pytest.mark.parametrize(
+    ("today", "phrase"),
+    [
+        ("2021-10-02", "2 days overdue"),
+        ("2022-03-04", "155 days overdue"),
+        ("2021-09-30", "due today"),
+        ("2021-09-27", "due in 3 days"),
+        ("2021-09-29", "due tomorrow"),
+    ],
+)
+def test_the_dry_run_says_what_the_email_says(make_request, amina, today, phrase):
+    make_request(reference="2553-OP25", title="Report on SSR")
+    dry = call("send_reminders", "--today", today, "--dry-run")
+    line = f"2021-09-30 ({phrase}) 2553-OP25: Report on SSR"
+    assert line in dry
+    assert mail.outbox == []
+    sent = call("send_reminders", "--today", today)
+    assert "1 new reminder in 1 e-mail." in sent
+    (email,) = mail.outbox
+    assert f"30 September 2021 ({phrase})" in email.body
+    assert "No new reminders to send." in call("send_reminders", "--today", today)
 
 
 def test_send_reminders_sends_then_finds_nothing(make_request, amina):

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mandates.choices import MembershipRole, RequestStatus, TokenScope
-from mandates.models import ApiToken, CoverageItem, Unit, UnitMembership
+from mandates.models import ApiToken, CoverageItem, Paragraph, Request, Unit, UnitMembership
 from mandates.organisation import roles
-from mandates.requests.services import request_edit
+from mandates.requests.services import request_create, request_edit
 from mandates.sg_reports.fulfilment import mission_report_lines_schedule
 from mandates.sg_reports.selectors import next_report_due
 
@@ -78,6 +78,52 @@ def align_with_today(*, today: datetime.date | None = None) -> int:
     return moved
 
 
+#: An open request on resolution 2151 (2014), so carrying forward to 2553 (2020) can be tried:
+#: 2151 OP19 (women in security sector reform) reappears as 2553 OP24. The seed's own 2151
+#: requests were all closed or carried forward in 2020.
+CARRY_FORWARD_EXAMPLE = {
+    "reference": "2151-OP19",
+    "paragraph": ("S/RES/2151 (2014)", "19"),
+    "title": "Women's participation in every stage of security sector reform",
+    "description": (
+        "OP19 underscores women's equal and effective participation in all stages of security "
+        "sector reform, more women in the security sector, and vetting that excludes "
+        "perpetrators of sexual violence. Demo request left open so that it can be carried "
+        "forward to 2553 (2020) OP24."
+    ),
+    "lead_unit": "SSRU",
+    "supporting_units": ["UN-WOMEN"],
+}
+
+
+def open_request_to_carry_forward() -> Request | None:
+    """The demo's open request on 2151 (2014), created once (a second run leaves it, even once
+    it has been carried forward). None when the seed lacks its paragraph or units."""
+    example = CARRY_FORWARD_EXAMPLE
+    existing = Request.objects.filter(reference=example["reference"]).first()
+    if existing is not None:
+        return existing
+    symbol, ref = example["paragraph"]
+    paragraph = Paragraph.objects.filter(document__symbol=symbol, ref=ref).first()
+    lead = Unit.objects.filter(acronym=example["lead_unit"]).first()
+    if paragraph is None or lead is None:
+        return None
+    return request_create(
+        fields={
+            "reference": example["reference"],
+            "title": example["title"],
+            "description": example["description"],
+            "lead_unit": lead,
+            "status": RequestStatus.IN_PROGRESS,
+        },
+        paragraphs=[paragraph],
+        supporting_units=Unit.objects.filter(acronym__in=example["supporting_units"]),
+        by=None,
+        reason="Demo data",
+        note=_("Open on 2151 (2014) so that carrying it forward to 2553 (2020) can be tried."),
+    )
+
+
 class Command(BaseCommand):
     help = "Migrate, load the seed data and create demo users (development only, needs DEBUG=1)."
 
@@ -101,6 +147,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Work dated on the reporting calendars as of today: {moved} lines and requests."
         )
+        example = open_request_to_carry_forward()
+        if example is not None and example.is_open:
+            self.stdout.write(
+                f"Open on 2151 (2014), to try carrying forward to 2553 (2020): {example.reference}."
+            )
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self.create_user(demo)

@@ -12,9 +12,15 @@ from django.utils import timezone
 from mandates.models import Request
 from reports import reminders
 from reports.periods import long_date
-from reports.prose import counted
 from ssrtracker.jobs import Skipped
 from ssrtracker.limits import parse_date
+
+NOTHING_NEW = "No new reminders to send."
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    """``1 reminder``, ``2 reminders``: digits, so a count reads the same in every line."""
+    return f"{n} {singular if n == 1 else plural}"
 
 
 def _date(value: str) -> datetime.date:
@@ -22,6 +28,13 @@ def _date(value: str) -> datetime.date:
         return parse_date(value)
     except ValueError as exc:
         raise CommandError(f"--today: {exc}") from None
+
+
+def dry_run_line(due_date: datetime.date, request: Request, *, today: datetime.date) -> str:
+    """One reminder as the dry run shows it; its "2 days overdue" is the e-mail's own words
+    (:func:`reports.reminders.due_phrase`, from the same day)."""
+    when = reminders.due_phrase(due_date, today=today)
+    return f"{due_date:%Y-%m-%d} ({when}) {request.reference}: {request.title}"
 
 
 class Command(BaseCommand):
@@ -43,10 +56,14 @@ class Command(BaseCommand):
             return
         # The daily job's service, and nothing else: claim, queue in the outbox, send.
         result = reminders.send_reminders(today=today)
-        self.stdout.write(
-            f"{long_date(today)}: {counted(result.claimed_reminders, 'new reminder')} in "
-            f"{counted(result.claimed_digests, 'e-mail')}."
-        )
+        if result.claimed_reminders:
+            self.stdout.write(
+                f"{long_date(today)}: "
+                f"{_count(result.claimed_reminders, 'new reminder', 'new reminders')} in "
+                f"{_count(result.claimed_digests, 'e-mail', 'e-mails')}."
+            )
+        else:
+            self.stdout.write(f"{long_date(today)}: {NOTHING_NEW}")
         if result.skipped:
             self.stdout.write(self.style.WARNING(f"{result.skipped}."))
         done = (
@@ -64,10 +81,13 @@ class Command(BaseCommand):
             planned = self._show(today, recipient_ids, skipped)
             reminder_count += sum(planned.values())
             people += len(planned)
-        self.stdout.write(
-            f"{long_date(today)}: {counted(reminder_count, 'new reminder')} for "
-            f"{counted(people, 'person', 'people')}."
-        )
+        if reminder_count:
+            self.stdout.write(
+                f"{long_date(today)}: {_count(reminder_count, 'reminder', 'reminders')} for "
+                f"{_count(people, 'person', 'people')}."
+            )
+        else:
+            self.stdout.write(f"{long_date(today)}: {NOTHING_NEW}")
         if skipped:
             self.stdout.write(self.style.WARNING(f"{skipped}."))
         self.stdout.write("Dry run: nothing recorded, nothing sent.")
@@ -91,8 +111,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.get_username()} <{user.email}>")
             for item in sorted(items, key=lambda i: (i.due_date, i.request_id)):
                 request = requests[item.request_id]
-                self.stdout.write(
-                    f"    {item.due_date:%Y-%m-%d} ({item.days_before:+d} days) "
-                    f"{request.reference}: {request.title}"
-                )
+                self.stdout.write(f"    {dry_run_line(item.due_date, request, today=today)}")
         return {recipient_id: len(items) for recipient_id, items in by_person.items()}
