@@ -323,7 +323,8 @@ def _run_api(block: Block, demo: Demo, cwd: Path) -> None:
     assert done.returncode == 0, f"{block}:\n{done.stdout}\n{done.stderr}"
     statuses = re.findall(r"^HTTP (\d+)$", done.stderr, re.MULTILINE)
     assert len(statuses) == len(re.findall(r"\bcurl ", block.body)), done.stderr
-    assert set(statuses) == {"200"}, f"{block}: answers {statuses}\n{done.stdout}\n{done.stderr}"
+    shown = f"{block}: answers {statuses}\n{done.stdout[-2000:]}\n{done.stderr}"
+    assert set(statuses) == {"200"}, shown
     if "-X PATCH" in block.body:
         url = re.findall(r"(http://\S+/api/v1/requests/\d+/)", demo.substitute(block.body))[-1]
         status, body = _get(url, demo.token)
