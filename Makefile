@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format check-deploy lock schema messages compilemessages clean
+.PHONY: demo manage test lint format check-deploy lock schema messages compilemessages clean
 
 $(STAMP): requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ssrtracker needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -14,11 +14,18 @@ $(STAMP): requirements/dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	@touch $(STAMP)
 
-## demo: install, migrate, load the seed data, create demo users and serve on http://127.0.0.1:8000
+## demo: install, migrate, load the seed data, create demo users and serve on http://$(HOST):$(PORT)
+## (`make demo PORT=8101` for another port; `DEMO_ARGS=--new-token` replaces the demo API token)
 demo: $(STAMP)
-	DEBUG=1 $(PY) manage.py demo
+	DEBUG=1 $(PY) manage.py demo --base-url http://$(HOST):$(PORT) $(DEMO_ARGS)
 	@echo "Open http://$(HOST):$(PORT)/ and log in with a user above. Ctrl-C stops the server."
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## manage: any manage.py command in .venv, with the demo's development settings unless DEBUG is
+## set (`make manage ARGS="send_reminders --dry-run"`)
+DEBUG ?= 1
+manage: $(STAMP)
+	DEBUG=$(DEBUG) $(PY) manage.py $(ARGS)
 
 ## test: the whole test suite (SQLite by default; DATABASE_URL / CELERY_BROKER_URL for services)
 test: $(STAMP)

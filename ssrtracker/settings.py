@@ -401,6 +401,9 @@ SPECTACULAR_SETTINGS = {
         "ssrtracker.api.schema.drop_backend_bounds",
         "ssrtracker.api.schema.add_error_responses",
     ],
+    # No request to another site: Swagger UI would otherwise show a badge from its online
+    # validator for a schema served from any host but localhost.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,16 +1,35 @@
-"""The demo command: users for each role, only in development."""
+"""The demo command: users for each role, only in development; the printed addresses follow the
+server's; running it again keeps the demo API token unless told otherwise."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django.utils import timezone
 
-from mandates.models import Document, UnitMembership
+from mandates.models import ApiToken, Document, UnitMembership
 from mandates.organisation import roles
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path):
+    """The demo keeps its token's clear text under VAR_DIR: never the checkout's here."""
+    settings.VAR_DIR = tmp_path
+
+
+def _token(out: str) -> str:
+    return re.findall(r"^  (ssrt_\S+)$", out, re.MULTILINE)[-1]
+
+
+def _status(secret: str, path: str = "/api/v1/requests/") -> int:
+    return Client().get(path, headers={"authorization": f"Bearer {secret}"}).status_code
 
 
 def test_demo_refuses_to_run_without_debug(settings):
@@ -115,3 +134,59 @@ def test_demo_has_an_open_2151_request_to_carry_forward_to_2553(settings, client
     # A second run of the demo leaves the carried request as it is.
     call_command("demo", no_migrate=True)
     assert Request.objects.filter(reference="2151-OP19").count() == 1
+
+
+def test_the_printed_addresses_follow_the_base_url(settings, capsys):
+    settings.DEBUG = True
+    call_command("demo", no_migrate=True, base_url="http://127.0.0.1:8101/")
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8101/api/v1/requests/?overdue=true" in out
+    assert "http://127.0.0.1:8101/api/v1/docs/" in out
+    assert "http://127.0.0.1:8101/api/v1/schema/" in out
+    assert ":8000" not in out
+
+
+def test_a_bad_base_url_is_refused(settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="--base-url"):
+        call_command("demo", no_migrate=True, base_url="127.0.0.1:8101")
+
+
+def test_running_the_demo_again_keeps_the_token_and_says_so(settings, capsys):
+    settings.DEBUG = True
+    call_command("demo", no_migrate=True)
+    first_out = capsys.readouterr().out
+    first = _token(first_out)
+    assert "A new token" in first_out
+    call_command("demo", no_migrate=True)
+    again_out = capsys.readouterr().out
+    assert _token(again_out) == first
+    assert "The same token as before" in again_out
+    assert _status(first) == 200
+    assert ApiToken.objects.filter(name="Demo token", revoked_at__isnull=True).count() == 1
+
+
+def test_new_token_replaces_the_old_one_and_says_so(settings, capsys):
+    settings.DEBUG = True
+    call_command("demo", no_migrate=True)
+    first = _token(capsys.readouterr().out)
+    call_command("demo", no_migrate=True, new_token=True)
+    out = capsys.readouterr().out
+    second = _token(out)
+    assert second != first
+    assert "A new token: any earlier demo token no longer works." in out
+    assert _status(first) == 401
+    assert _status(second) == 200
+
+
+def test_a_kept_token_that_no_longer_works_is_replaced(settings, capsys):
+    """A revoked token (or a token file from another database) is not printed again."""
+    settings.DEBUG = True
+    call_command("demo", no_migrate=True)
+    first = _token(capsys.readouterr().out)
+    ApiToken.objects.filter(name="Demo token").update(revoked_at=timezone.now())
+    call_command("demo", no_migrate=True)
+    out = capsys.readouterr().out
+    assert _token(out) != first
+    assert "A new token" in out
+    assert _status(_token(out)) == 200

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mandates.choices import MembershipRole, RequestStatus, TokenScope
+from mandates.integration.services import api_token_create, secret_revoke
 from mandates.models import ApiToken, CoverageItem, Paragraph, Request, Unit, UnitMembership
 from mandates.organisation import roles
 from mandates.requests.services import request_create, request_edit
@@ -48,6 +51,18 @@ DEMO_API_USER = "api.client"
 DEMO_API_UNIT = "SSRU"
 # Reviewed (bandit B105): the token's label, not a secret.
 DEMO_TOKEN_NAME = "Demo token"  # noqa: S105  # nosec B105
+#: Where the demo keeps its token's clear text (under ``VAR_DIR``), so that running the demo
+#: again prints the same token instead of silently replacing it. Development only: the demo
+#: refuses to run without DEBUG, and its users' passwords are published anyway.
+DEMO_TOKEN_FILE = "demo-api-token"  # noqa: S105  # nosec B105
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise CommandError(f"--base-url must be an http(s) address, such as {DEFAULT_BASE_URL}.")
+    return value.rstrip("/")
 
 
 def align_with_today(*, today: datetime.date | None = None) -> int:
@@ -131,8 +146,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="Skip migrate (the schema is current)."
         )
+        parser.add_argument(
+            "--base-url",
+            default=DEFAULT_BASE_URL,
+            help="The address the server will answer on, for the examples printed at the end "
+            f"(default {DEFAULT_BASE_URL}; make demo passes its HOST and PORT).",
+        )
+        parser.add_argument(
+            "--new-token",
+            action="store_true",
+            help="Issue a new demo API token and revoke the previous one (by default a demo "
+            "token that still works is kept and printed again).",
+        )
 
     def handle(self, *args, **options) -> None:
+        base_url = _base_url(options["base_url"])
         if not settings.DEBUG:
             raise CommandError(
                 "The demo command creates users with published passwords and runs only with "
@@ -155,7 +183,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self.create_user(demo)
-            secret = self.issue_demo_token()
+            secret, kept = self.demo_token(new=options["new_token"])
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo users (development only):"))
         self.stdout.write(f"  {'username':<15} {'password':<19} {'role':<15} who")
@@ -166,27 +194,49 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo API token (api.client, read-write, SSRU):"))
         self.stdout.write(f"  {secret}")
+        if kept:
+            self.stdout.write(
+                "  The same token as before: it still works. (make demo DEMO_ARGS=--new-token "
+                "replaces it.)"
+            )
+        else:
+            self.stdout.write("  A new token: any earlier demo token no longer works.")
         self.stdout.write(
-            f'  curl -H "Authorization: Bearer {secret}" '
-            "http://127.0.0.1:8000/api/v1/requests/?overdue=true"
+            f'  curl -H "Authorization: Bearer {secret}" "{base_url}/api/v1/requests/?overdue=true"'
         )
-        self.stdout.write("  API documentation: http://127.0.0.1:8000/api/v1/docs/ (log in first)")
+        self.stdout.write(
+            f"  API documentation: {base_url}/api/v1/docs/ (log in as a person, such as manager)"
+        )
+        self.stdout.write(
+            f'  API schema for clients: curl -H "Authorization: Bearer {secret}" '
+            f"{base_url}/api/v1/schema/"
+        )
 
-    def issue_demo_token(self) -> str:
-        """A fresh read-write token for the demo API client, which acts for the SSR Unit; the
-        previous demo token is revoked."""
+    def demo_token(self, *, new: bool) -> tuple[str, bool]:
+        """The read-write token of the demo API client, which acts for the SSR Unit, and whether
+        it is the one issued before. The previous token is kept while it still works, unless
+        ``new``; otherwise a new one is issued and the previous demo tokens are revoked."""
         user = get_user_model().objects.get(username=DEMO_API_USER)
         unit = Unit.objects.get(acronym=DEMO_API_UNIT)
         UnitMembership.objects.get_or_create(
             unit=unit, user=user, defaults={"role": MembershipRole.MEMBER}
         )
-        ApiToken.objects.filter(user=user, name=DEMO_TOKEN_NAME, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
+        kept_file = Path(settings.VAR_DIR) / DEMO_TOKEN_FILE
+        demo_tokens = ApiToken.objects.filter(user=user, name=DEMO_TOKEN_NAME)
+        if not new and kept_file.is_file():
+            secret = kept_file.read_text(encoding="utf-8").strip()
+            for token in demo_tokens.usable():
+                if token.scope == TokenScope.READ_WRITE and token.matches(secret):
+                    return secret, True
+        for token in demo_tokens.filter(revoked_at__isnull=True):
+            secret_revoke(obj=token, by=None)
+        secret = api_token_create(
+            token=ApiToken(name=DEMO_TOKEN_NAME, user=user, scope=TokenScope.READ_WRITE), by=None
         )
-        _token, secret = ApiToken.issue(
-            name=DEMO_TOKEN_NAME, user=user, scope=TokenScope.READ_WRITE
-        )
-        return secret
+        kept_file.parent.mkdir(parents=True, exist_ok=True)
+        kept_file.write_text(secret + "\n", encoding="utf-8")
+        kept_file.chmod(0o600)
+        return secret, False
 
     def create_user(self, demo: DemoUser) -> None:
         User = get_user_model()
