@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +24,7 @@ from mandates.requests.querysets import without_document_text
 from reports import charts, selectors
 from reports.forms import DashboardFilters
 from reports.models import Summary
+from reports.months import short_month
 from reports.prose import narrative
 
 S = RequestStatus
@@ -77,7 +77,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     by_mission, by_unit, by_resolution = selectors.counts_by(
         requests, today=today, include_closed=filters.shows_closed()
     )
-    month_labels = [date_format(m, "M y") for m in months]
+    month_labels = [short_month(m) for m in months]
     context = {
         "filters": filters,
         "figures": figures,
