@@ -114,9 +114,7 @@ def stale_in_mo(entries: list[Entry], mo_path: Path = MO_FILE) -> list[str]:
             found = {0: compiled.get(key)}
         if found != e.msgstr:
             stale.append(e.describe())
-    po_keys = {
-        (f"{e.msgctxt}\x04{e.msgid}" if e.msgctxt is not None else e.msgid) for e in entries
-    }
+    po_keys = {(f"{e.msgctxt}\x04{e.msgid}" if e.msgctxt is not None else e.msgid) for e in entries}
     for key in compiled:
         msgid = key[0] if isinstance(key, tuple) else key
         if msgid and msgid not in po_keys:
@@ -155,4 +153,6 @@ def english_left(page: str, phrases: dict[str, str], *, data: Iterable[str] = ()
     text = visible_text(page)
     for stored in sorted(data, key=len, reverse=True):
         text = text.replace(" ".join(stored.split()), " ")
-    return sorted(f"{phrase!r} (from {msgid})" for phrase, msgid in phrases.items() if phrase in text)
+    return sorted(
+        f"{phrase!r} (from {msgid})" for phrase, msgid in phrases.items() if phrase in text
+    )

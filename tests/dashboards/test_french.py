@@ -5,6 +5,7 @@ official French names of missions, countries and units, and French month abbrevi
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -81,8 +82,8 @@ def test_french_pages_show_no_english_sentence_of_the_catalogue(french_pages):
 
 def test_the_page_check_fails_when_a_shown_string_is_untranslated(french_pages, monkeypatch):
     """Take one shown sentence out of the French catalogue: the check names it."""
-    french = trans_real.translation("fr")
-    reduced = trans_real.TranslationCatalog()
+    french: Any = trans_real.translation("fr")
+    reduced: Any = trans_real.TranslationCatalog()
     reduced._catalogs = [dict(part) for part in french._catalog._catalogs]
     reduced._plurals = list(french._catalog._plurals)
     for part in reduced._catalogs:
