@@ -2,11 +2,12 @@
 
 Run it against a running demo (``make demo`` in another terminal)::
 
-    python docs/screenshots/shoot.py http://127.0.0.1:8000
+    .venv/bin/python docs/screenshots/shoot.py http://127.0.0.1:8000
 
-It logs in as the demo manager, switches to French and saves ``overview-fr.png`` and
-``mission-fr.png`` (MINUSCA) next to this file. ``CHROMIUM_PATH`` names the browser; the
-viewport is 1280 pixels wide (``--width 390`` shows the phone layout).
+It logs in as the demo manager, switches to French and saves ``dashboard-overview-fr.png``,
+``dashboard-mission-fr.png`` (MINUSCA) and ``dashboard-counts-fr.png`` (the overview's count
+cards) next to this file. ``CHROMIUM_PATH`` names the browser; the viewport is 1280 pixels wide
+(``--width 390`` shows the phone layout).
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ HERE = Path(__file__).resolve().parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 # The demo manager `make demo` creates, with its published development password.
 DEMO_LOGIN = ("manager", "demo-manager-2553")
-PAGES = {"overview-fr": "/dashboard/", "mission-fr": "/dashboard/missions/MINUSCA/"}
+PAGES = {
+    "dashboard-overview-fr": "/dashboard/",
+    "dashboard-mission-fr": "/dashboard/missions/MINUSCA/",
+}
 
 
 def shoot(
@@ -49,9 +53,16 @@ def shoot(
         for name, path in PAGES.items():
             page.goto(base_url + path)
             target = out / f"{name}.png"
-            # The top of the page, as a reader first sees it; a full page would be too large.
-            page.screenshot(path=str(target), full_page=False)
+            # The top of the page, as a reader first sees it (the whole page would be too large).
+            page.screenshot(path=str(target))
             saved.append(target)
+        # The overview's cards by mission, unit and resolution, whose French headers must fit.
+        page.goto(base_url + PAGES["dashboard-overview-fr"])
+        target = out / "dashboard-counts-fr.png"
+        page.locator("section.card:has(#h-missions)").locator("xpath=..").screenshot(
+            path=str(target)
+        )
+        saved.append(target)
         browser.close()
     return saved
 
