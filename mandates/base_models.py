@@ -6,8 +6,17 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+
+
+def in_language(english: str, french: str) -> str:
+    """A name in the active language: the French form on a French page when there is one,
+    otherwise the English (reference data keeps both, as the United Nations names things in
+    both working languages)."""
+    language = get_language() or ""
+    return french if french and language.startswith("fr") else english
 
 
 def choices_check(field: str, choices: type[models.TextChoices], *, blank: bool = False):

@@ -377,7 +377,9 @@ class _Loader:
     def run(self) -> SeedReport:
         self.themes = {
             t["slug"]: self.upsert(
-                Theme, {"slug": t["slug"]}, {"name": t["name"], "kind": t["kind"]}
+                Theme,
+                {"slug": t["slug"]},
+                {"name": t["name"], "name_fr": t.get("name_fr") or "", "kind": t["kind"]},
             )
             for t in self.data.themes
         }
@@ -499,8 +501,10 @@ class _Loader:
             {"acronym": m["acronym"]},
             {
                 "name": m["name"],
+                "name_fr": m.get("name_fr") or "",
                 "kind": m["kind"],
                 "host_country": m["host_country"],
+                "host_country_fr": m.get("host_country_fr") or "",
                 "start_date": _date(m.get("start_date")),
                 "end_date": _date(m.get("end_date")),
                 "mandate_expiry": _date(m.get("mandate_expiry")),
@@ -515,6 +519,7 @@ class _Loader:
             {"acronym": u["acronym"]},
             {
                 "name": u["name"],
+                "name_fr": u.get("name_fr") or "",
                 "kind": u["kind"],
                 "parent": self.units.get(u.get("parent") or ""),
                 "mission": self.missions.get(u.get("mission") or ""),

@@ -44,8 +44,8 @@ def _manages_reminders(request: HttpRequest) -> bool:
 class ReminderPreferenceAdmin(admin.ModelAdmin):
     """Everyone edits their own preference; administrators edit anyone's."""
 
-    list_display = ["user", "digest_frequency", "overdue_only", "updated_at"]
-    list_filter = ["digest_frequency", "overdue_only"]
+    list_display = ["user", "digest_frequency", "overdue_only", "language", "updated_at"]
+    list_filter = ["digest_frequency", "overdue_only", "language"]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
 
@@ -54,7 +54,7 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
         return queryset if _manages_reminders(request) else queryset.filter(user=request.user.pk)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = ["digest_frequency", "overdue_only"]
+        fields = ["digest_frequency", "overdue_only", "language"]
         return ["user", *fields] if _manages_reminders(request) else fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

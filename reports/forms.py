@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from functools import partial
 from typing import Any
 
@@ -11,10 +12,16 @@ from django.db.models import F, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mandates.base_models import in_language
 from mandates.models import Mission, Request, Theme, Unit
 from mandates.requests.querysets import RequestQuerySet
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
+
+
+def unaccented(text: str) -> str:
+    """A sort key that files accented letters with their base letter."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 class DashboardFilters(forms.Form):
@@ -82,12 +89,12 @@ class DashboardFilters(forms.Form):
         if self._options is None:
             wanted = [n for n in ("mission", "unit", "theme") if n in self.fields]
             parts: list[QuerySet[Any]] = []
-            sources: list[tuple[Any, str, str, str]] = [
-                (Mission, "mission", "acronym", "host_country"),
-                (Unit, "unit", "acronym", "name"),
-                (Theme, "theme", "slug", "name"),
+            sources: list[tuple[Any, str, str, str, str]] = [
+                (Mission, "mission", "acronym", "host_country", "host_country_fr"),
+                (Unit, "unit", "acronym", "name", "name_fr"),
+                (Theme, "theme", "slug", "name", "name_fr"),
             ]
-            for model, menu, key, extra in sources:
+            for model, menu, key, extra, extra_fr in sources:
                 if menu in wanted:
                     objects = model.objects.all()
                     if model is Mission and not self.shows_closed():
@@ -96,13 +103,16 @@ class DashboardFilters(forms.Form):
                             Q(end_date__lt=timezone.localdate()) & ~Q(acronym=selected or "")
                         )
                     parts.append(
-                        objects.annotate(menu=Value(menu), key=F(key), extra=F(extra))
-                        .values_list("menu", "key", "extra")
+                        objects.annotate(
+                            menu=Value(menu), key=F(key), extra=F(extra), extra_fr=F(extra_fr)
+                        )
+                        .values_list("menu", "key", "extra", "extra_fr")
                         .order_by()
                     )
             rows = parts[0].union(*parts[1:], all=True) if parts else []
             options: dict[str, list[tuple[str, str]]] = {n: [] for n in wanted}
-            for menu, key, extra in rows:
+            for menu, key, english, french in rows:
+                extra = in_language(english, french)
                 label = {
                     "mission": f"{key} ({extra})",  # Mission.__str__
                     "unit": f"{key} – {extra}",  # Unit.__str__
@@ -111,7 +121,8 @@ class DashboardFilters(forms.Form):
                 options[menu].append((key, label))
             options.get("mission", []).sort(key=lambda o: o[0])
             options.get("unit", []).sort(key=lambda o: o[0])
-            options.get("theme", []).sort(key=lambda o: o[1])
+            # "État de droit" among the E's, not after the Z's.
+            options.get("theme", []).sort(key=lambda o: unaccented(o[1]))
             self._options = options
         return [("", empty_label or ""), *self._options[name]]
 

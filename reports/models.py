@@ -44,12 +44,28 @@ class ReminderPreference(models.Model):
         default=False,
         help_text=_("Receive no reminder before the due date, only once a request is overdue."),
     )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The summaries e-mailed to you are written in it; blank: the site's language."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("reminder preference")
         verbose_name_plural = _("reminder preferences")
-        constraints = [choices_check("digest_frequency", DigestFrequency)]
+        constraints = [
+            choices_check("digest_frequency", DigestFrequency),
+            models.CheckConstraint(
+                condition=Q(language__in=["", *(code for code, _name in settings.LANGUAGES)]),
+                name="%(app_label)s_%(class)s_known_language",
+                violation_error_message=_("Choose one of the site's languages."),
+            ),
+        ]
 
     def __str__(self) -> str:
         overdue = _(", overdue only") if self.overdue_only else ""

@@ -3,6 +3,10 @@
 The model is the SSR Unit's quarterly newsletter: a headline paragraph with the figures and where
 they are heading, then what was done, what is late, a spotlight on each mission concerned, how
 the benchmarks moved, and what is "coming soon".
+
+Every sentence is written in the active language (``translation.override`` for each reader), from
+the data alone: period labels, dates, ratings and the names of missions and countries are read
+from their codes, so a summary compiled in English reads in French for a French reader.
 """
 
 from __future__ import annotations
@@ -11,21 +15,39 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from reports.periods import long_date
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import gettext as _
+
+from mandates.base_models import in_language
+from mandates.choices import Rating
 
 _WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
+def _english() -> bool:
+    return (get_language() or "en").startswith("en")
+
+
 def number(n: int) -> str:
-    """``no``, ``one`` … ``ten``, then digits, as prose writes counts."""
+    """``no``, ``one`` … ``ten``, then digits, as English prose writes counts (other languages:
+    digits, which need no agreement with the noun)."""
+    if not _english():
+        return number_format(n, force_grouping=True)
     return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
 
 
 def _none(n: int) -> str:
-    return number(n) if n else "none"
+    return number(n) if n else pgettext("no benchmark", "none")
+
+
+def _count(n: int, text: str, **values: str) -> str:
+    """``text`` (``ngettext(...)`` for ``n``, with ``%(count)s``) with the count in words."""
+    return text % {"count": number(n), **values}
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``two requests``: an English count and noun (for texts that are not translated)."""
     return f"{number(n)} {singular if n == 1 else plural or singular + 's'}"
 
 
@@ -33,14 +55,79 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def long_date(day: datetime.date) -> str:
+    """``30 September 2021`` / ``30 septembre 2021``."""
+    return date_format(day, "j F Y")
+
+
 def _date(iso: str | None) -> str:
-    return long_date(datetime.date.fromisoformat(iso)) if iso else "no date"
+    return long_date(datetime.date.fromisoformat(iso)) if iso else _("no date")
 
 
 def _list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def period_label(kind: str, start: datetime.date) -> str:
+    """``the third quarter of 2021``, ``September 2021``, ``the week of 20 September 2021``."""
+    if kind == "weekly":
+        return _("the week of %(date)s") % {"date": long_date(start)}
+    if kind == "monthly":
+        return date_format(start, "F Y")
+    quarters = [
+        _("the first quarter of %(year)s"),
+        _("the second quarter of %(year)s"),
+        _("the third quarter of %(year)s"),
+        _("the fourth quarter of %(year)s"),
+    ]
+    return quarters[(start.month - 1) // 3] % {"year": start.year}
+
+
+def _label(period: dict[str, Any], kind: str) -> str:
+    return period_label(kind, datetime.date.fromisoformat(period["start"]))
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """How a period is named inside a sentence (the noun's gender differs by language)."""
+
+    during: str  # during the quarter
+    this: str  # this quarter
+    next: str  # next quarter
+    end: str  # the end of the quarter
+    previous: str  # the previous quarter
+    last_day: str  # the last day of the quarter
+
+
+def phrases(kind: str) -> Phrases:
+    if kind == "weekly":
+        return Phrases(
+            during=_("during the week"),
+            this=_("this week"),
+            next=_("next week"),
+            end=_("the end of the week"),
+            previous=_("the previous week"),
+            last_day=_("the last day of the week"),
+        )
+    if kind == "monthly":
+        return Phrases(
+            during=_("during the month"),
+            this=_("this month"),
+            next=_("next month"),
+            end=_("the end of the month"),
+            previous=_("the previous month"),
+            last_day=_("the last day of the month"),
+        )
+    return Phrases(
+        during=_("during the quarter"),
+        this=_("this quarter"),
+        next=_("next quarter"),
+        end=_("the end of the quarter"),
+        previous=_("the previous quarter"),
+        last_day=_("the last day of the quarter"),
+    )
 
 
 @dataclass
@@ -74,83 +161,138 @@ class Story:
     sections: list[Section]
 
 
-def trend(now: int, before: int, noun: str) -> str:
+def trend(now: int, before: int, words: Phrases) -> str:
     if now == before:
-        return f"the same as the previous {noun}" if now else ""
-    direction = "up" if now > before else "down"
-    return f"{direction} from {number(before) if before else 'none'} the previous {noun}"
+        return _("the same as %(previous)s") % {"previous": words.previous} if now else ""
+    values = {"before": number(before) if before else _("none"), "previous": words.previous}
+    if now > before:
+        return _("up from %(before)s %(previous)s") % values
+    return _("down from %(before)s %(previous)s") % values
 
 
-def _with_trend(sentence: str, now: int, before: int, noun: str) -> str:
-    change = trend(now, before, noun)
+def _with_trend(sentence: str, now: int, before: int, words: Phrases) -> str:
+    change = trend(now, before, words)
     return f"{sentence} ({change})" if change else sentence
 
 
 def _who(row: dict[str, Any]) -> str:
-    missions = f" for {_list(row['missions'])}" if row["missions"] else ""
-    return f"led by {row['lead_unit']}{missions}"
+    if row["missions"]:
+        return _("led by %(unit)s for %(missions)s") % {
+            "unit": row["lead_unit"],
+            "missions": _list(row["missions"]),
+        }
+    return _("led by %(unit)s") % {"unit": row["lead_unit"]}
 
 
 def headline(data: dict[str, Any]) -> str:
-    period, noun = data["period"], data["period"]["noun"]
+    period, kind = data["period"], data["kind"]
+    words = phrases(kind)
     f, p = data["figures"], data["previous_figures"]
     done = _with_trend(
-        f"{counted(f['completed'], 'request was', 'requests were')} completed",
+        _count(
+            f["completed"],
+            ngettext(
+                "%(count)s request was completed",
+                "%(count)s requests were completed",
+                f["completed"],
+            ),
+        ),
         f["completed"],
         p["completed"],
-        noun,
+        words,
     )
     new = _with_trend(
-        f"{counted(f['new'], 'new request was', 'new requests were')} recorded",
+        _count(
+            f["new"],
+            ngettext(
+                "%(count)s new request was recorded",
+                "%(count)s new requests were recorded",
+                f["new"],
+            ),
+        ),
         f["new"],
         p["new"],
-        noun,
+        words,
     )
     sentences = [
-        f"In {period['label']} ({_date(period['start'])} to {_date(period['end'])}), {done}, "
-        f"and {new}."
+        _("In %(period)s (%(start)s to %(end)s), %(done)s, and %(new)s.")
+        % {
+            "period": _label(period, kind),
+            "start": _date(period["start"]),
+            "end": _date(period["end"]),
+            "done": done,
+            "new": new,
+        }
     ]
     if f["slipped"]:
         sentences.append(
-            f"{capitalised(counted(f['slipped'], 'request'))} fell due during the {noun} "
-            f"without being completed."
+            capitalised(
+                _count(
+                    f["slipped"],
+                    ngettext(
+                        "%(count)s request fell due %(during)s without being completed.",
+                        "%(count)s requests fell due %(during)s without being completed.",
+                        f["slipped"],
+                    ),
+                    during=words.during,
+                )
+            )
         )
     else:
-        sentences.append(f"No request fell due during the {noun} without being completed.")
-    sentences.append(
-        _with_trend(
-            f"At the end of the {noun}, {counted(f['overdue'], 'request was', 'requests were')} "
-            f"overdue out of {number(f['open'])} open",
-            f["overdue"],
-            p["overdue"],
-            noun,
+        sentences.append(
+            _("No request fell due %(during)s without being completed.") % {"during": words.during}
         )
-        + "."
-    )
+    overdue = ngettext(
+        "At %(end)s, %(count)s request was overdue out of %(open)s open",
+        "At %(end)s, %(count)s requests were overdue out of %(open)s open",
+        f["overdue"],
+    ) % {"end": words.end, "count": number(f["overdue"]), "open": number(f["open"])}
+    sentences.append(_with_trend(overdue, f["overdue"], p["overdue"], words) + ".")
     coming = data["next"]
     sentences.append(
-        f"{capitalised(counted(f['due_next'], 'request falls', 'requests fall'))} due in "
-        f"{coming['label']}."
+        capitalised(
+            ngettext(
+                "%(count)s request falls due in %(next)s.",
+                "%(count)s requests fall due in %(next)s.",
+                f["due_next"],
+            )
+            % {"count": number(f["due_next"]), "next": _label(coming, kind)}
+        )
     )
     return " ".join(sentences)
 
 
+def _rating(code: str | None, stored: str | None) -> str:
+    """A rating in the active language (the label stored with the data for an unknown code)."""
+    if code in Rating.values:
+        return str(Rating(code).label).lower()
+    return (stored or "").lower()
+
+
 def _benchmark_sentence(row: dict[str, Any]) -> str:
     indicator = row["indicator"] if len(row["indicator"]) <= 90 else row["indicator"][:89] + "…"
-    value = f" ({row['value']})" if row["value"] else ""
-    rating = row["rating_label"].lower()
+    values = {
+        "mission": row["mission"],
+        "indicator": indicator,
+        "rating": _rating(row.get("rating"), row["rating_label"]),
+        "before": _rating(row.get("previous_rating"), row["previous_label"]),
+        "value": f" ({row['value']})" if row["value"] else "",
+    }
     if row["movement"] == "first":
-        return f"{row['mission']}: “{indicator}” was assessed for the first time, {rating}{value}."
-    before = (row["previous_label"] or "").lower()
-    if row["movement"] == "improved":
-        return f"{row['mission']}: “{indicator}” improved from {before} to {rating}{value}."
-    if row["movement"] == "worsened":
-        return f"{row['mission']}: “{indicator}” slipped from {before} to {rating}{value}."
-    return f"{row['mission']}: “{indicator}” remained {rating}{value}."
+        text = _(
+            "%(mission)s: “%(indicator)s” was assessed for the first time, %(rating)s%(value)s."
+        )
+    elif row["movement"] == "improved":
+        text = _("%(mission)s: “%(indicator)s” improved from %(before)s to %(rating)s%(value)s.")
+    elif row["movement"] == "worsened":
+        text = _("%(mission)s: “%(indicator)s” slipped from %(before)s to %(rating)s%(value)s.")
+    else:
+        text = _("%(mission)s: “%(indicator)s” remained %(rating)s%(value)s.")
+    return text % values
 
 
 def _mission_paragraph(
-    mission: dict[str, Any], by_ref: dict[str, dict[str, Any]], noun: str
+    mission: dict[str, Any], by_ref: dict[str, dict[str, Any]], words: Phrases
 ) -> str:
     """A mission's spotlight. Since summaries cap their lists, the mission carries its counts and
     the titles of the few requests it names; older summaries name all, and only references."""
@@ -161,38 +303,75 @@ def _mission_paragraph(
         refs = mission[key]
         listed = _list([f"{titles.get(r) or by_ref[r]['title']} ({r})" for r in refs])
         total = counts.get(key, len(refs))
-        return total, listed if total == len(refs) else f"among them {listed}"
+        if total == len(refs):
+            return total, listed
+        return total, _("among them %(listed)s") % {"listed": listed}
 
     parts = []
     if mission["completed"]:
         total, listed = named("completed")
         parts.append(
-            f"{capitalised(counted(total, 'request was', 'requests were'))} completed: {listed}."
+            capitalised(
+                ngettext(
+                    "%(count)s request was completed: %(listed)s.",
+                    "%(count)s requests were completed: %(listed)s.",
+                    total,
+                )
+                % {"count": number(total), "listed": listed}
+            )
         )
     if mission["new"]:
         total, listed = named("new")
         parts.append(
-            f"{capitalised(counted(total, 'new request'))} concern the mission: {listed}."
-            if total > 1
-            else f"One new request concerns the mission: {listed}."
+            capitalised(
+                ngettext(
+                    "One new request concerns the mission: %(listed)s.",
+                    "%(count)s new requests concern the mission: %(listed)s.",
+                    total,
+                )
+                % {"count": number(total), "listed": listed}
+            )
         )
     if mission["late"]:
         total, listed = named("late")
-        verb = "is" if total == 1 else "are"
-        parts.append(f"{capitalised(counted(total, 'request'))} {verb} overdue: {listed}.")
+        parts.append(
+            capitalised(
+                ngettext(
+                    "%(count)s request is overdue: %(listed)s.",
+                    "%(count)s requests are overdue: %(listed)s.",
+                    total,
+                )
+                % {"count": number(total), "listed": listed}
+            )
+        )
     if mission["coming"]:
         total, listed = named("coming")
-        parts.append(
-            f"Coming next {noun}: {listed}."
-            if total == len(mission["coming"])
-            else f"{capitalised(counted(total, 'request falls', 'requests fall'))} due next "
-            f"{noun}, {listed}."
-        )
+        if total == len(mission["coming"]):
+            parts.append(_("Coming %(next)s: %(listed)s.") % {"next": words.next, "listed": listed})
+        else:
+            parts.append(
+                capitalised(
+                    ngettext(
+                        "%(count)s request falls due %(next)s, %(listed)s.",
+                        "%(count)s requests fall due %(next)s, %(listed)s.",
+                        total,
+                    )
+                    % {"count": number(total), "next": words.next, "listed": listed}
+                )
+            )
     total = counts.get("benchmarks", len(mission["benchmarks"]))
     if total:
         parts.append(
-            capitalised(counted(total, "benchmark was", "benchmarks were"))
-            + " assessed (see below)."
+            capitalised(
+                _count(
+                    total,
+                    ngettext(
+                        "%(count)s benchmark was assessed (see below).",
+                        "%(count)s benchmarks were assessed (see below).",
+                        total,
+                    ),
+                )
+            )
         )
     return " ".join(parts)
 
@@ -201,9 +380,9 @@ def _more(shown: int, total: int, *, url: str = "", where: str = "") -> list[Ent
     """The line closing a capped list: how many it leaves out, and where to find them."""
     if total <= shown:
         return []
-    more = f"… and {number(total - shown)} more"
+    more = _("… and %(count)s more") % {"count": number(total - shown)}
     if url and where:
-        return [Entry(" lists them all.", url, where, before=f"{more}. ")]
+        return [Entry(_(" lists them all."), url, where, before=f"{more}. ")]
     return [Entry(f"{more}.")]
 
 
@@ -216,154 +395,210 @@ def _benchmark_figures(benchmarks: list[dict[str, Any]]) -> dict[str, int]:
     return {"assessed": len(benchmarks), **moves, "first": first, "steady": steady}
 
 
-def narrative(data: dict[str, Any]) -> Story:
-    """The summary's story, from its data alone (so a stored summary can be re-rendered)."""
-    period, noun = data["period"], data["period"]["noun"]
-    title_label = capitalised(period["label"])
-    kind_title = {"weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly"}[data["kind"]]
-    title = f"{kind_title} summary: {title_label}"
-    sections: list[Section] = []
-    figures = data["figures"]
-    deadlines = data.get("links", {}).get("deadlines", "")
-    deadlines_page = "The deadlines page"
+def _mission_heading(mission: dict[str, Any]) -> str:
+    country = in_language(mission["host_country"], mission.get("host_country_fr") or "")
+    return f"{mission['acronym']} ({country})"
 
-    if data["completed"]:
-        sections.append(
-            Section(
-                "Completed",
-                [f"Work completed during the {noun}:"],
-                [
-                    Entry(
-                        f", {_who(r)}, completed on {_date(r['completed_on'])}.",
-                        r["url"],
-                        f"{r['title']} ({r['reference']})",
-                    )
-                    for r in data["completed"]
-                ]
-                + _more(len(data["completed"]), figures["completed"]),
+
+def _request_link(row: dict[str, Any]) -> str:
+    return f"{row['title']} ({row['reference']})"
+
+
+def _completed_section(data: dict[str, Any], words: Phrases) -> Section:
+    return Section(
+        pgettext("summary section", "Completed"),
+        [_("Work completed %(during)s:") % {"during": words.during}],
+        [
+            Entry(
+                _(", %(who)s, completed on %(date)s.")
+                % {"who": _who(r), "date": _date(r["completed_on"])},
+                r["url"],
+                _request_link(r),
             )
-        )
+            for r in data["completed"]
+        ]
+        + _more(len(data["completed"]), data["figures"]["completed"]),
+    )
+
+
+def _late_section(data: dict[str, Any], words: Phrases, deadlines: str) -> Section:
+    figures = data["figures"]
     late = data["slipped"] + data["overdue"]
     slipped, earlier = figures["slipped"], figures["overdue"] - figures["slipped"]
-    if late:
-        intro = []
-        if slipped:
-            intro.append(
-                f"{capitalised(counted(slipped, 'request'))} slipped this {noun}: "
-                f"due during the {noun}, {'it is' if slipped == 1 else 'they are'} "
-                "still open."
-            )
-        if earlier:
-            intro.append(
-                f"{capitalised(counted(earlier, 'request'))} overdue from earlier "
-                f"{'remains' if earlier == 1 else 'remain'} open."
-            )
-        sections.append(
-            Section(
-                "Slipped and overdue",
-                [" ".join(intro)],
-                [
-                    Entry(
-                        f", {_who(r)}, was due on {_date(r['due_date'])}"
-                        + (
-                            f" and was {counted(r['days_late'], 'day')} late at the end of the "
-                            f"{noun}."
-                            if r["days_late"]
-                            else f", the last day of the {noun}."
-                        ),
-                        r["url"],
-                        f"{r['title']} ({r['reference']})",
-                    )
-                    for r in late
-                ]
-                + _more(len(late), figures["overdue"], url=deadlines, where=deadlines_page),
+    intro = []
+    if slipped:
+        intro.append(
+            capitalised(
+                ngettext(
+                    "%(count)s request slipped %(this)s: due %(during)s, it is still open.",
+                    "%(count)s requests slipped %(this)s: due %(during)s, they are still open.",
+                    slipped,
+                )
+                % {"count": number(slipped), "this": words.this, "during": words.during}
             )
         )
+    if earlier:
+        intro.append(
+            capitalised(
+                _count(
+                    earlier,
+                    ngettext(
+                        "%(count)s request overdue from earlier remains open.",
+                        "%(count)s requests overdue from earlier remain open.",
+                        earlier,
+                    ),
+                )
+            )
+        )
+
+    def line(r: dict[str, Any]) -> str:
+        due = _(", %(who)s, was due on %(date)s") % {"who": _who(r), "date": _date(r["due_date"])}
+        if r["days_late"]:
+            return due + ngettext(
+                " and was %(count)s day late at %(end)s.",
+                " and was %(count)s days late at %(end)s.",
+                r["days_late"],
+            ) % {"count": number(r["days_late"]), "end": words.end}
+        return due + _(", %(last_day)s.") % {"last_day": words.last_day}
+
+    return Section(
+        pgettext("summary section", "Slipped and overdue"),
+        [" ".join(intro)],
+        [Entry(line(r), r["url"], _request_link(r)) for r in late]
+        + _more(len(late), figures["overdue"], url=deadlines, where=_("The deadlines page")),
+    )
+
+
+def _new_section(data: dict[str, Any], words: Phrases) -> Section:
+    return Section(
+        pgettext("summary section", "New requests"),
+        [_("Recorded %(during)s:") % {"during": words.during}],
+        [
+            Entry(
+                _(", %(who)s, due %(date)s.") % {"who": _who(r), "date": _date(r["due_date"])}
+                if r["due_date"]
+                else _(", %(who)s, with no due date yet.") % {"who": _who(r)},
+                r["url"],
+                _request_link(r),
+            )
+            for r in data["new"]
+        ]
+        + _more(len(data["new"]), data["figures"]["new"]),
+    )
+
+
+def _benchmarks_section(data: dict[str, Any], words: Phrases) -> Section:
+    moves = data.get("benchmark_figures") or _benchmark_figures(data["benchmarks"])
+    first = moves["first"]
+    summary = _count(
+        moves["assessed"],
+        ngettext(
+            "%(count)s benchmark assessment closed a reporting period %(this)s",
+            "%(count)s benchmark assessments closed a reporting period %(this)s",
+            moves["assessed"],
+        ),
+        this=words.this,
+    )
+    summary = capitalised(summary) + _(
+        ": %(improved)s improved, %(worsened)s slipped and %(steady)s held steady"
+    ) % {
+        "improved": _none(moves["improved"]),
+        "worsened": _none(moves["worsened"]),
+        "steady": _none(moves["steady"]),
+    }
+    if first:
+        summary += _count(
+            first,
+            ngettext(
+                "; %(count)s benchmark was assessed for the first time",
+                "; %(count)s benchmarks were assessed for the first time",
+                first,
+            ),
+        )
+    return Section(
+        pgettext("summary section", "Benchmarks"),
+        [summary + "."],
+        [Entry(_benchmark_sentence(b)) for b in data["benchmarks"]]
+        + _more(len(data["benchmarks"]), moves["assessed"]),
+    )
+
+
+def narrative(data: dict[str, Any]) -> Story:
+    """The summary's story, from its data alone (so a stored summary can be re-rendered), in
+    the active language."""
+    period, kind = data["period"], data["kind"]
+    words = phrases(kind)
+    titles = {
+        "weekly": _("Weekly summary: %(period)s"),
+        "monthly": _("Monthly summary: %(period)s"),
+        "quarterly": _("Quarterly summary: %(period)s"),
+    }
+    title = titles[kind] % {"period": capitalised(_label(period, kind))}
+    sections: list[Section] = []
+    deadlines = data.get("links", {}).get("deadlines", "")
+
+    if data["completed"]:
+        sections.append(_completed_section(data, words))
+    if data["slipped"] + data["overdue"]:
+        sections.append(_late_section(data, words, deadlines))
     if data["new"]:
-        sections.append(
-            Section(
-                "New requests",
-                [f"Recorded during the {noun}:"],
-                [
-                    Entry(
-                        f", {_who(r)}, due {_date(r['due_date'])}."
-                        if r["due_date"]
-                        else f", {_who(r)}, with no due date yet.",
-                        r["url"],
-                        f"{r['title']} ({r['reference']})",
-                    )
-                    for r in data["new"]
-                ]
-                + _more(len(data["new"]), figures["new"]),
-            )
-        )
+        sections.append(_new_section(data, words))
     by_ref = {
         r["reference"]: r
         for key in ("completed", "new", "slipped", "overdue", "coming_soon")
         for r in data[key]
     }
     spotlight = [
-        Section(
-            f"{m['acronym']} ({m['host_country']})",
-            [_mission_paragraph(m, by_ref, noun)],
-            level=3,
-        )
+        Section(_mission_heading(m), [_mission_paragraph(m, by_ref, words)], level=3)
         for m in data["missions"]
     ]
     others = data.get("other_missions", [])
     if others:
         spotlight.append(
             Section(
-                "Other missions",
-                [f"Also concerned this {noun}, with less activity: {_list(others)}."],
+                pgettext("summary section", "Other missions"),
+                [
+                    _("Also concerned %(this)s, with less activity: %(missions)s.")
+                    % {"this": words.this, "missions": _list(others)}
+                ],
                 level=3,
             )
         )
     if spotlight:
-        sections.append(Section("Mission spotlight", [f"Where the missions stood this {noun}."]))
-        sections.extend(spotlight)
-    if data["benchmarks"]:
-        moves = data.get("benchmark_figures") or _benchmark_figures(data["benchmarks"])
-        first = moves["first"]
-        summary = (
-            f"{capitalised(counted(moves['assessed'], 'benchmark assessment'))} closed a "
-            f"reporting period this {noun}: {_none(moves['improved'])} improved, "
-            f"{_none(moves['worsened'])} slipped and {_none(moves['steady'])} held steady"
-            + (
-                f"; {counted(first, 'benchmark was', 'benchmarks were')} assessed for the first"
-                " time"
-                if first
-                else ""
-            )
-            + "."
-        )
         sections.append(
             Section(
-                "Benchmarks",
-                [summary],
-                [Entry(_benchmark_sentence(b)) for b in data["benchmarks"]]
-                + _more(len(data["benchmarks"]), moves["assessed"]),
+                pgettext("summary section", "Mission spotlight"),
+                [_("Where the missions stood %(this)s.") % {"this": words.this}],
             )
         )
+        sections.extend(spotlight)
+    if data["benchmarks"]:
+        sections.append(_benchmarks_section(data, words))
     coming = data["coming_soon"]
+    next_label = _label(data["next"], kind)
     sections.append(
         Section(
-            "Coming soon",
+            pgettext("summary section", "Coming soon"),
             [
-                f"Due in {data['next']['label']}:"
+                _("Due in %(next)s:") % {"next": next_label}
                 if coming
-                else f"Nothing falls due in {data['next']['label']}."
+                else _("Nothing falls due in %(next)s.") % {"next": next_label}
             ],
             [
                 Entry(
-                    f", {_who(r)}.",
+                    _(", %(who)s.") % {"who": _who(r)},
                     r["url"],
-                    f"{r['title']} ({r['reference']})",
-                    before=f"{_date(r['due_date'])}: ",
+                    _request_link(r),
+                    before=_("%(date)s: ") % {"date": _date(r["due_date"])},
                 )
                 for r in coming
             ]
-            + _more(len(coming), figures["due_next"], url=deadlines, where=deadlines_page),
+            + _more(
+                len(coming),
+                data["figures"]["due_next"],
+                url=deadlines,
+                where=_("The deadlines page"),
+            ),
         )
     )
     return Story(title=title, lead=headline(data), sections=sections)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
     F,
@@ -27,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 
+from mandates.base_models import in_language
 from mandates.benchmarks import selectors as benchmark_selectors
 from mandates.choices import DocumentKind, ProgressStatus, RequestStatus
 from mandates.models import (
@@ -262,13 +264,28 @@ def counts_by(
     ``citation_label`` and the three counts).
     """
 
-    def part(queryset: QuerySet[Any], kind: int, key: str, label: str, extra: str, day: Any):
+    def part(
+        queryset: QuerySet[Any],
+        kind: int,
+        key: str,
+        label: str,
+        extra: str,
+        extra_fr: Any,
+        day: Any,
+    ):
         # A request rests on one or more paragraphs of a resolution: only there count distinct.
         distinct = kind == 2
         counts = _count_expressions(today=today, distinct=distinct)
         return (
-            queryset.annotate(kind=Value(kind), key=F(key), label=F(label), extra=F(extra), day=day)
-            .values("kind", "key", "label", "extra", "day")
+            queryset.annotate(
+                kind=Value(kind),
+                key=F(key),
+                label=F(label),
+                extra=F(extra),
+                extra_fr=extra_fr,
+                day=day,
+            )
+            .values("kind", "key", "label", "extra", "extra_fr", "day")
             .annotate(**counts)
             .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
             .order_by()
@@ -287,9 +304,10 @@ def counts_by(
             key=F("mission_id"),
             label=F("mission__acronym"),
             extra=F("mission__host_country"),
+            extra_fr=F("mission__host_country_fr"),
             day=no_day,
         )
-        .values("kind", "key", "label", "extra", "day")
+        .values("kind", "key", "label", "extra", "extra_fr", "day")
         .annotate(
             open_count=Count("pk", filter=request_selectors.LINE_OPEN),
             overdue_count=Count("pk", filter=request_selectors.line_overdue_on(today)),
@@ -298,20 +316,30 @@ def counts_by(
         .filter(Q(open_count__gt=0) | Q(completed_count__gt=0))
         .order_by()
     )
-    units = part(requests, 1, "lead_unit_id", "lead_unit__acronym", "lead_unit__name", no_day)
+    units = part(
+        requests, 1, "lead_unit_id", "lead_unit__acronym", "lead_unit__name",
+        F("lead_unit__name_fr"), no_day,
+    )  # fmt: skip
     resolutions = part(
         requests.filter(paragraphs__document__kind=DocumentKind.RESOLUTION),
         2, "paragraphs__document_id", "paragraphs__document__citation_label",
-        "paragraphs__document__symbol", F("paragraphs__document__date"),
+        "paragraphs__document__symbol", Value("", output_field=CharField()),
+        F("paragraphs__document__date"),
     )  # fmt: skip
     rows: tuple[list[dict[str, Any]], ...] = ([], [], [])
     row: dict[str, Any]
     for row in missions.union(units, resolutions, all=True):
         kind = row.pop("kind")
         if kind == 0:
-            row.update(pk=row["key"], acronym=row["label"], host_country=row["extra"])
+            row.update(
+                pk=row["key"],
+                acronym=row["label"],
+                host_country=in_language(row["extra"], row["extra_fr"]),
+            )
         elif kind == 1:
-            row.update(pk=row["key"], acronym=row["label"], name=row["extra"])
+            row.update(
+                pk=row["key"], acronym=row["label"], name=in_language(row["extra"], row["extra_fr"])
+            )
         else:
             row.update(pk=row["key"], citation_label=row["label"], symbol=row["extra"])
         rows[kind].append(row)

@@ -30,7 +30,7 @@ from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mandates.choices import DeliveryStatus, OutboxKind, Rating, RequestStatus
 from mandates.integration import outbox
@@ -235,10 +235,12 @@ def _missions(
     for mission_id, total in assessed.items():
         counts[mission_id]["benchmarks"] = total
     missions = {
-        pk: (acronym, name, host_country)
-        for pk, acronym, name, host_country in Mission.objects.filter(pk__in=list(counts))
+        pk: (acronym, name, host_country, name_fr, host_country_fr)
+        for pk, acronym, name, host_country, name_fr, host_country_fr in Mission.objects.filter(
+            pk__in=list(counts)
+        )
         .exclude(end_date__lt=period_end)
-        .values_list("pk", "acronym", "name", "host_country")
+        .values_list("pk", "acronym", "name", "host_country", "name_fr", "host_country_fr")
     }
     ranked = sorted(missions, key=lambda pk: (-sum(counts[pk].values()), missions[pk][0]))
     chosen = ranked[: settings.SUMMARY_SPOTLIGHT_LIMIT]
@@ -247,6 +249,8 @@ def _missions(
             "acronym": missions[pk][0],
             "name": missions[pk][1],
             "host_country": missions[pk][2],
+            "name_fr": missions[pk][3],
+            "host_country_fr": missions[pk][4],
             "counts": counts[pk],
             "titles": {},
             **{key: [] for key in sections},
@@ -329,7 +333,7 @@ def _period_data(period: Period) -> dict[str, str]:
 
 
 def render(data: dict[str, Any]) -> tuple[str, str, str]:
-    """(title, HTML, plain text) of a summary, from its data alone."""
+    """(title, HTML, plain text) of a summary, from its data alone, in the active language."""
     story = narrative(data)
     context = {"story": story, "site_url": settings.SITE_URL}
     html = render_to_string("reports/summary.html", context)
@@ -359,7 +363,9 @@ def summary_compile(
             return summary, False
         summary.period_end = period.end
         summary.data = compile_data(period, now=now)
-        summary.title, summary.html, summary.text = render(summary.data)
+        # The stored copy is in the site's language; each reader's e-mail is rendered in theirs.
+        with translation.override(settings.LANGUAGE_CODE):
+            summary.title, summary.html, summary.text = render(summary.data)
         summary.compiled_at = now
         if not summary.message_id:
             summary.message_id = _message_id(period)
@@ -376,6 +382,7 @@ def _message_id(period: Period) -> str:
 def managers() -> list[User]:
     return list(
         User.objects.filter(groups__name=roles.MANAGERS, is_active=True)
+        .select_related("reminder_preference")
         .exclude(email="")
         .order_by("pk")
         .distinct()
@@ -400,34 +407,54 @@ class SummaryDeliveryFailed(Exception):
     """The SMTP server refused or could not be reached; the outbox retries the e-mail."""
 
 
-def summary_message(summary: Summary) -> EmailMultiAlternatives | None:
-    """The managers' e-mail of a compiled summary (None when no manager can receive it)."""
+def reader_language(user: User) -> str:
+    """The language a person reads summaries in: their preference, else the site's."""
+    preference = getattr(user, "reminder_preference", None)
+    return (preference.language if preference is not None else "") or settings.LANGUAGE_CODE
+
+
+def summary_messages(summary: Summary) -> list[EmailMultiAlternatives]:
+    """The managers' e-mails of a compiled summary, one per language they read (none when no
+    manager can receive it): each copy is rendered in its readers' language."""
     recipients = reachable(managers(), Skipped("summaries", log=False))
     if not recipients or summary.compiled_at is None:
-        return None
-    message = EmailMultiAlternatives(
-        subject=f"ssrtracker: {summary.title}",
-        body=summary.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[settings.DEFAULT_FROM_EMAIL],
-        bcc=[user.email for user in recipients],
-        headers={
-            "Message-ID": summary.message_id or _message_id(_period_of(summary)),
-            "Date": format_datetime(summary.compiled_at),
-        },
-    )
-    message.attach_alternative(summary.html, "text/html")
-    return message
+        return []
+    by_language: dict[str, list[User]] = defaultdict(list)
+    for user in recipients:
+        by_language[reader_language(user)].append(user)
+    messages = []
+    base_id = summary.message_id or _message_id(_period_of(summary))
+    for language, readers in sorted(by_language.items()):
+        if language == settings.LANGUAGE_CODE and summary.text:
+            title, html, text = summary.title, summary.html, summary.text
+            message_id = base_id
+        else:
+            with translation.override(language):
+                title, html, text = render(summary.data)
+            # One Message-ID per copy: the same for every retry of that copy.
+            message_id = base_id.replace("@", f".{language}@", 1)
+        message = EmailMultiAlternatives(
+            subject=f"ssrtracker: {title}",
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[settings.DEFAULT_FROM_EMAIL],
+            bcc=[user.email for user in readers],
+            headers={"Message-ID": message_id, "Date": format_datetime(summary.compiled_at)},
+        )
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    return messages
 
 
 def send_summary_message(message: OutboxMessage) -> None:
     """The outbox's sender for summary e-mails: the summary as stored now, to the managers who
-    can receive it now."""
+    can receive it now, each in their language."""
     summary = Summary.objects.filter(pk=message.payload.get("summary")).first()
-    email = summary_message(summary) if summary is not None else None
-    if email is None:
+    emails = summary_messages(summary) if summary is not None else []
+    if not emails:
         raise outbox.GiveUp("The summary is not compiled, or no manager can receive it.")
-    email.send()
+    for email in emails:
+        email.send()
 
 
 @service

@@ -8,15 +8,15 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mandates.choices import DocumentKind, ParagraphKind, Rating, RequestStatus
 from mandates.models import Document, Mission, Unit
@@ -25,7 +25,9 @@ from mandates.requests.querysets import without_document_text
 from reports import charts, selectors
 from reports.forms import DashboardFilters
 from reports.models import Summary
+from reports.months import short_month
 from reports.prose import narrative
+from reports.summaries import render as render_summary
 
 S = RequestStatus
 #: Rows per page of long lists: deadlines, the matrix, resolutions, a mission's requests.
@@ -77,7 +79,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     by_mission, by_unit, by_resolution = selectors.counts_by(
         requests, today=today, include_closed=filters.shows_closed()
     )
-    month_labels = [date_format(m, "M y") for m in months]
+    month_labels = [short_month(m) for m in months]
     context = {
         "filters": filters,
         "figures": figures,
@@ -86,7 +88,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "completion_chart": charts.columns(
             month_labels,
             [
-                charts.Series("completed", _("Completed"), completed),
+                charts.Series("completed", pgettext("number of requests", "Completed"), completed),
                 charts.Series("accent", _("New"), created),
                 charts.Series("updates", _("Updates recorded"), updated),
             ],
@@ -361,9 +363,12 @@ def summary_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in DOWNLOADS:
         raise Http404
     item = get_object_or_404(Summary, pk=pk, compiled_at__isnull=False)
+    html, text = item.html, item.text
+    if get_language() != settings.LANGUAGE_CODE:  # the stored copy is in the site's language
+        _title, html, text = render_summary(item.data)
     body = {
-        "html": item.html,
-        "txt": item.text,
+        "html": html,
+        "txt": text,
         "json": json.dumps(item.data, indent=2, ensure_ascii=False),
     }[fmt]
     response = HttpResponse(body, content_type=DOWNLOADS[fmt][1])

@@ -36,10 +36,10 @@ from mandates.requests.querysets import without_document_text
 
 @admin.register(Theme)
 class ThemeAdmin(ArchiveInsteadOfDeleteAdmin):
-    list_display = ["name", "slug", "kind", "paragraph_count", "is_archived"]
+    list_display = ["name", "name_fr", "slug", "kind", "paragraph_count", "is_archived"]
     list_filter = [ArchivedFilter, "kind"]
     readonly_fields = ["archived_at"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Theme]:

@@ -88,8 +88,10 @@ class MissionAdmin(ServiceAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = [
         "acronym",
         "name",
+        "name_fr",
         "kind",
         "host_country",
+        "host_country_fr",
         "start_date",
         "end_date",
         "closed",
@@ -100,7 +102,7 @@ class MissionAdmin(ServiceAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     readonly_fields = ["mandate_expiry"]
     inlines = [MandateRenewalInline]
     list_filter = [ActiveMissionFilter, "kind"]
-    search_fields = ["acronym", "name", "host_country"]
+    search_fields = ["acronym", "name", "name_fr", "host_country", "host_country_fr"]
     date_hierarchy = "start_date"
     inlines = [ReportingDateInline]
 
@@ -166,11 +168,20 @@ class UnitMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(ArchiveInsteadOfDeleteAdmin):
-    list_display = ["acronym", "name", "kind", "parent", "mission", "member_count", "is_archived"]
+    list_display = [
+        "acronym",
+        "name",
+        "name_fr",
+        "kind",
+        "parent",
+        "mission",
+        "member_count",
+        "is_archived",
+    ]
     list_filter = [ArchivedFilter, "kind", "mission"]
     readonly_fields = ["archived_at"]
     list_select_related = ["parent", "mission"]
-    search_fields = ["acronym", "name"]
+    search_fields = ["acronym", "name", "name_fr"]
     autocomplete_fields = ["parent", "mission"]
     inlines = [UnitMembershipInline]
 

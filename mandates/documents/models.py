@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mandates.base_models import ArchivableModel, TimestampedModel, choices_check
+from mandates.base_models import ArchivableModel, TimestampedModel, choices_check, in_language
 from mandates.choices import DocumentBody, DocumentKind, ParagraphKind, ThemeKind
 from ssrtracker.limits import sane_date
 
@@ -26,6 +26,9 @@ class Theme(ArchivableModel):
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(
+        _("name in French"), max_length=200, blank=True, default="", db_default=""
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ThemeKind.choices)
 
     class Meta:
@@ -35,7 +38,11 @@ class Theme(ArchivableModel):
         constraints = [choices_check("kind", ThemeKind)]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return in_language(self.name, self.name_fr)
 
 
 class Document(TimestampedModel):

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from mandates.base_models import ArchivableModel, TimestampedModel, choices_check
+from mandates.base_models import ArchivableModel, TimestampedModel, choices_check, in_language
 from mandates.choices import MembershipRole, MissionKind, UnitKind
 from ssrtracker.limits import sane_date
 
@@ -26,8 +26,19 @@ class Mission(TimestampedModel):
 
     acronym = models.CharField(_("acronym"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(
+        _("name in French"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The official French name; French pages show it (the acronym stays)."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=MissionKind.choices)
     host_country = models.CharField(_("host country"), max_length=100)
+    host_country_fr = models.CharField(
+        _("host country in French"), max_length=100, blank=True, default="", db_default=""
+    )
     start_date = models.DateField(_("start"), null=True, blank=True, validators=[sane_date])
     end_date = models.DateField(_("end"), null=True, blank=True, validators=[sane_date])
     mandate_expiry = models.DateField(
@@ -72,7 +83,15 @@ class Mission(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.acronym} ({self.host_country})"
+        return f"{self.acronym} ({self.localized_host_country})"
+
+    @property
+    def localized_name(self) -> str:
+        return in_language(self.name, self.name_fr)
+
+    @property
+    def localized_host_country(self) -> str:
+        return in_language(self.host_country, self.host_country_fr)
 
     def is_closed(self, *, today: datetime.date) -> bool:
         """Closed on ``today``: its end date has passed (its history stays)."""
@@ -129,6 +148,14 @@ class Unit(ArchivableModel, TimestampedModel):
 
     acronym = models.CharField(_("acronym"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(
+        _("name in French"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The official French name; French pages show it (the acronym stays)."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -174,7 +201,11 @@ class Unit(ArchivableModel, TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.acronym} – {self.name}"
+        return f"{self.acronym} – {self.localized_name}"
+
+    @property
+    def localized_name(self) -> str:
+        return in_language(self.name, self.name_fr)
 
 
 class UnitMembership(models.Model):

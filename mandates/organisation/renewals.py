@@ -40,6 +40,7 @@ from mandates.models import (
     Unit,
 )
 from mandates.organisation import permissions
+from mandates.requests.models import SYSTEM_AUTHOR
 from mandates.requests.querysets import ssr_sections
 from mandates.requests.services import (
     WorkflowError,
@@ -194,7 +195,7 @@ def _close_renewal_request(
         request=request,
         status=RequestStatus.COMPLETED,
         by=None,
-        author_name=_("the system"),
+        author_name=SYSTEM_AUTHOR,
         note=note,
         now=now,
     )
@@ -310,7 +311,7 @@ def mission_close(
             status=RequestStatus.CANCELLED,
             note=note,
             by=None,
-            author_name=_("the system"),
+            author_name=SYSTEM_AUTHOR,
             now=now,
         )
         cancelled.append(line.request)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +18,9 @@ from mandates.choices import Priority, Recurrence, RequestStatus
 from mandates.requests.querysets import RequestQuerySet
 from mandates.validators import MaxFileSize, evidence_extension
 from ssrtracker.limits import MAX_EVIDENCE_MEGABYTES, sane_date
+
+#: The author of automated changes, stored in English and shown in the reader's language.
+SYSTEM_AUTHOR = gettext_noop("the system")
 
 __all__ = ["Request", "RequestMission", "StatusUpdate"]
 
@@ -385,4 +389,9 @@ class StatusUpdate(models.Model):
 
     @property
     def display_author(self) -> str:
-        return self.author_name or (str(self.author) if self.author_id else "")
+        return author_label(self.author_name) or (str(self.author) if self.author_id else "")
+
+
+def author_label(name: str) -> str:
+    """A stored author name as the reader sees it: the system in the active language."""
+    return gettext(SYSTEM_AUTHOR) if name == SYSTEM_AUTHOR else name

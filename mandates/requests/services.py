@@ -49,6 +49,7 @@ from mandates.models import (
 from mandates.organisation import permissions
 from mandates.requests.events import emit_request_status_changed, emit_requests_created
 from mandates.requests.lines import line_follows, rolled_up_due, rolled_up_status
+from mandates.requests.models import SYSTEM_AUTHOR
 from ssrtracker.writes import save_with_history, service
 
 S = RequestStatus
@@ -297,7 +298,7 @@ def _roll_up(
         update = StatusUpdate(
             request=locked,
             author=by,
-            author_name=_author_name(by) or _("the system"),
+            author_name=_author_name(by) or SYSTEM_AUTHOR,
             created_at=now,
             status_from=locked.status,
             status_to=status,
@@ -716,7 +717,7 @@ def request_create(
         StatusUpdate.objects.create(
             request=request,
             author=by,
-            author_name=_author_name(by) or _("the system"),
+            author_name=_author_name(by) or SYSTEM_AUTHOR,
             created_at=now,
             status_from=S.NOT_STARTED,
             status_to=request.status,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import template
@@ -11,7 +12,22 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mandates.requests.models import author_label
+from reports.months import short_month
+
 register = template.Library()
+
+
+@register.filter
+def month_year(day: datetime.date | None) -> str:
+    """``Jun 2026`` / ``juin 2026``: the month abbreviated as the active language does it."""
+    return short_month(day, year="Y") if day else ""
+
+
+@register.filter
+def author(name: str) -> str:
+    """A stored author name, "the system" in the reader's language."""
+    return author_label(name or "")
 
 
 @register.simple_tag
