@@ -106,6 +106,9 @@ def _visit(chromium, live_server, username: str, language: str, tour: list[str])
             found.extend(
                 f"{page.url}: {message.text}" for url in URL.findall(message.text) if elsewhere(url)
             )
+        if message.type == "error" and "Content Security Policy" in message.text:
+            # A page of the app breaking the app's own policy (an inline style or script).
+            found.append(f"{page.url}: {message.text}")
 
     context.route("**/*", route)
     # Requests the content security policy refuses never reach the route, but the browser
