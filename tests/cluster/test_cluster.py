@@ -591,7 +591,9 @@ def all_sent(data: Data) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_of_everything_share_sessions_limits_files_and_send_each_message_once(
-    cluster: Cluster, capsys: pytest.CaptureFixture[str]
+    cluster: Cluster,
+    capsys: pytest.CaptureFixture[str],
+    record_testsuite_property: Any,
 ) -> None:
     data = make_data(cluster)
     assert data.expected_reminders
@@ -661,18 +663,20 @@ def test_two_of_everything_share_sessions_limits_files_and_send_each_message_onc
     for delivery, payload in received.deliveries:
         overdue_delivered.setdefault(payload["data"]["request"]["id"], set()).add(delivery)
 
+    counts = (
+        f"web A+B, workers 2, beats 2: messages {len(messages)}, distinct "
+        f"Message-IDs {len(message_ids)}, copies sent again after a kill {repeats} "
+        f"(reminders expected {len(data.expected_reminders)}, "
+        f"delivered {len(delivered)}; summary copies {len(summary_ids)} to "
+        f"{len(summary_recipients)} managers); webhooks {len(received.deliveries)}, "
+        f"distinct deliveries {len(delivery_ids)} (overdue requests {len(data.overdue)}); "
+        f"kills {kills}; PATCH rounds {PATCH_ROUNDS}: 200s {ok}, 412s {stale}; "
+        f"lockout {lockout}; throttle 429s {throttle.count(429)} after {THROTTLE_LIMIT}; "
+        f"{time.monotonic() - started:.0f}s"
+    )
+    record_testsuite_property("cluster_counts", counts)  # .ci/run prints it again after the run
     with capsys.disabled():
-        print(
-            f"\n[cluster test] web A+B, workers 2, beats 2: messages {len(messages)}, distinct "
-            f"Message-IDs {len(message_ids)}, copies sent again after a kill {repeats} "
-            f"(reminders expected {len(data.expected_reminders)}, "
-            f"delivered {len(delivered)}; summary copies {len(summary_ids)} to "
-            f"{len(summary_recipients)} managers); webhooks {len(received.deliveries)}, "
-            f"distinct deliveries {len(delivery_ids)} (overdue requests {len(data.overdue)}); "
-            f"kills {kills}; PATCH rounds {PATCH_ROUNDS}: 200s {ok}, 412s {stale}; "
-            f"lockout {lockout}; throttle 429s {throttle.count(429)} after {THROTTLE_LIMIT}; "
-            f"{time.monotonic() - started:.0f}s"
-        )
+        print(f"\n[cluster test] {counts}")
 
     assert kills >= 1, "the workers finished before one could be killed"
     assert ok == stale == PATCH_ROUNDS
