@@ -623,8 +623,15 @@ def test_two_of_everything_share_sessions_limits_files_and_send_each_message_onc
     while time.monotonic() - started < DEADLINE_SECONDS and not all_sent(data):
         time.sleep(1)
     time.sleep(4)  # both beats run every job again: nothing more may arrive
+    running = {
+        p.name: p.process is not None and p.process.poll() is None
+        for p in [*cluster.beats, *cluster.workers]
+    }
     for process in [*cluster.beats, *cluster.workers]:
         process.stop()
+    assert all(running.values()), f"a scheduler or a worker stopped early: {running}\n" + (
+        "\n".join(p.tail() for p in [*cluster.beats, *cluster.workers])
+    )
 
     received = cluster.received
     messages = received.messages
