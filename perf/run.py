@@ -474,7 +474,7 @@ def older_scripts(admin_url: str, skip: set[str]) -> list[str]:
     lines = []
     if "parse" not in skip:
         out = subprocess.run(
-            [PYTHON, str(ROOT / "bench" / "parse_throughput.py"), "--repeat", "1"],
+            [PYTHON, str(ROOT / "perf" / "parse_throughput.py"), "--repeat", "1"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -483,7 +483,7 @@ def older_scripts(admin_url: str, skip: set[str]) -> list[str]:
         lines += [line for line in out.stdout.splitlines() if "MB/s" in line]
     if "import" not in skip:
         out = subprocess.run(
-            [PYTHON, str(ROOT / "bench" / "import_corpus.py"), "--admin-url", admin_url],
+            [PYTHON, str(ROOT / "perf" / "import_corpus.py"), "--admin-url", admin_url],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -524,7 +524,7 @@ def load(database_url: str, token: str, duration: int, request_ids: list[int]) -
                 break
             except OSError:
                 time.sleep(0.2)
-        script = ROOT / "bench" / "wrk.lua"
+        script = ROOT / "perf" / "wrk.lua"
         ids = ",".join(map(str, request_ids))
         for mode in ("list", "detail", "patch", "mix"):
             out = subprocess.run(
