@@ -145,9 +145,9 @@ def test_the_cache_is_shared_so_the_rate_limits_are() -> None:
 def test_the_app_trusts_the_compose_network_and_nothing_wider() -> None:
     environment = services()["web"]["environment"]
     subnet = compose()["networks"]["default"]["ipam"]["config"][0]["subnet"]
-    assert environment["TRUSTED_PROXIES"] == subnet
     default = re.fullmatch(r"\$\{SSRTRACKER_SUBNET:-([^}]+)\}", subnet)
     assert default
+    assert environment["TRUSTED_PROXIES"] == f"${{TRUSTED_PROXIES:-{default.group(1)}}}"
     (network,) = parse_networks([default.group(1)])
     assert network.is_private
     assert network.num_addresses <= 256
@@ -187,7 +187,11 @@ def test_the_proxy_finds_every_web_replica_through_dockers_dns() -> None:
 def test_the_proxy_passes_the_client_on() -> None:
     conf = nginx()
     assert re.search(r"proxy_set_header\s+X-Forwarded-For\s+\$proxy_add_x_forwarded_for;", conf)
-    assert re.search(r"proxy_set_header\s+X-Forwarded-Proto\s+\$scheme;", conf)
+    assert re.search(r"proxy_set_header\s+X-Forwarded-Proto\s+\$forwarded_proto;", conf)
+    # This proxy's scheme, or "https" from a TLS proxy in front: nothing else passes.
+    mapping = re.search(r"map\s+\$http_x_forwarded_proto\s+\$forwarded_proto\s*\{([^}]*)\}", conf)
+    assert mapping
+    assert mapping.group(1).split() == ["default", "$scheme;", "https", "https;"]
     assert re.search(r"proxy_set_header\s+Host\s+\$http_host;", conf)
     assert re.search(r"proxy_set_header\s+X-Forwarded-Host\s+\$http_host;", conf)
 
