@@ -251,7 +251,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 if env_bool("USE_X_FORWARDED_PROTO", default=False):
-    # Only behind a proxy that sets this header itself (docker-compose: none; nginx/traefik: yes).
+    # Only behind a proxy that sets this header itself, as nginx and traefik do (docker compose:
+    # "proxy" passes on "https" from a TLS proxy in front, else says "http"; deploy/nginx.conf).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- E-mail ----------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from axes.models import AccessAttempt
 from django.core.cache import cache
@@ -115,11 +117,12 @@ def test_the_setting_is_what_the_request_helpers_read():
 
 
 def _login(username: str, password: str, *, remote: str, forwarded: str | None = None):
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-    return Client(REMOTE_ADDR=remote, **extra).post(
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    return Client(REMOTE_ADDR=remote).post(
         reverse("admin:login"),
         {"username": username, "password": password, "next": reverse("admin:index")},
         secure=True,
+        **extra,
     )
 
 
