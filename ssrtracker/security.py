@@ -26,6 +26,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
+from ssrtracker.proxy import client_ip
+
 security_log = logging.getLogger("ssrtracker.security")
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -95,12 +97,10 @@ class RequestIdFilter(logging.Filter):
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address a request came from, as the server saw it (``REMOTE_ADDR``).
-
-    Behind a proxy, the proxy must set ``REMOTE_ADDR`` (gunicorn's ``--forwarded-allow-ips``)
-    rather than this reading ``X-Forwarded-For``, which any client can forge.
-    """
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The address of the client that sent a request: ``REMOTE_ADDR``, or behind a proxy in
+    ``TRUSTED_PROXIES`` the address that proxy received it from (:mod:`ssrtracker.proxy`),
+    never an ``X-Forwarded-For`` the client wrote itself."""
+    return client_ip(request) or "unknown"
 
 
 def security_event(event: str, request: HttpRequest | None = None, **details: Any) -> None:

@@ -25,6 +25,7 @@ from ssrtracker.env import (
     env_required,
     env_str,
 )
+from ssrtracker.proxy import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
@@ -42,6 +43,11 @@ else:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the login lockout,
+# the API rate limits and the security log then count the client behind them. Empty: nobody's;
+# the client is REMOTE_ADDR (ssrtracker.proxy).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+parse_networks(TRUSTED_PROXIES)  # a bad value stops start-up, naming the variable
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -159,9 +165,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# The address is REMOTE_ADDR: a TLS proxy in front must pass the client's address through (for
-# gunicorn: --forwarded-allow-ips), never a client-supplied X-Forwarded-For.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The address is the client's (ssrtracker.proxy): REMOTE_ADDR, or behind a proxy listed in
+# TRUSTED_PROXIES what that proxy wrote in X-Forwarded-For; never what a client wrote there.
+AXES_CLIENT_IP_CALLABLE = "ssrtracker.proxy.client_ip"
 
 # API tokens: after API_TOKEN_FAILURE_LIMIT invalid tokens from one address within
 # API_TOKEN_FAILURE_WINDOW_SECONDS, that address gets 429 until the window has passed.
@@ -245,7 +251,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 if env_bool("USE_X_FORWARDED_PROTO", default=False):
-    # Only behind a proxy that sets this header itself (docker-compose: none; nginx/traefik: yes).
+    # Only behind a proxy that sets this header itself, as nginx and traefik do (docker compose:
+    # "proxy" passes on "https" from a TLS proxy in front, else says "http"; deploy/nginx.conf).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- E-mail ----------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Tests marked ``postgres`` need the database to be PostgreSQL (``DATABASE_URL=postgres://...``),
 tests marked ``redis`` need ``CELERY_BROKER_URL=redis://...`` and tests marked ``browser`` need
-Chromium (``CHROMIUM_PATH``, default ``/usr/bin/chromium``). Without them they are skipped
+Chromium (``CHROMIUM_PATH``, default ``/usr/bin/chromium``) and tests marked ``compose`` need
+Docker Compose (the ``docker compose`` plugin, or ``docker-compose``). Without them they are skipped
 with the reason shown in the summary; with ``REQUIRE_SERVICES=1`` (CI) they fail instead, so a CI
 run can never pass by skipping them.
 """
@@ -10,7 +11,10 @@ run can never pass by skipping them.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -29,6 +33,21 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@cache
+def compose_command() -> list[str] | None:
+    """How to run Docker Compose here: the ``docker compose`` plugin, else ``docker-compose``
+    (Debian's 1.29 checks a compose file without a Docker daemon), else None."""
+    docker = shutil.which("docker")
+    if docker:
+        plugin = subprocess.run(  # noqa: S603 - fixed argv
+            [docker, "compose", "version"], capture_output=True, check=False, timeout=60
+        )
+        if plugin.returncode == 0:
+            return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
 def _service_problem(marker: str) -> str | None:
     if marker == "postgres" and settings.DATABASES["default"]["ENGINE"] != (
         "django.db.backends.postgresql"
@@ -38,12 +57,14 @@ def _service_problem(marker: str) -> str | None:
         return f"needs Chromium at {CHROMIUM_PATH} (set CHROMIUM_PATH)"
     if marker == "redis" and not settings.CELERY_BROKER_URL.startswith("redis"):
         return "needs Redis: set CELERY_BROKER_URL=redis://HOST:PORT/0"
+    if marker == "compose" and compose_command() is None:
+        return "needs Docker Compose (the docker compose plugin, or docker-compose)"
     return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        for marker in ("postgres", "redis", "browser"):
+        for marker in ("postgres", "redis", "browser", "compose"):
             if marker not in item.keywords:
                 continue
             problem = _service_problem(marker)

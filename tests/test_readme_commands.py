@@ -16,11 +16,13 @@ port (the README's ``8000`` and ``8101`` become that port), and the API examples
 ``curl`` against it with the token it printed; every request must succeed (the PATCH with its
 ``If-Match`` included). The Celery worker is started until it is ready. Docker is not run here:
 the compose block's ``cp`` runs, and its ``docker compose`` commands are checked against
-``docker-compose.yml`` (with ``docker compose config`` where Docker Compose is installed).
+``docker-compose.yml`` (the services they name exist, those they scale publish no port; and
+Docker Compose's ``config`` accepts the file where Docker Compose is installed).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pty
@@ -42,6 +44,7 @@ import pytest
 import yaml
 
 from mandates.integration.webhooks import signature
+from tests.conftest import compose_command
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -355,9 +358,25 @@ def _run_docker(block: Block, cwd: Path) -> None:
         words = shlex.split(command, comments=True)
         if "run" in words:
             assert words[words.index("--rm") + 1] in services, command
+        for flag, value in itertools.pairwise(words):
+            if flag != "--scale":
+                continue
+            name, _, count = value.partition("=")
+            assert name in services, command
+            assert count.isdigit(), command
+            # A service that publishes a host port cannot have a second replica.
+            assert "ports" not in services[name], f"{command}: {name} publishes a port"
     assert (cwd / ".env").is_file()
-    if shutil.which("docker") and _run("docker compose version", cwd).returncode == 0:
-        done = _run("docker compose config --quiet", cwd)
+    compose = compose_command()
+    if compose is not None:
+        done = subprocess.run(  # noqa: S603 - Docker Compose checking the README's compose file
+            [*compose, "config", "--quiet"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=_SECONDS,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
 
 

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from mandates.models import ApiToken
+from ssrtracker.proxy import client_ip
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -24,3 +25,9 @@ class TokenRateThrottle(SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request: Request) -> str:
+        """The client's address behind the proxies in ``TRUSTED_PROXIES`` (REST framework's
+        own reads ``X-Forwarded-For`` by ``NUM_PROXIES``, which counts hops but cannot tell a
+        proxy from a client that wrote the header)."""
+        return client_ip(request) or "unknown"
