@@ -404,8 +404,6 @@ def _read_manifest(archive: tarfile.TarFile, path: Path) -> Manifest:
     if engine is None or not isinstance(files, list):
         raise BackupError(f"{path} is damaged: its {MANIFEST} is not readable.")
     database = _member(raw.get("database"), "the database")
-    if database.name != DUMPS[engine]:
-        raise BackupError(f"{path} is damaged: its {MANIFEST} is not readable.")
     members = [_member(entry, "a file") for entry in files]
     if len({member.name for member in members}) != len(members):
         raise BackupError(f"{path} is damaged: its {MANIFEST} names a file twice.")
@@ -471,6 +469,8 @@ def _check_archive(database: dict[str, Any], path: Path, scratch: Path) -> Manif
                 f"{path} holds a {ENGINE_NAMES[manifest.engine]} database; the target is "
                 f"{ENGINE_NAMES[engine]}. Restore it into a database of the same kind."
             )
+        if manifest.database.name != DUMPS[engine]:
+            raise BackupError(f"{path} is damaged: its {MANIFEST} is not readable.")
         expected = {MANIFEST, manifest.database.name}
         expected |= {FILES + member.name for member in manifest.files}
         extra = sorted(set(archive.getnames()) - expected)
