@@ -311,6 +311,23 @@ def _add(archive: tarfile.TarFile, name: str, file: IO[bytes], size: int) -> Non
 # --- Backup ----------------------------------------------------------------------------------
 
 
+def _walk(storage: Storage) -> list[str]:
+    try:
+        return list(storage_files(storage))
+    except Exception as exc:  # the storage's own errors: disk, network, credentials
+        raise BackupError(f"The file storage cannot be listed: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _reading(storage: Storage, name: str) -> Iterator[IO[bytes]]:
+    try:
+        file = storage.open(name, "rb")
+    except Exception as exc:  # the storage's own errors: disk, network, credentials
+        raise BackupError(f"{name} cannot be read from the file storage: {exc}") from exc
+    with file:
+        yield file
+
+
 def backup(
     database: dict[str, Any], storage: Storage, path: Path, *, connection: Any = None
 ) -> Manifest:
@@ -339,10 +356,10 @@ def backup(
                 database=Member(DUMPS[engine], checked.size, checked.sha256),
                 app_version=_app_version(),
             )
-            for name in storage_files(storage):
+            for name in _walk(storage):
                 # Through a temporary file: its size and checksum are those of the bytes read.
                 with (
-                    storage.open(name, "rb") as source,
+                    _reading(storage, name) as source,
                     tempfile.TemporaryFile(dir=scratch) as copy,
                 ):
                     member = _copy(source, copy)
@@ -504,7 +521,9 @@ def restore_files(
             with handle:
                 if storage.exists(name):
                     storage.delete(name)
-                saved = storage.save(name, File(handle, name=name))
+                content = File(handle, name=name)
+                content.size = member.size  # checked; never guessed from a local path
+                saved = storage.save(name, content)
             if saved != name:
                 raise BackupError(f"The storage saved {name} as {saved}; restore stopped.")
             done.written.append(name)

@@ -322,3 +322,15 @@ def test_a_changed_byte_inside_the_archive_is_found(tmp_path: Path):
         call_command("restore", str(path), database_url=f"sqlite:///{scratch}", yes=True)
 
     assert _untouched(scratch)
+
+
+def test_a_storage_that_cannot_be_read_fails_the_backup_with_one_line(tmp_path: Path, monkeypatch):
+    _store(FILES)
+
+    def unreachable(self, name, mode="rb"):
+        raise ConnectionError("the storage did not answer")
+
+    monkeypatch.setattr(FileSystemStorage, "open", unreachable)
+    with pytest.raises(CommandError, match="cannot be read from the file storage: the storage"):
+        _backup(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["media"]  # no archive, no leftovers
