@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -136,3 +137,89 @@ def database_from_url(url: str, *, conn_max_age: int) -> dict[str, object]:
             "postgres://postgres@127.0.0.1:5432/ssrtracker."
         )
     return dict(config)
+
+
+#: The values of ``FILE_STORAGE``: where uploaded files (evidence, import previews) are kept.
+FILE_STORAGES = ("filesystem", "s3", "azure")
+
+
+def file_storage_from_env() -> dict[str, Any]:
+    """``STORAGES["default"]`` for ``$FILE_STORAGE``, with its variables checked at start-up.
+
+    ``filesystem`` (the default) keeps files under ``MEDIA_ROOT``, which every web process and
+    worker must then share; ``s3`` keeps them in an S3 bucket (Amazon S3 or a compatible server
+    such as MinIO, with ``AWS_S3_ENDPOINT_URL``), ``azure`` in an Azure Blob Storage container.
+    The files are private: the app streams them to people who may read them, never by a link to
+    the bucket.
+    """
+    kind = (env_str("FILE_STORAGE") or "filesystem").strip().lower()
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind == "s3":
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options()}
+    if kind == "azure":
+        return {
+            "BACKEND": "storages.backends.azure_storage.AzureStorage",
+            "OPTIONS": _azure_options(),
+        }
+    raise ImproperlyConfigured(
+        f"FILE_STORAGE={kind!r} is not a file storage; use {', '.join(FILE_STORAGES)}."
+    )
+
+
+def _s3_options() -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "bucket_name": env_required("AWS_STORAGE_BUCKET_NAME", "when FILE_STORAGE=s3"),
+        # Private objects (the bucket's own policy applies), never a public-read ACL.
+        "default_acl": None,
+        # Two uploads of the same name get two objects, as on the file system.
+        "file_overwrite": False,
+    }
+    endpoint = env_str("AWS_S3_ENDPOINT_URL")
+    if endpoint:
+        if not endpoint.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(
+                f"AWS_S3_ENDPOINT_URL={endpoint!r} must start with https:// (or http://)."
+            )
+        options["endpoint_url"] = endpoint
+    key_id, secret = env_str("AWS_ACCESS_KEY_ID"), env_str("AWS_SECRET_ACCESS_KEY")
+    if bool(key_id) != bool(secret):
+        raise ImproperlyConfigured(
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: set both, or neither to "
+            "use the machine's own credentials (an instance role)."
+        )
+    if key_id and secret:
+        options.update(access_key=key_id, secret_key=secret)
+    for variable, option in [
+        ("AWS_S3_REGION_NAME", "region_name"),
+        ("AWS_LOCATION", "location"),
+        ("AWS_S3_ADDRESSING_STYLE", "addressing_style"),
+    ]:
+        value = env_str(variable)
+        if value:
+            options[option] = value.strip("/") if option == "location" else value
+    if options.get("addressing_style") not in {None, "auto", "path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"AWS_S3_ADDRESSING_STYLE={options['addressing_style']!r} is not one of auto, path, "
+            "virtual."
+        )
+    return options
+
+
+def _azure_options() -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "azure_container": env_required("AZURE_CONTAINER", "when FILE_STORAGE=azure"),
+        "overwrite_files": False,
+    }
+    connection_string = env_str("AZURE_CONNECTION_STRING")
+    name, key = env_str("AZURE_ACCOUNT_NAME"), env_str("AZURE_ACCOUNT_KEY")
+    if connection_string:
+        options["connection_string"] = connection_string
+    elif name and key:
+        options.update(account_name=name, account_key=key)
+    else:
+        raise ImproperlyConfigured(
+            "FILE_STORAGE=azure needs AZURE_CONNECTION_STRING, or AZURE_ACCOUNT_NAME and "
+            "AZURE_ACCOUNT_KEY."
+        )
+    return options

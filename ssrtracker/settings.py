@@ -24,6 +24,7 @@ from ssrtracker.env import (
     env_list,
     env_required,
     env_str,
+    file_storage_from_env,
 )
 from ssrtracker.proxy import parse_networks
 
@@ -195,8 +196,11 @@ USE_TZ = True
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
+# Uploaded files (evidence, import previews): FILE_STORAGE=filesystem (MEDIA_ROOT, shared by every
+# process), s3 or azure (see ssrtracker.env.file_storage_from_env). Always through the storage
+# API, and never served at MEDIA_URL: evidence is streamed by the app to people who may read it.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage_from_env(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

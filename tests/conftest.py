@@ -27,7 +27,7 @@ from mandates.organisation import roles
 from tests import writes_guard
 from tests.factories import UnitFactory, UserFactory
 
-pytest_plugins = ["tests.robustness", "tests.faults"]
+pytest_plugins = ["tests.robustness", "tests.faults", "tests.s3"]
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -658,6 +658,9 @@ class StatusUpdateAdmin(SheetImportMixin, NoDeleteMixin, admin.ModelAdmin):
     list_select_related = ["request", "author", "mission"]
     search_fields = ["request__reference", "request__title", "note", "author_name"]
     date_hierarchy = "created_at"
+    # The file is shown as a link through the app (evidence_links), which checks the reader;
+    # the admin's own widget would print the storage's URL of it (a bucket's signed link).
+    exclude = ["evidence_file"]
     readonly_fields = ["evidence"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

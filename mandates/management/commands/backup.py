@@ -1,20 +1,24 @@
-"""``manage.py backup FILE``: a backup of the whole database (see SECURITY.md, "Backups")."""
+"""``manage.py backup FILE``: a backup of the database and of the stored files (see SECURITY.md,
+"Backups")."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from ssrtracker.backups import SQLITE, BackupError, backup_database
+from ssrtracker.backups import SQLITE, BackupError, backup
 
 
 class Command(BaseCommand):
     help = (
-        "Write a backup of the database to FILE: pg_dump's custom format for PostgreSQL, a "
-        "consistent copy for SQLite. Restore it with `manage.py restore FILE`."
+        "Write a backup to FILE: one tar archive holding the database (pg_dump's custom format "
+        "for PostgreSQL, a consistent copy for SQLite), every file of the file storage "
+        "(FILE_STORAGE) and a manifest of their checksums. Restore it with `manage.py restore "
+        "FILE`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,7 +37,10 @@ class Command(BaseCommand):
             connection.ensure_connection()
             raw = connection.connection
         try:
-            backup_database(connection.settings_dict, path, connection=raw)
+            manifest = backup(connection.settings_dict, default_storage, path, connection=raw)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Backup written to {path} ({path.stat().st_size} bytes).")
+        self.stdout.write(
+            f"Backup written to {path} ({path.stat().st_size} bytes): the database and "
+            f"{len(manifest.files)} files."
+        )
