@@ -8,7 +8,9 @@ count what the workers send. The test checks, through both instances:
 1. a session opened on instance A is valid on instance B;
 2. the login lockout and the API rate limit count the attempts made on both;
 3. an evidence file uploaded through A is downloaded through B, and readable by a worker
-   process (a ``manage.py shell`` with the workers' settings stands in: no task reads files);
+   process (a ``manage.py shell`` with the workers' settings stands in: no task reads files).
+   The files are in object storage (``FILE_STORAGE=s3``, an S3 server on 127.0.0.1), as on
+   several machines: the object is in the bucket and nothing is on any local disk;
 4. reminders, the weekly summary and the overdue webhooks arrive exactly once (one Message-ID
    or delivery id each, per recipient) while both beats schedule them every few seconds and a
    worker is SIGKILLed in the middle of sending;
@@ -36,7 +38,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import parseaddr
@@ -69,6 +71,9 @@ from reports.periods import reminder_point
 from ssrtracker.celery import app as celery_app
 from tests.conftest import ensure_roles
 from tests.factories import RequestFactory, UnitFactory, UserFactory
+from tests.s3 import ACCESS_KEY as S3_ACCESS_KEY
+from tests.s3 import REGION as S3_REGION
+from tests.s3 import SECRET_KEY as S3_SECRET_KEY
 
 User = get_user_model()
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,6 +209,8 @@ class Cluster:
     queue: str
     received: Received
     media: Path
+    s3_client: Any
+    bucket: str
 
 
 def wait_healthy(base: str, process: Process) -> None:
@@ -220,7 +227,9 @@ def wait_healthy(base: str, process: Process) -> None:
 
 
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[Cluster]:
+def cluster(
+    tmp_path: Path, s3_endpoint: str, s3_client: Any, s3_bucket: Callable[[], str]
+) -> Iterator[Cluster]:
     import redis
     from aiosmtpd.controller import Controller
 
@@ -230,6 +239,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     smtp.start()
     hooks = webhook_server(received)
     media = Path(tempfile.mkdtemp(prefix="cluster-media-", dir=tmp_path))
+    bucket = s3_bucket()
     queue = f"cluster-{uuid.uuid4().hex[:8]}"
     # Rate-limit buckets of an earlier run in the cache database would count against this one.
     store = redis.Redis.from_url(cache_url())
@@ -251,7 +261,14 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         "CELERY_QUEUE": queue,
         "CELERY_VISIBILITY_TIMEOUT": "5",
         "CACHE_URL": cache_url(),
+        # Files in a bucket every process reaches; MEDIA_ROOT must stay empty.
         "MEDIA_ROOT": str(media),
+        "FILE_STORAGE": "s3",
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": s3_endpoint,
+        "AWS_S3_REGION_NAME": S3_REGION,
+        "AWS_ACCESS_KEY_ID": S3_ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": S3_SECRET_KEY,
         "AXES_FAILURE_LIMIT": str(LOCKOUT_LIMIT),
         "API_THROTTLE_RATE": f"{THROTTLE_LIMIT}/min",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -324,7 +341,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
             process.start()
         for base, process in zip(web.values(), processes, strict=True):
             wait_healthy(base, process)
-        yield Cluster(env, web, workers, beats, queue, received, media)
+        yield Cluster(env, web, workers, beats, queue, received, media, s3_client, bucket)
     finally:
         for process in [*beats, *workers, *processes]:
             process.stop()
@@ -500,7 +517,7 @@ def check_throttle(cluster: Cluster, data: Data) -> list[int]:
     return codes
 
 
-def check_evidence(cluster: Cluster, data: Data) -> None:
+def check_evidence(cluster: Cluster, data: Data) -> int:
     content = b"%PDF-1.4 cluster evidence " + uuid.uuid4().hex.encode()
     headers = {"Authorization": f"Bearer {data.token}"}
     created = requests.post(
@@ -532,6 +549,15 @@ def check_evidence(cluster: Cluster, data: Data) -> None:
     )
     assert worker_view.returncode == 0, worker_view.stderr[-2000:]
     assert worker_view.stdout.strip().splitlines()[-1] == hashlib.sha256(content).hexdigest()
+    # Where the bytes are: one object in the bucket, nothing on the local disk.
+    objects = cluster.s3_client.list_objects_v2(Bucket=cluster.bucket).get("Contents", [])
+    stored = [
+        cluster.s3_client.get_object(Bucket=cluster.bucket, Key=o["Key"])["Body"].read()
+        for o in objects
+    ]
+    assert stored == [content], f"the bucket holds {len(stored)} objects, not the evidence"
+    assert not any(cluster.media.rglob("*")), "a file was written to MEDIA_ROOT"
+    return len(objects)
 
 
 def check_concurrent_patch(cluster: Cluster, data: Data) -> tuple[int, int]:
@@ -604,7 +630,7 @@ def test_two_of_everything_share_sessions_limits_files_and_send_each_message_onc
     check_session(cluster, data)
     lockout = check_lockout(cluster, data)
     throttle = check_throttle(cluster, data)
-    check_evidence(cluster, data)
+    objects = check_evidence(cluster, data)
     ok, stale = check_concurrent_patch(cluster, data)
 
     # The jobs: two beats schedule every job every few seconds, two workers run them, and each
@@ -677,7 +703,8 @@ def test_two_of_everything_share_sessions_limits_files_and_send_each_message_onc
         f"delivered {len(delivered)}; summary copies {len(summary_ids)} to "
         f"{len(summary_recipients)} managers); webhooks {len(received.deliveries)}, "
         f"distinct deliveries {len(delivery_ids)} (overdue requests {len(data.overdue)}); "
-        f"kills {kills}; PATCH rounds {PATCH_ROUNDS}: 200s {ok}, 412s {stale}; "
+        f"kills {kills}; evidence objects in the bucket {objects}; "
+        f"PATCH rounds {PATCH_ROUNDS}: 200s {ok}, 412s {stale}; "
         f"lockout {lockout}; throttle 429s {throttle.count(429)} after {THROTTLE_LIMIT}; "
         f"{time.monotonic() - started:.0f}s"
     )
