@@ -183,3 +183,16 @@ class FulfilmentOutcome(models.TextChoices):
     ON_TIME = "on_time", _("On time")
     LATE = "late", _("Late")
     MISSED = "missed", _("Missed")
+
+
+class ActivityKind(models.TextChoices):
+    """What the SSR Unit and the missions' SSR sections did besides reporting (the newsletter's
+    items)."""
+
+    ASSESSMENT_MISSION = "assessment_mission", _("Assessment mission")
+    ADVISORY_MISSION = "advisory_mission", _("Advisory mission")
+    TRAINING = "training", _("Training")
+    WORKSHOP = "workshop", _("Workshop")
+    MEETING = "meeting", _("Meeting")
+    PUBLICATION = "publication", _("Publication")
+    OTHER = "other", _("Other activity")

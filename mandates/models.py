@@ -1,5 +1,6 @@
 """The mandates domain: documents and paragraphs, missions and units, requests and benchmarks."""
 
+from mandates.activities.models import Activity
 from mandates.benchmarks.models import Benchmark, BenchmarkAssessment
 from mandates.documents.models import Document, Paragraph, Theme
 from mandates.integration.models import (
@@ -26,6 +27,7 @@ from mandates.sg_reports.models import (
 )
 
 __all__ = [
+    "Activity",
     "AddresseeRoute",
     "ApiToken",
     "Benchmark",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("resolutions/<int:pk>/", views.resolution, name="resolution"),
     path("deadlines/", views.deadlines, name="deadlines"),
     path("matrix/", views.matrix, name="matrix"),
+    path("activities/", views.activities, name="activities"),
     path("summaries/", views.summaries, name="summaries"),
     path("summaries/<int:pk>/", views.summary, name="summary"),
     path("summaries/<int:pk>/<str:fmt>/", views.summary_download, name="summary-download"),

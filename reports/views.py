@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
+from mandates.activities import calendar as activity_calendar
+from mandates.activities import selectors as activity_selectors
 from mandates.choices import DocumentKind, ParagraphKind, Rating, RequestStatus
 from mandates.models import Document, Mission, Unit
 from mandates.requests import selectors as request_selectors
@@ -41,6 +43,7 @@ NAV = [
     ("matrix", "dashboard:matrix", gettext_lazy("Matrix")),
     ("benchmarks", "dashboard:scorecards", gettext_lazy("Benchmarks")),
     ("coverage", "dashboard:coverage", gettext_lazy("Report coverage")),
+    ("activities", "dashboard:activities", gettext_lazy("Activities")),
     ("summaries", "dashboard:summaries", gettext_lazy("Summaries")),
 ]
 
@@ -163,6 +166,7 @@ def mission(request: HttpRequest, acronym: str) -> HttpResponse:
         "next_report": selectors.next_report_due(mission, today=today),
         "expiry_days": (mission.mandate_expiry - today).days if mission.mandate_expiry else None,
         "exports": _exports(filters, mission=mission.pk),
+        "activities": _recent_activities(request, mission=mission),
     }
     return _page(request, "reports/dashboard/mission.html", "missions", context)
 
@@ -207,8 +211,72 @@ def unit(request: HttpRequest, acronym: str) -> HttpResponse:
         "updates": selectors.latest_updates(requests, since=since, limit=15),
         "authors": selectors.update_authors(requests, since=since),
         "exports": _exports(DashboardFilters(), unit=unit.pk),
+        "activities": _recent_activities(request, unit=unit),
     }
     return _page(request, "reports/dashboard/unit.html", "units", context)
+
+
+def _recent_activities(request: HttpRequest, **where: Any) -> list[Any] | None:
+    """The latest activities of a mission or unit page, or None for a role that may not read
+    activities."""
+    if not request.user.has_perm("mandates.view_activity"):
+        return None
+    return activity_selectors.recent(**where, limit=ACTIVITIES_SHOWN)
+
+
+#: Activities listed on a mission's or a unit's page (the calendar has them all).
+ACTIVITIES_SHOWN = 10
+
+
+def _month(value: str | None, today: datetime.date) -> tuple[int, int]:
+    """The month a ``?month=YYYY-MM`` names, this month when it names none or is not one."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        datetime.date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    if not 1900 <= year <= 2100:
+        return today.year, today.month
+    return year, month
+
+
+@login_required
+@permission_required("mandates.view_activity", raise_exception=True)
+def activities(request: HttpRequest) -> HttpResponse:
+    """The activities calendar: a month grid of what was done, filtered by mission, unit and
+    theme, with links to the previous and next months."""
+    filters = DashboardFilters(request.GET or None, fields=("mission", "unit", "theme"))
+    today = timezone.localdate()
+    year, month = _month(request.GET.get("month"), today)
+    first, last = activity_calendar.month_bounds(year, month)
+    values = filters.values
+    chosen = activity_selectors.filtered(
+        mission=values.get("mission"), unit=values.get("unit"), theme=values.get("theme")
+    )
+    month_items = list(
+        activity_selectors.between(chosen, first=first, last=last).order_by(
+            "start_date", "title", "pk"
+        )
+    )
+    weeks = activity_calendar.month_grid(year, month, month_items)
+    query = filters.api_query()
+
+    def link(by: int) -> str:
+        y, m = activity_calendar.shift_month(year, month, by)
+        return "?" + urlencode({**query, "month": f"{y:04d}-{m:02d}"})
+
+    context = {
+        "filters": filters,
+        "month_start": first,
+        "month_value": f"{year:04d}-{month:02d}",
+        "weeks": weeks,
+        "weekdays": [week_day.date for week_day in weeks[0]],
+        "month_items": month_items,
+        "previous_link": link(-1),
+        "next_link": link(1),
+        "this_month_link": "?" + urlencode(query) if query else request.path,
+    }
+    return _page(request, "reports/dashboard/activities.html", "activities", context)
 
 
 @login_required

@@ -193,6 +193,10 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     "mandates.partnersupport": AdminAccess(
         READERS, WRITERS, {R.ADMINISTRATOR, R.FOCAL_POINT}, ADMINISTRATORS
     ),
+    # Activities: the default one is on mission M, led by its section (staff of unit A, a
+    # Headquarters unit, and mission M's focal point change it); "other_mission" is on
+    # mission X, which mission M's focal point does not record.
+    "mandates.activity": AdminAccess(READERS, WRITERS, WRITERS, WRITERS),
     # What fulfilled a request: recorded through the service (whoever may update the line or
     # request), never changed or deleted afterwards.
     "mandates.fulfilment": AdminAccess(READERS, WRITERS, NOBODY, NOBODY),
@@ -260,6 +264,8 @@ API_READ_ROUTES = (
     "sgreport-detail",
     "partnersupport-list",
     "partnersupport-detail",
+    "activity-list",
+    "activity-detail",
     "summary-list",
     "summary-detail",
 )
@@ -283,6 +289,7 @@ DASHBOARDS = (
     "scorecard-xlsx",
     "coverage",
     "coverage-xlsx",
+    "activities",
 )
 
 #: Models whose admin shows one past version of an object (django-simple-history).
@@ -295,6 +302,7 @@ HISTORY_MODELS = (
     "secretarygeneralreport",
     "coverageitem",
     "partnersupport",
+    "activity",
 )
 
 _NO_SESSION_ALLOWED = {"anonymous": O.ALLOW, "read_token": O.ALLOW, "write_token": O.ALLOW}
@@ -376,6 +384,26 @@ POLICY: list[Rule] = [
     Rule("api:assessment-list", ("POST",), api({R.ADMINISTRATOR, R.FOCAL_POINT}), "mission"),
     Rule("api:assessment-list", ("POST",), api({R.ADMINISTRATOR, R.STAFF, R.WRITE_TOKEN})),
     Rule("api:assessment-detail", ("PUT", "PATCH"), api({R.ADMINISTRATOR, R.STAFF})),
+    # --- activities: SSR Unit staff any, a mission focal point their own missions' ----------
+    # The write token's client is a member of unit A (Headquarters); its role does not delete.
+    Rule(
+        "api:activity-list",
+        ("POST",),
+        api({R.ADMINISTRATOR, R.STAFF, R.WRITE_TOKEN}),
+        target="other_mission",
+    ),
+    Rule("api:activity-list", ("POST",), api(WRITERS | {R.WRITE_TOKEN})),
+    Rule(
+        "api:activity-detail",
+        ("PUT", "PATCH"),
+        api({R.ADMINISTRATOR, R.STAFF, R.WRITE_TOKEN}),
+        target="other_mission",
+    ),
+    Rule("api:activity-detail", ("PUT", "PATCH"), api(WRITERS | {R.WRITE_TOKEN})),
+    Rule(
+        "api:activity-detail", ("DELETE",), api({R.ADMINISTRATOR, R.STAFF}), target="other_mission"
+    ),
+    Rule("api:activity-detail", ("DELETE",), api(WRITERS)),
     # --- calendar feeds: each person's own (the default feed is staff A's) -----------------
     Rule("api:calendarfeed-list", ("GET",), api(API_READERS | {R.NO_ROLE})),
     Rule("api:calendarfeed-list", ("POST",), api(READERS | {R.WRITE_TOKEN})),
@@ -410,6 +438,19 @@ POLICY: list[Rule] = [
         ("POST",),
         page(NOBODY, administrator=O.INVALID, staff=O.INVALID),
         target="archived_unit",
+    ),
+    # An activity on mission X: mission M's focal point reads it, changes and deletes nothing.
+    Rule(
+        "admin:mandates_activity_change",
+        ("POST",),
+        page({R.ADMINISTRATOR, R.STAFF}),
+        target="other_mission",
+    ),
+    Rule(
+        "admin:mandates_activity_delete",
+        ("GET", "POST"),
+        page({R.ADMINISTRATOR, R.STAFF}),
+        target="other_mission",
     ),
     # A mission line's change form (a line update): see "mission lines" above.
     Rule(

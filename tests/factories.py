@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from mandates.choices import (
+    ActivityKind,
     DocumentKind,
     MissionKind,
     OwnershipElement,
@@ -19,6 +20,7 @@ from mandates.choices import (
     UnitKind,
 )
 from mandates.models import (
+    Activity,
     Benchmark,
     BenchmarkAssessment,
     Document,
@@ -187,3 +189,30 @@ class PartnerSupportFactory(factory.django.DjangoModelFactory[PartnerSupport]):
     partner_kind = PartnerKind.EUROPEAN_UNION
     mission = factory.SubFactory(MissionFactory)
     period_start = datetime.date(2025, 1, 1)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory[Activity]):
+    class Meta:
+        model = Activity
+        skip_postgeneration_save = True
+
+    kind = ActivityKind.TRAINING
+    title = factory.Sequence(lambda n: f"SSR training {n}")
+    start_date = datetime.date(2026, 5, 12)
+    end_date = datetime.date(2026, 5, 14)
+    story = "Police and justice officials trained on oversight."
+
+    @factory.post_generation
+    def missions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.missions.set(extracted)
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.units.set(extracted)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)

@@ -6,6 +6,7 @@ Row-level rules (who may change what) come from :mod:`mandates.organisation.perm
 """
 
 from mandates.admin import (
+    activities,
     benchmarks,
     documents,
     fulfilment,
@@ -17,6 +18,7 @@ from mandates.admin import (
 )
 
 __all__ = [
+    "activities",
     "benchmarks",
     "documents",
     "fulfilment",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mandates.choices import (
+    ActivityKind,
     CoverageElement,
     CoverageState,
     DocumentBody,
@@ -28,6 +29,7 @@ from mandates.choices import (
     UnitKind,
 )
 from mandates.models import (
+    Activity,
     Benchmark,
     BenchmarkAssessment,
     Document,
@@ -440,3 +442,38 @@ class PartnerSupportFilter(UpdatedSinceMixin):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return text_search(qs, ("partner", "country", "note"), value)
+
+
+def theme_filter(**kwargs: Any) -> IdOrKeyFilter:
+    kwargs.setdefault("help_text", _("Theme id or slug (e.g. gender)."))
+    return IdOrKeyFilter(
+        queryset=Theme.objects.all(), key="slug", noun=_("theme"), key_label=_("slug"), **kwargs
+    )
+
+
+class ActivityFilter(UpdatedSinceMixin):
+    mission = mission_filter(field_name="missions")
+    unit = unit_filter(field_name="units")
+    theme = theme_filter(field_name="themes")
+    request = request_filter(field_name="requests")
+    kind = df.MultipleChoiceFilter(choices=ActivityKind.choices)
+    start_date = df.DateFromToRangeFilter(
+        help_text=_("start_date_after / start_date_before (YYYY-MM-DD).")
+    )
+    active_on = df.DateFilter(
+        method="filter_active_on", help_text=_("Only activities under way on this date.")
+    )
+    q = df.CharFilter(method="search", help_text=_("Text in the title, story or partners."))
+    ordering = ordering("start_date", "title", "updated_at")
+
+    class Meta:
+        model = Activity
+        fields = ["kind"]
+
+    def filter_active_on(self, qs: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return qs.filter(start_date__lte=value).filter(
+            Q(end_date__gte=value) | Q(end_date__isnull=True, start_date=value)
+        )
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return text_search(qs, ("title", "story", "partners"), value)

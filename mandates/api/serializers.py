@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mandates.activities import services as activity_services
 from mandates.api import exports
 from mandates.api.fields import (
     CompactRelatedField,
@@ -26,6 +27,7 @@ from mandates.benchmarks import services as benchmark_services
 from mandates.choices import ProgressStatus, Rating, RequestStatus
 from mandates.integration import services as integration_services
 from mandates.models import (
+    Activity,
     Benchmark,
     BenchmarkAssessment,
     CalendarFeed,
@@ -878,3 +880,58 @@ class MissionCoverageSerializer(serializers.Serializer):
     mission = compact("mission", _acronym, read_only=True)
     expected = ExpectedReportSerializer(many=True)
     rows = CoverageRowSerializer(many=True)
+
+
+class ActivitySerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    """Something done on SSR besides reporting: an assessment mission, a training, a meeting...
+    POST records one; PATCH/PUT change it with ``If-Match``; DELETE removes one recorded by
+    mistake. Missions, units, themes and requests are given by id."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:activity-detail")
+    missions = compact(
+        "mission", _acronym, many=True, queryset=Mission.objects.all(), required=False
+    )
+    units = compact("unit", _acronym, many=True, queryset=Unit.objects.all(), required=False)
+    themes = compact("theme", many=True, queryset=Theme.objects.all(), required=False)
+    requests = compact(
+        "request", _reference, many=True, queryset=Request.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "title",
+            "start_date",
+            "end_date",
+            "missions",
+            "units",
+            "themes",
+            "partners",
+            "story",
+            "requests",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    _LINKS = ("missions", "units", "themes", "requests")
+
+    def create(self, validated_data: dict[str, Any]) -> Activity:
+        links = {name: validated_data.pop(name, []) for name in self._LINKS}
+        return activity_services.activity_save(
+            activity=Activity(**validated_data), by=self.context["request"].user, **links
+        )
+
+    def update(self, instance: Activity, validated_data: dict[str, Any]) -> Activity:
+        links = {name: validated_data.pop(name, None) for name in self._LINKS}
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return activity_services.activity_save(
+            activity=instance,
+            by=self.context["request"].user,
+            expected_updated_at=self.context.get("expected_updated_at"),
+            **links,
+        )

@@ -28,6 +28,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
+from mandates.activities import services as activity_services
 from mandates.api import exports, filters, imports, parse_output
 from mandates.api import serializers as s
 from mandates.api.fields import prefetched_list
@@ -36,6 +37,7 @@ from mandates.documents.importing import ImportFailed, parse
 from mandates.imports.tracker import Kind
 from mandates.integration.services import secret_revoke
 from mandates.models import (
+    Activity,
     Benchmark,
     BenchmarkAssessment,
     CalendarFeed,
@@ -57,6 +59,7 @@ from mandates.requests import services as request_services
 from mandates.requests.querysets import without_document_text
 from mandates.views import evidence_download
 from ssrtracker.api.etags import (
+    ACTIVITY_TAG,
     ASSESSMENT_TAG,
     REQUEST_TAG,
     ETagMixin,
@@ -948,3 +951,61 @@ class CalendarFeedViewSet(
 
     def perform_destroy(self, instance: CalendarFeed) -> None:
         secret_revoke(obj=instance, by=self.request.user)
+
+
+def activity_etag(obj: Activity) -> str:
+    return ACTIVITY_TAG.make(obj.pk, timestamp_micros(obj.updated_at))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List activities"),
+    retrieve=extend_schema(summary="An activity"),
+    create=extend_schema(summary="Record an activity"),
+    update=extend_schema(summary="Change an activity", parameters=[IF_MATCH]),
+    partial_update=extend_schema(
+        summary="Change some fields of an activity", parameters=[IF_MATCH]
+    ),
+    destroy=extend_schema(summary="Delete an activity recorded by mistake"),
+)
+class ActivityViewSet(ETagMixin, viewsets.ModelViewSet):
+    """Activities: assessment and advisory missions, trainings, workshops, meetings (the
+    Task Force, working groups, the C-34) and publications, with their missions, units, themes,
+    partners and the requests they advanced. A mission focal point records only their own
+    missions' and units'."""
+
+    queryset = Activity.objects.prefetch_related(
+        "missions", "units", "themes", Prefetch("requests", Request.objects.only("reference"))
+    ).order_by("-start_date", "title", "pk")
+    serializer_class = s.ActivitySerializer
+    filterset_class = filters.ActivityFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def get_etag(self, obj: Any, data: Any) -> str:
+        return activity_etag(obj)
+
+    def create(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = serializer.save()
+        fresh = self.get_queryset().get(pk=created.pk)
+        return Response(
+            self.get_serializer(fresh).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": activity_etag(fresh)},
+        )
+
+    def update(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        micros = ACTIVITY_TAG.expected(instance.pk, self.required_if_match())
+        context = self.get_serializer_context()
+        context["expected_updated_at"] = None if micros is None else from_timestamp_micros(micros)
+        serializer = self.get_serializer_class()(
+            instance, data=request.data, partial=kwargs.get("partial", False), context=context
+        )
+        serializer.is_valid(raise_exception=True)
+        saved = serializer.save()
+        fresh = self.get_queryset().get(pk=saved.pk)
+        return Response(self.get_serializer(fresh).data, headers={"ETag": activity_etag(fresh)})
+
+    def perform_destroy(self, instance: Activity) -> None:
+        activity_services.activity_delete(activity=instance, by=self.request.user)

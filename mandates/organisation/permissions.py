@@ -257,3 +257,77 @@ def can_record_renewal(user: Any, mission: Mission) -> bool:
     """Record a renewal of the mission's mandate: administrators and the units that answer for
     the mission's reporting (the renewal sets its next renewal-input request)."""
     return _reporting_rule(user, mission.pk, "mandates.add_mandaterenewal")
+
+
+def records_any_activity(user: Any) -> bool:
+    """Administrators, and SSR staff of a Headquarters unit (a unit of no mission, such as the
+    SSR Unit), record activities of any mission or unit."""
+    if is_administrator(user):
+        return True
+    units = user_unit_ids(user)
+    return bool(units) and bool(units - _mission_unit_ids(user))
+
+
+_MISSION_UNITS_CACHE = "_ssrtracker_mission_unit_ids"
+
+
+def _mission_unit_ids(user: Any) -> frozenset[int]:
+    """The user's units that belong to a mission (its sections), cached on the user."""
+    if not hasattr(user, _MISSION_UNITS_CACHE):
+        ids = Unit.objects.filter(pk__in=user_unit_ids(user), mission__isnull=False).values_list(
+            "pk", flat=True
+        )
+        setattr(user, _MISSION_UNITS_CACHE, frozenset(ids))
+    return frozenset(getattr(user, _MISSION_UNITS_CACHE))
+
+
+def activity_is_theirs(user: Any, mission_ids: set[int], unit_ids: set[int]) -> bool:
+    """Does an activity on ``mission_ids`` led by ``unit_ids`` belong to a mission focal point?
+
+    Every mission named is one of their units' missions, every unit named is one of their
+    units or a unit of one of those missions, and at least one of them is named.
+    """
+    missions = member_mission_ids(user)
+    if not missions or not (mission_ids or unit_ids):
+        return False
+    if not mission_ids <= missions:
+        return False
+    if not unit_ids:
+        return True
+    own = user_unit_ids(user)
+    others = unit_ids - own
+    if not others:
+        return True
+    in_missions = Unit.objects.filter(pk__in=others, mission_id__in=missions).count()
+    return in_missions == len(others)
+
+
+def can_record_activity(
+    user: Any, mission_ids: set[int], unit_ids: set[int], *, perm: str = "add"
+) -> bool:
+    """May ``user`` record (``perm="add"``), change or delete an activity on these missions and
+    units? SSR Unit staff any; a mission focal point only their own missions' and units'."""
+    if not user.has_perm(f"mandates.{perm}_activity"):
+        return False
+    return records_any_activity(user) or activity_is_theirs(user, mission_ids, unit_ids)
+
+
+def activity_links(activity: Any) -> tuple[set[int], set[int]]:
+    """The missions and units an activity already saved names (two queries, or none when they
+    were prefetched)."""
+    if activity.pk is None:
+        return set(), set()
+    return (
+        {m.pk for m in activity.missions.all()},
+        {u.pk for u in activity.units.all()},
+    )
+
+
+def can_change_activity(user: Any, activity: Any, *, perm: str = "change") -> bool:
+    """May ``user`` change (or delete) the stored ``activity``?"""
+    if not user.has_perm(f"mandates.{perm}_activity"):
+        return False
+    if records_any_activity(user):
+        return True
+    missions, units = activity_links(activity)
+    return activity_is_theirs(user, missions, units)

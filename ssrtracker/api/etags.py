@@ -99,6 +99,8 @@ MAX_TIMESTAMP_MICROS = timestamp_micros(datetime.datetime.max.replace(tzinfo=dat
 REQUEST_TAG = VersionTag("request", marker="v")
 #: An assessment has no version column; its last change time serves as one.
 ASSESSMENT_TAG = VersionTag("assessment", maximum=MAX_TIMESTAMP_MICROS)
+#: Nor has an activity.
+ACTIVITY_TAG = VersionTag("activity", maximum=MAX_TIMESTAMP_MICROS)
 
 
 class ETagMixin:

@@ -29,6 +29,7 @@ router.register("benchmarks", views.BenchmarkViewSet)
 router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("sg-reports", views.SecretaryGeneralReportViewSet, basename="sgreport")
 router.register("partner-support", views.PartnerSupportViewSet)
+router.register("activities", views.ActivityViewSet)
 router.register("calendar-feeds", views.CalendarFeedViewSet, basename="calendarfeed")
 router.register("summaries", SummaryViewSet)
 

@@ -24,7 +24,13 @@ from mandates.models import CalendarFeed
 from ssrtracker import limits
 from ssrtracker.api.urls import router
 from tests.api.conftest import token_client
-from tests.factories import BenchmarkAssessmentFactory, BenchmarkFactory, RequestFactory
+from tests.factories import (
+    ActivityFactory,
+    BenchmarkAssessmentFactory,
+    BenchmarkFactory,
+    MissionFactory,
+    RequestFactory,
+)
 from tests.robustness import examples
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +76,10 @@ def test_the_fuzz_covers_the_writes_of_the_api():
         "PUT assessments",
         "POST calendar-feeds",
         "DELETE calendar-feeds",
+        "POST activities",
+        "PATCH activities",
+        "PUT activities",
+        "DELETE activities",
     } <= writes
 
 
@@ -194,7 +204,7 @@ IF_MATCH = st.sampled_from(
         st.text(max_size=40),
         st.builds(
             lambda kind, pk, version, weak: f'{weak}"{kind}-{pk}-{version}"',
-            st.sampled_from(["request", "assessment"]),
+            st.sampled_from(["request", "assessment", "activity"]),
             st.just("<pk>") | TAG_NUMBERS,  # <pk>: the object's id
             st.one_of(TAG_NUMBERS, TAG_NUMBERS.map(lambda n: f"v{n}")),
             st.sampled_from(["", "W/"]),
@@ -215,7 +225,10 @@ def targets(administrator) -> dict[str, int]:
     feed = CalendarFeed(owner=administrator)
     feed.set_secret()
     feed.save()
+    activity = ActivityFactory.create(missions=[MissionFactory.create()])
     return {
+        "activities": activity.pk,
+        "mission": activity.missions.get().pk,
         "requests": request.pk,
         "assessments": assessment.pk,
         "benchmark": assessment.benchmark_id,
@@ -234,6 +247,15 @@ def template(method: str, collection: str, targets: dict[str, int]) -> dict[str,
         return {**body, "benchmark": targets["benchmark"], "value": "12"}
     if collection == "calendar-feeds":
         return {"scope": "user"}
+    if collection == "activities":
+        return {
+            "kind": "training",
+            "title": "Training of trainers",
+            "start_date": "2026-05-12",
+            "end_date": "2026-05-14",
+            "missions": [targets["mission"]],
+            "requests": [targets["requests"]],
+        }
     return {}
 
 

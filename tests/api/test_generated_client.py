@@ -32,6 +32,7 @@ from mandates.organisation import roles
 from reports.models import Summary
 from tests.conftest import ensure_roles
 from tests.factories import (
+    ActivityFactory,
     BenchmarkAssessmentFactory,
     BenchmarkFactory,
     DocumentFactory,
@@ -180,6 +181,7 @@ def _data() -> dict[str, Any]:
         BenchmarkAssessmentFactory.create(benchmark=BenchmarkFactory.create(mission=mission))
         SecretaryGeneralReportFactory.create(mission=mission)
         PartnerSupportFactory.create(mission=mission)
+        ActivityFactory.create(missions=[mission], units=[unit], themes=[theme])
         Summary.objects.create(
             kind="monthly",
             period_start=datetime.date(2021, number, 1),
@@ -224,7 +226,7 @@ def test_the_python_client_round_trip_over_every_resource(
         assert ids, name
         paged.add(name.rsplit(".", 1)[1])
     assert {"status_updates_list", "assessments_list", "requests_list"} <= paged
-    assert len(paged) == 13, paged
+    assert len(paged) == 14, paged
     matrix = importlib.import_module(f"{api.__name__}.sg_reports.sg_reports_matrix_list")
     assert matrix.sync_detailed(client=client).status_code == 200
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mandates.models import Document, Unit
 from tests.factories import (
+    ActivityFactory,
     BenchmarkAssessmentFactory,
     BenchmarkFactory,
     DocumentFactory,
@@ -131,7 +132,15 @@ def _partner_support(n: int) -> None:
     PartnerSupportFactory.create_batch(n, mission=mission, area=theme)
 
 
+def _activities(n: int) -> None:
+    missions, units = MissionFactory.create_batch(2), UnitFactory.create_batch(2)
+    themes, requests = ThemeFactory.create_batch(2), RequestFactory.create_batch(2)
+    for activity in ActivityFactory.create_batch(n, missions=missions, units=units, themes=themes):
+        activity.requests.set(requests)
+
+
 CASES: dict[str, Callable[[int], object]] = {
+    "/api/v1/activities/": _activities,
     "/api/v1/sg-reports/": _sg_reports,
     "/api/v1/sg-reports/matrix/": _sg_reports,
     "/api/v1/partner-support/": _partner_support,

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from mandates.choices import MembershipRole
+from mandates.management.commands.demo import demo_activities
 from mandates.models import Document, Mission, Request, Unit
 from mandates.organisation import roles
 from mandates.seed import load_seed
@@ -55,6 +56,7 @@ def browser() -> Iterator[object]:
 def people(db) -> dict[str, object]:
     ensure_roles()
     load_seed()
+    demo_activities()
     manager = UserFactory.create(username="manager", password=PASSWORD, is_staff=True)
     manager.groups.add(Group.objects.get(name=roles.MANAGERS))
     staff = UserFactory.create(username="staff", password=PASSWORD, is_staff=True)
@@ -105,6 +107,7 @@ def test_a_manager_visits_every_page_filters_and_switches_to_french(browser, liv
         ("deadlines", "/dashboard/deadlines/"),
         ("matrix", "/dashboard/matrix/"),
         ("summaries", "/dashboard/summaries/"),
+        ("activities", "/dashboard/activities/"),
     ]:
         response = page.goto(live_server.url + path)
         assert response is not None, path

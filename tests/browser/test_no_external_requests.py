@@ -51,6 +51,7 @@ def _tour() -> list[str]:
         "/dashboard/deadlines/",
         "/dashboard/matrix/",
         "/dashboard/summaries/",
+        "/dashboard/activities/",
         f"/dashboard/summaries/{summary.pk}/",
         "/dashboard/benchmarks/",
         "/dashboard/benchmarks/MINUSCA/",

@@ -17,6 +17,7 @@ PAGES = [
     "/dashboard/deadlines/",
     "/dashboard/matrix/",
     "/dashboard/summaries/",
+    "/dashboard/activities/",
 ]
 
 

@@ -190,3 +190,24 @@ def test_a_kept_token_that_no_longer_works_is_replaced(settings, capsys):
     assert _token(out) != first
     assert "A new token" in out
     assert _status(_token(out)) == 200
+
+
+def test_demo_records_its_activities_around_today_once(settings):
+    from mandates.management.commands.demo import DEMO_ACTIVITIES
+    from mandates.models import Activity
+
+    settings.DEBUG = True
+    call_command("demo", no_migrate=True)
+    call_command("demo", no_migrate=True)
+    assert Activity.objects.count() == len(DEMO_ACTIVITIES)
+    today = timezone.localdate()
+    guinea = Activity.objects.get(title__contains="Guinea")
+    assert guinea.start_date < today
+    assert [m.acronym for m in guinea.missions.all()] == ["UNCT-GUINEA"]
+    assert {u.acronym for u in guinea.units.all()} == {"IASSRTF", "SSRU"}
+    # Every demo activity found its missions, units and themes in the seed.
+    for demo in DEMO_ACTIVITIES:
+        activity = Activity.objects.get(title=demo.title)
+        assert activity.missions.count() == len(demo.missions), demo.title
+        assert activity.units.count() == len(demo.units), demo.title
+        assert activity.themes.count() == len(demo.themes), demo.title

@@ -41,6 +41,7 @@ from mandates.organisation import roles
 from mandates.requests import services
 from ssrtracker.access import NoPolicy, Outcome, Role, declared_methods, declared_targets, expected
 from tests.factories import (
+    ActivityFactory,
     BenchmarkAssessmentFactory,
     BenchmarkFactory,
     DocumentFactory,
@@ -219,6 +220,8 @@ def build_world() -> World:
     if not CoverageItem.objects.filter(report=report).exists():  # pragma: no cover
         raise AssertionError("a registered report has its checklist")
     support = PartnerSupportFactory.create(mission=mission)
+    activity = ActivityFactory.create(missions=[mission], units=[section])
+    activity_x = ActivityFactory.create(missions=[other_mission])
     fulfilment = Fulfilment.objects.create(
         request=req_b, outcome=FulfilmentOutcome.MISSED, due_date=datetime.date(2030, 1, 15)
     )
@@ -299,6 +302,8 @@ def build_world() -> World:
         "mandates.secretarygeneralreport": report,
         "mandates.coverageitem": report.coverage_items.first(),
         "mandates.partnersupport": support,
+        "mandates.activity": activity,
+        "mandates.activity:other_mission": activity_x,
         "mandates.fulfilment": fulfilment,
         "reports.reminderpreference": preference,
         "reports.reminderdigest": digest,
@@ -311,6 +316,7 @@ def build_world() -> World:
         "archived_unit": archived_unit,
         "mission": mission,
         "unit_a": unit_a,
+        "other_mission": other_mission,
     }
     return World(users, tokens, objects, extra)
 
@@ -341,6 +347,7 @@ MODEL_OF_API = {
     "assessment": "mandates.benchmarkassessment",
     "sgreport": "mandates.secretarygeneralreport",
     "partnersupport": "mandates.partnersupport",
+    "activity": "mandates.activity",
     "calendarfeed": "mandates.calendarfeed",
     "summary": "reports.summary",
 }
@@ -506,6 +513,15 @@ def body_for(world: World, route: Route, method: str, target: str, url: str) -> 
             "period_end": str(a.period_end),
             "rating": a.rating,
             "value": "changed",
+        }
+    if key in ("api:activity-list", "api:activity-detail") and method != "DELETE":
+        mission = world.extra["other_mission" if target == "other_mission" else "mission"]
+        return {
+            "kind": "workshop",
+            "title": "Matrix workshop",
+            "start_date": "2031-03-02",
+            "end_date": "2031-03-03",
+            "missions": [mission.pk],
         }
     if key == "api:calendarfeed-list":
         return {"scope": "user"}

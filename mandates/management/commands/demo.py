@@ -16,9 +16,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mandates.choices import MembershipRole, RequestStatus, TokenScope
+from mandates.activities.services import activity_save
+from mandates.choices import ActivityKind, MembershipRole, RequestStatus, TokenScope
 from mandates.integration.services import api_token_create, secret_revoke
-from mandates.models import ApiToken, CoverageItem, Paragraph, Request, Unit, UnitMembership
+from mandates.models import (
+    Activity,
+    ApiToken,
+    CoverageItem,
+    Mission,
+    Paragraph,
+    Request,
+    Theme,
+    Unit,
+    UnitMembership,
+)
 from mandates.organisation import roles
 from mandates.requests.services import request_create, request_edit
 from mandates.sg_reports.fulfilment import mission_report_lines_schedule
@@ -139,6 +150,134 @@ def open_request_to_carry_forward() -> Request | None:
     )
 
 
+@dataclass(frozen=True)
+class DemoActivity:
+    kind: str
+    title: str
+    #: Days from today to its start and its end (the calendar shows them this month).
+    start: int
+    end: int | None
+    missions: tuple[str, ...]
+    units: tuple[str, ...]
+    themes: tuple[str, ...]
+    partners: str
+    story: str
+
+
+#: Modelled on the items of the SSR Unit's newsletter of the second quarter of 2014.
+DEMO_ACTIVITIES = [
+    DemoActivity(
+        ActivityKind.ADVISORY_MISSION,
+        "Mission Capability Study to Haiti",
+        -38,
+        -31,
+        ("MINUSTAH",),
+        ("SSRU", "MINUSTAH-SSR"),
+        ("police", "rule-of-law"),
+        "UN Country Team",
+        "The SSR Unit took part in the study of the options for the UN presence in Haiti: "
+        "support to the Haitian National Police and to security sector and legislative reform "
+        "are likely to remain relevant.",
+    ),
+    DemoActivity(
+        ActivityKind.PUBLICATION,
+        "E-learning course on Defence Sector Reform launched",
+        -24,
+        None,
+        (),
+        ("SSRU",),
+        ("defence",),
+        "UNITAR; Permanent Missions of Denmark, Malaysia, Kenya and the Netherlands",
+        "The first UN e-learning course on defence sector reform: four modules with a quiz "
+        "each, for new SSR and DSR staff in the field and at Headquarters.",
+    ),
+    DemoActivity(
+        ActivityKind.ASSESSMENT_MISSION,
+        "Inter-Agency SSR Task Force joint assessment mission to Guinea",
+        -18,
+        -12,
+        ("UNCT-GUINEA",),
+        ("IASSRTF", "SSRU"),
+        ("sector-governance", "national-ownership"),
+        "UNDP, ECOWAS, European Union",
+        "The Task Force assessed the SSR process in Guinea with the national authorities and "
+        "the country team, and agreed the next steps of UN support.",
+    ),
+    DemoActivity(
+        ActivityKind.MEETING,
+        "C-34 briefing on resolution 2151 (2014)",
+        -9,
+        None,
+        (),
+        ("SSRU",),
+        ("guidance-capacity",),
+        "Special Committee on Peacekeeping Operations (C-34)",
+        "Member States were briefed on the Council's first stand-alone resolution on SSR.",
+    ),
+    DemoActivity(
+        ActivityKind.TRAINING,
+        "Training on the Integrated Technical Guidance Notes on SSR for UNOCI staff",
+        -4,
+        -2,
+        ("UNOCI",),
+        ("SSRU", "UNOCI-SSR"),
+        ("sector-governance", "gender"),
+        "",
+        "Three days with the mission's SSR, police, justice and DDR staff on the guidance notes.",
+    ),
+    DemoActivity(
+        ActivityKind.MEETING,
+        "Inter-Agency SSR Task Force meeting",
+        3,
+        None,
+        (),
+        ("IASSRTF", "SSRU"),
+        ("coordination", "partnerships"),
+        "UNDP, DPPA, UN Women, UNODC",
+        "Co-chaired by DPO and UNDP: the Task Force's work plan after the Guinea mission.",
+    ),
+    DemoActivity(
+        ActivityKind.WORKSHOP,
+        "Workshop on the national security policy of the Central African Republic",
+        9,
+        10,
+        ("MINUSCA",),
+        ("MINUSCA-SSR",),
+        ("sector-governance", "national-ownership"),
+        "African Union, European Union",
+        "",
+    ),
+]
+
+
+def demo_activities(*, today: datetime.date | None = None) -> int:
+    """Record the demo's activities around ``today`` once (an activity whose title is already
+    recorded is left as it is). Returns how many were recorded."""
+    today = today or timezone.localdate()
+    recorded = 0
+    for demo in DEMO_ACTIVITIES:
+        if Activity.objects.filter(title=demo.title).exists():
+            continue
+        start = today + datetime.timedelta(days=demo.start)
+        end = today + datetime.timedelta(days=demo.end) if demo.end is not None else None
+        activity_save(
+            activity=Activity(
+                kind=demo.kind,
+                title=demo.title,
+                start_date=start,
+                end_date=end,
+                partners=demo.partners,
+                story=demo.story,
+            ),
+            by=None,
+            missions=Mission.objects.filter(acronym__in=demo.missions),
+            units=Unit.objects.filter(acronym__in=demo.units),
+            themes=Theme.objects.filter(slug__in=demo.themes),
+        )
+        recorded += 1
+    return recorded
+
+
 class Command(BaseCommand):
     help = "Migrate, load the seed data and create demo users (development only, needs DEBUG=1)."
 
@@ -180,6 +319,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Open on 2151 (2014), to try carrying forward to 2553 (2020): {example.reference}."
             )
+        recorded = demo_activities()
+        self.stdout.write(f"Demo activities recorded around today: {recorded}.")
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self.create_user(demo)
