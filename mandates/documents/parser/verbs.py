@@ -335,6 +335,25 @@ def clause_verbs(text: str) -> list[tuple[str, int]]:
     ]
 
 
+_ANY_VERB = sorted(
+    (k for k in _STRENGTH if not k.split()[0].endswith("ing")), key=len, reverse=True
+)
+_CLAUSE_ANY = re.compile(
+    r"(?:[,;:]\s+|\s(?:and|but)\s+)(?:(?:in\s+this\s+(?:regard|context|connection)|therefore|"
+    r"accordingly|further|also|again|once\s+again|strongly|urgently|in\s+particular)\s*,?\s+)*"
+    rf"({'|'.join(re.escape(v) for v in _ANY_VERB)})\b(?!-)"
+)
+
+
+@functools.lru_cache(maxsize=64)
+def clause_openings(text: str) -> list[tuple[str, int]]:
+    """The verbs, directive or not, that open later clauses (", and supports ...", "; requests
+    ..."): (canonical verb, offset just after the verb), in order."""
+    return [
+        (_canonical_cached(tuple(m.group(1).split())), m.end(1)) for m in _CLAUSE_ANY.finditer(text)
+    ]
+
+
 def paragraph_strength(verb: str, text: str) -> str:
     """The strongest of the lead verb's strength and that of later directive clauses."""
     best = verb_strength(verb, text)
