@@ -166,12 +166,17 @@ _LEADING_PHRASE = re.compile(
     r"^(?:Acting(?:\s+also)?\s+under\s+[^,;]{0,160},|In\s+this\s+(?:regard|context|connection),?"
     r"|In\s+particular,)\s*"
 )
-# "Having taken note of the report, authorizes ...": a participial phrase before the verb (but
+# "Having taken note of the report, authorizes ...", "Expressing concern at ..., taking note of
+# ..., requests ...": participial phrases before the verb (but
 # "Recognizing that youth ..., including ..." keeps its participle as the lead verb).
 _PARTICIPIAL_LEAD = re.compile(
-    r"[A-Z][a-z]+ing\b[^;:]{0,300}?,\s+(?=(?:further\s+|also\s+)?(?:"
+    r"[A-Z][a-z]+ing\b[^;:]{0,600}?,\s+(?=(?:further\s+|also\s+)?(?:"
     + "|".join(
-        sorted({k.split()[0] for k in _STRENGTH if not k.endswith("ing")}, key=len, reverse=True)
+        sorted(
+            {k.split()[0] for k in _STRENGTH if not k.split()[0].endswith("ing")},
+            key=len,
+            reverse=True,
+        )
     )
     + r")\b)"
 )
