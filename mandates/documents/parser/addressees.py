@@ -131,6 +131,12 @@ _NAME_PATTERNS: list[tuple[str, str]] = [
     ),
 ]
 
+# An envoy or representative of another body, named before the title.
+_OTHER_BODY = re.compile(
+    r"(?:\bUnion|\bAU|\bEU|\bECOWAS|\bIGAD|\bSADC|\bECCAS|\bStates|\bOIC|\bOSCE|\bCommission|"
+    rf"\bChairperson|\b(?:{'|'.join(sorted(_REGIONAL_ACRONYMS))}))['’]?s?\s*(?:-\s*)?(?:Deputy\s+|"
+    r"Joint\s+)?$"
+)
 _PATTERNS = [(name, re.compile(pattern)) for name, pattern in _NAME_PATTERNS]
 
 # Lower-case words one of which each pattern needs, to skip most searches cheaply.
@@ -207,8 +213,11 @@ def _object_phrase(text: str, start: int) -> str:
     phrase = rest[: end.start()] if end else rest[:_MAX_OBJECT]
     phrase = phrase[:_MAX_OBJECT]
     partners = _WITH_PARTNERS.search(phrase)
-    if partners:
+    if partners and phrase[: partners.start()].strip(" ,"):
         phrase = phrase[: partners.start()]
+    elif partners:  # "Requests, in cooperation with the AU, the Secretary-General to"
+        comma = phrase.find(",", partners.end())
+        phrase = phrase[comma + 1 :] if comma >= 0 else ""
     return _ASIDE.sub("", phrase)
 
 
@@ -224,6 +233,16 @@ def names_in(phrase: str) -> list[str]:
         else:
             continue
         match = pattern.search(phrase)
+        if match and name == _ENVOYS:
+            # "the African Union Special Envoy" is not his
+            match = next(
+                (
+                    m
+                    for m in pattern.finditer(phrase)
+                    if not _OTHER_BODY.search(phrase, 0, m.start())
+                ),
+                None,
+            )
         if match:
             found.append((match.start(), SECRETARY_GENERAL if name == _ENVOYS else name))
     for match in _ACRONYM.finditer(phrase):

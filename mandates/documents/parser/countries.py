@@ -61,13 +61,16 @@ _ALTERNATION = "|".join(
 )  # fmt: skip
 
 # A State named as the one asked: not after "of", "in", "from", ... ("the Government of Mali",
-# "the situation in Haiti"), not before "'s" or a noun it qualifies ("Guinea-Bissau's
-# leaders", "the Central African Republic authorities"), not inside a longer name ("Guinea" in
-# "Papua New Guinea" or "Equatorial Guinea", "Congo" in "the Democratic Republic of the Congo").
+# "the situation in Haiti"), not a place ("States neighbouring Somalia"), not before "'s" or a
+# noun it qualifies ("Guinea-Bissau's leaders", "the Central African Republic authorities"),
+# not inside a longer name ("Guinea" in "Papua New Guinea" or "Equatorial Guinea", "Congo" in
+# "the Democratic Republic of the Congo").
 COUNTRY = re.compile(
     r"(?<![\w-])(?<!\bof\s)(?<!\bof\sthe\s)(?<!\bin\s)(?<!\bin\sthe\s)(?<!\bfrom\s)(?<!\bfrom\sthe\s)"
     r"(?<!\bfor\s)(?<!\bfor\sthe\s)(?<!\bwith\s)(?<!\bwith\sthe\s)(?<!\bto\s)(?<!\bto\sthe\s)"
-    r"(?<!\bNew\s)(?<!\bEquatorial\s)(?<!\bSouth\s)"
+    r"(?<!\bNew\s)(?<!\bEquatorial\s)(?<!\bSouth\s)(?<!\bon\s)(?<!\bat\s)(?<!\bby\s)"
+    r"(?<!\binto\s)(?<!\bwithin\s)(?<!\bacross\s)(?<!\bagainst\s)(?<!\btowards\s)"
+    r"(?<!\bneighbouring\s)(?<!\bneighboring\s)(?<!\bbordering\s)(?<!\bthan\s)(?<!\bover\s)"
     rf"(?:the\s+)?(?P<name>{_ALTERNATION})"
     r"(?![\w-])(?!\s*['’]s?\b)(?=\s*(?:$|[,;:()]|(?:and|or|to|as|in|shall|should|must|will|"
     r"is|are|has|have|also|further|immediately|fully)\b))",

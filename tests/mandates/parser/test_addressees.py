@@ -181,6 +181,16 @@ def test_subparagraph_addressees_default_to_the_parent() -> None:
             "all parties provide full access to MONUSCO military observers;",
             ["parties"],
         ),
+        ("Urges States neighbouring Somalia to cooperate;", ["Member States"]),
+        ("Calls upon the African Union Special Envoy to brief;", ["African Union"]),
+        (
+            "Requests, in cooperation with the African Union, the Secretary-General to report;",
+            ["Secretary-General"],
+        ),
+        (
+            "Requests the AU and the Special Envoy to report;",
+            ["African Union", "Secretary-General"],
+        ),
         # places and times around the object are not addressees
         (
             "Authorizes French forces, within the limits of their capacities, from the "
