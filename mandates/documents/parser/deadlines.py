@@ -140,7 +140,9 @@ _WITH_REPORTS = re.compile(
     rf"\b[Ii]n\s+{_POSSESSIVE}\s+(?:(?:future|subsequent|upcoming|forthcoming|periodic|"
     r"further)\s+)?reports\b",
 )
-# "on 1 August 2014" in a clause about reporting: the day a report is due.
+# "on 1 August 2014" in a clause about reporting: the day a report is due; not after a word
+# that makes it the day of an event ("held on", "signed on", "scheduled on", "took place on").
+_EVENT_BEFORE = re.compile(r"(?:\w+ed|held|signed|begun|began|took\s+place|set|made|met)\s+$")
 _ON_DATE = re.compile(rf"\b[Oo]n\s+{_FULL_DATE}")
 # More days after a date: "by 11 October 2010, 21 January 2011 and 13 May 2011" (one with its
 # own trigger, "and by 13 May 2011", is found on its own).
@@ -508,17 +510,19 @@ def _on_dates(text: str, adopted: datetime.date | None, found: list[tuple[int, D
         clauses = clauses or _Clauses(text)
         if not clauses.about_reporting(match.start(), match.end()):
             continue
+        if _EVENT_BEFORE.search(text, max(0, match.start() - 30), match.start()):
+            continue  # "the elections held on 1 June 2021": when something happens
         found.append((match.start(), Deadline(text=_phrase(text, match), due=due)))
         _more_dates(text, match.end(), "on", adopted, found)
 
 
-# Where the Council speaks of itself: "its intention to", "Decides to review", "decides that it
-# will consider".
+# Where the Council speaks of itself: "its intention to", "Decides to review", "Decides to
+# convene a meeting", "decides that it will consider".
 _OWN_INTENTION = re.compile(
     r"\s*(?:,\s*)?(?:in\s+this\s+regard\s+|further\s+|also\s+)*(?:its\s+(?:firm\s+)?(?:"
     r"intention|readiness|willingness|determination|resolve|plan)\b"
     r"|to\s+(?:review|consider|reconsider|revisit|examine|evaluate|keep|remain|"
-    r"further\s+consider|assess)\b|that\s+it\s+(?:will|shall|intends|may)\b)",
+    r"further\s+consider|assess|convene|hold|meet)\b|that\s+it\s+(?:will|shall|intends|may)\b)",
     re.I,
 )
 

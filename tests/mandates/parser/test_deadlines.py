@@ -205,6 +205,9 @@ def test_a_report_due_on_a_day_then_every_few_months() -> None:
 
 def test_on_a_day_counts_only_where_a_report_is_asked() -> None:
     assert _full("Urges the parties to hold the talks agreed on 1 August 2021;") == []
+    # the day of an event the report is about
+    assert _full("Requests a report on the elections held on 1 August 2021;") == []
+    assert _full("Requests a report on the talks scheduled on 1 August 2021;") == []
     assert _full("Requests a report on 1 August 2021;")[0][1] == datetime.date(2021, 8, 1)
 
 
@@ -298,6 +301,7 @@ def test_the_deadlines_of_a_recurrence_and_an_event_are_both_kept() -> None:
         "Affirms its intention to consider reviewing the mandate before 30 June 2021;",
         "Expresses its intention to review the measures by 31 March 2021;",
         "Decides to review the situation by 31 March 2021;",
+        "Decides to convene a meeting on 15 May 2021 to review the reports;",
         # clauses that ask nothing
         "Supports the recommendation to return to the ceiling by 31 March 2021;",
         "Welcomes the commitment of the Government to hold elections by 31 March 2021;",
