@@ -214,7 +214,8 @@ def _operative(
             adopted=adopted,
             strength=strength,
             reference=today,
-            lead_strength=verb_strength(verb, block.text),
+            # a lead verb not recognised ("Request also", a misprint) is not judged
+            lead_strength=verb_strength(verb, block.text) if verb else None,
         ),
         ssr=assess(block.text),
     )
@@ -238,7 +239,11 @@ def _sub(
         strength=parent.strength,
         addressees=subparagraph_addressees(sub.text, parent.addressees),
         deadlines=find_deadlines(
-            sub.text, adopted=adopted, strength=parent.strength, reference=today
+            sub.text,
+            adopted=adopted,
+            strength=parent.strength,
+            reference=today,
+            lead_strength=parent.strength,
         ),
         ssr=assess(sub.text, parent=parent.ssr),
     )

@@ -288,10 +288,11 @@ def find_deadlines(
 
     ``adopted`` is the adoption date (for "within 90 days" and to drop past events);
     ``reference`` replaces it for yearless dates when the document has no date.
-    ``lead_strength`` is the strength of the lead verb alone (``strength`` when not given):
-    a deadline in a clause that asks nothing ("Supports the recommendation to return to the
-    ceiling by 31 March 2006") or that states the Council's own intention ("Affirms its
-    intention to consider reviewing the mandate before 30 June 2016") is no one's deadline.
+    ``lead_strength`` is the strength of the lead verb alone (None when there is none to judge:
+    the lead clause is then taken to ask something). A deadline in a clause that asks nothing
+    ("Supports the recommendation to return to the ceiling by 31 March 2006") or that states
+    the Council's own intention ("Affirms its intention to consider reviewing the mandate
+    before 30 June 2016") is no one's deadline.
     """
     found: list[tuple[int, Deadline]] = []
     lowered = text.lower()
@@ -316,7 +317,7 @@ def find_deadlines(
     if has_month and strength != NONE and "on " in lowered:
         _on_dates(text, adopted, found)
     _recurrences(text, lowered, found)
-    found = _asked(text, found, lead_strength or strength)
+    found = _asked(text, found, lead_strength)
     result: list[Deadline] = []
     seen: set[tuple[str, datetime.date | None, str | None]] = set()
     for _, deadline in found:
@@ -528,7 +529,7 @@ _OWN_INTENTION = re.compile(
 
 
 def _asked(
-    text: str, found: list[tuple[int, Deadline]], lead_strength: str
+    text: str, found: list[tuple[int, Deadline]], lead_strength: str | None
 ) -> list[tuple[int, Deadline]]:
     """The deadlines of the clauses that ask someone to act.
 
@@ -543,6 +544,8 @@ def _asked(
         return found
     # (offset, asks): the lead verb's clause from 0, then each later clause.
     governors: list[tuple[int, bool]] = [(0, lead_strength != NONE and not _own(text, 0))]
+    if lead_strength is None:
+        governors = [(0, True)]
     for verb, end in clause_openings(text):
         governors.append((end, verb_strength(verb) != NONE and not _own(text, end)))
     starts = [offset for offset, _ in governors]

@@ -312,6 +312,16 @@ def test_dates_in_clauses_that_ask_nothing_are_no_ones_deadline(text: str) -> No
     assert document.operative[0].deadlines == []
 
 
+def test_a_lead_verb_not_recognised_does_not_lose_the_deadline() -> None:
+    document = parse_text(
+        "The Security Council,\n1. Request also the Secretary-General to report within three "
+        "months of the adoption of this resolution;\n"
+    )
+    assert [d.text for d in document.operative[0].deadlines] == [
+        "within three months of the adoption of this resolution"
+    ]
+
+
 def test_a_deadline_belongs_to_its_own_clause() -> None:
     document = parse_text(
         "The Security Council,\n1. Expresses its intention to review the mandate by 31 March "
