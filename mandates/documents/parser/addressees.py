@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .countries import COUNTRY, reported_name
+from .countries import COUNTRY, in_place_list, reported_name
 from .verbs import NONE, clause_verbs, lead_verb_span, verb_strength
 
 
@@ -254,7 +254,8 @@ def names_in(phrase: str) -> list[str]:
         elif acronym == "UNITA":
             found.append((match.start(), "parties"))
     for match in COUNTRY.finditer(phrase):
-        found.append((match.start("name"), reported_name(match.group("name"))))
+        if not in_place_list(phrase, match.start()):
+            found.append((match.start("name"), reported_name(match.group("name"))))
     # "Secretary-General" inside "Special Representative of the Secretary-General" still names
     # the Secretary-General (through him); the Security Council is never an addressee.
     found.sort()

@@ -68,13 +68,26 @@ _ALTERNATION = "|".join(
 COUNTRY = re.compile(
     r"(?<![\w-])(?<!\bof\s)(?<!\bof\sthe\s)(?<!\bin\s)(?<!\bin\sthe\s)(?<!\bfrom\s)(?<!\bfrom\sthe\s)"
     r"(?<!\bfor\s)(?<!\bfor\sthe\s)(?<!\bwith\s)(?<!\bwith\sthe\s)(?<!\bto\s)(?<!\bto\sthe\s)"
-    r"(?<!\bNew\s)(?<!\bEquatorial\s)(?<!\bSouth\s)(?<!\bon\s)(?<!\bat\s)(?<!\bby\s)"
+    r"(?<!\bNew\s)(?<!\bEquatorial\s)(?<!\bSouth\s)(?<!\bNorthern\s)(?<!\bon\s)(?<!\bat\s)(?<!\bby\s)"
     r"(?<!\binto\s)(?<!\bwithin\s)(?<!\bacross\s)(?<!\bagainst\s)(?<!\btowards\s)"
     r"(?<!\bneighbouring\s)(?<!\bneighboring\s)(?<!\bbordering\s)(?<!\bthan\s)(?<!\bover\s)"
     rf"(?:the\s+)?(?P<name>{_ALTERNATION})"
     r"(?![\w-])(?!\s*['’]s?\b)(?=\s*(?:$|[,;:()]|(?:and|or|to|as|in|shall|should|must|will|"
     r"is|are|has|have|also|further|immediately|fully)\b))",
 )
+
+
+# The end of a list of places that began with "of", "in", ...: "the Governments of Chad and
+# the Central African Republic" names a Government, not a State asked.
+_PLACE_LIST = re.compile(
+    r"\b(?:of|in|from|between|with|for)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+the\s+)?[A-Z][\w'’-]*)*"
+    r"(?:\s*,\s*(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+the\s+)?[A-Z][\w'’-]*)*)*\s*,?\s*(?:and|or)\s+$"
+)
+
+
+def in_place_list(text: str, start: int) -> bool:
+    """Does the State named at ``start`` end a list of places ("of Chad and the ...")?"""
+    return _PLACE_LIST.search(text, max(0, start - 160), start) is not None
 
 
 def reported_name(name: str) -> str:

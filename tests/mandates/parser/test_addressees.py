@@ -182,6 +182,16 @@ def test_subparagraph_addressees_default_to_the_parent() -> None:
             ["parties"],
         ),
         ("Urges States neighbouring Somalia to cooperate;", ["Member States"]),
+        (
+            "Requests the Governments of Chad and the Central African Republic to cooperate;",
+            ["national authorities"],
+        ),
+        (
+            "Calls upon the Government of the United Kingdom of Great Britain and Northern "
+            "Ireland to prevent;",
+            ["national authorities"],
+        ),
+        ("Calls on Ethiopia and Eritrea to cooperate;", ["Ethiopia", "Eritrea"]),
         ("Calls upon the African Union Special Envoy to brief;", ["African Union"]),
         (
             "Requests, in cooperation with the African Union, the Secretary-General to report;",
