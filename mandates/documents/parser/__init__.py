@@ -33,7 +33,7 @@ from .model import SCHEMA_VERSION, Deadline, ParsedDocument, ParsedParagraph, Pa
 from .renewals import find_renewals
 from .ssr import assess
 from .text import clean_lines, decode, normalize, repair_lines
-from .verbs import NONE, lead_verb, lead_verb_span, paragraph_strength
+from .verbs import NONE, lead_verb, lead_verb_span, paragraph_strength, verb_strength
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -209,7 +209,14 @@ def _operative(
         verb=verb,
         strength=strength,
         addressees=addressees,
-        deadlines=find_deadlines(block.text, adopted=adopted, strength=strength, reference=today),
+        deadlines=find_deadlines(
+            block.text,
+            adopted=adopted,
+            strength=strength,
+            reference=today,
+            # a lead verb not recognised ("Request also", a misprint) is not judged
+            lead_strength=verb_strength(verb, block.text) if verb else None,
+        ),
         ssr=assess(block.text),
     )
     paragraph.subparagraphs = [_sub(sub, paragraph, adopted, today) for sub in block.subs]
@@ -232,7 +239,11 @@ def _sub(
         strength=parent.strength,
         addressees=subparagraph_addressees(sub.text, parent.addressees),
         deadlines=find_deadlines(
-            sub.text, adopted=adopted, strength=parent.strength, reference=today
+            sub.text,
+            adopted=adopted,
+            strength=parent.strength,
+            reference=today,
+            lead_strength=parent.strength,
         ),
         ssr=assess(sub.text, parent=parent.ssr),
     )

@@ -7,13 +7,19 @@ MINUSMA shall". They are reported under canonical names:
 ``Secretary-General``, ``Member States``, ``parties``, ``missions``, mission acronyms
 (``MINUSMA``), ``regional organizations``, ``African Union``, ``Peacebuilding Commission``,
 ``United Nations entities``, ``Inter-Agency SSR Task Force``, ``national authorities``,
-``partners``. The Security Council is never an addressee: it is the author.
+``partners``, and named States under their names (``France``, of kind ``member_states``).
+The Secretary-General's envoys and representatives are reported as the Secretary-General;
+national security institutions and leaders ("the Armed Forces", "political leaders") as
+``national authorities``. Those the asked work with ("in consultation with the African Union",
+"after a joint mission with the AU", "cooperate fully with MONUSCO") are not addressees. The
+Security Council is never an addressee: it is the author.
 """
 
 from __future__ import annotations
 
 import re
 
+from .countries import COUNTRY, in_place_list, reported_name
 from .verbs import NONE, clause_verbs, lead_verb_span, verb_strength
 
 
@@ -23,6 +29,8 @@ def _words(text: str) -> list[str]:
 
 
 SECRETARY_GENERAL = "Secretary-General"
+# The key of the pattern for his envoys and representatives, reported as the Secretary-General.
+_ENVOYS = "envoys"
 
 # Acronyms of peace operations and political missions (United Nations and others).
 KNOWN_MISSIONS = frozenset(
@@ -61,6 +69,14 @@ _NAME_PATTERNS: list[tuple[str, str]] = [
         r"(?i:Inter-?\s?Agency\s+(?:Security\s+Sector\s+Reform|SSR)\s+Task\s+Force|IASSRTF)",
     ),
     (SECRETARY_GENERAL, r"(?i:\bSecretary[-\s]?General\b)"),
+    # His envoys and representatives act for him ("the Special Envoy for the Great Lakes
+    # Region", "the SRSG"); not those of another organization ("of the African Union").
+    (
+        _ENVOYS,
+        r"\b(?:Deputy\s+|Joint\s+)?(?:Special|Personal)\s+(?:Representative|Envoy|Adviser|Advisor|"
+        r"Coordinator)s?\b(?!\s+of\s+(?:the\s+)?(?!Secretary|United\s+Nations)[A-Z])"
+        r"|\b(?:D?SRSGs?|SESG)\b",
+    ),
     ("Peacebuilding Commission", r"\bPeace-?building\s+Commission\b|\bPBC\b"),
     ("African Union", r"\bAfrican\s+Union\b|\bAU\b"),
     (
@@ -99,8 +115,13 @@ _NAME_PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "national authorities",
-        r"\bGovernments?\b|\bauthorities\b|\bhost\s+(?:country|countries|State|States|"
-        r"Government|nations?)\b|\bPresident\s+of\s+[A-Z]",
+        r"\bGovernments?\b|\b[Aa]uthorities\b|\bhost\s+(?:country|countries|State|States|"
+        r"Government|nations?)\b|\bPresident\s+of\s+[A-Z]"
+        # the security institutions and leaders of the State
+        r"|\b(?:[Aa]rmed|[Dd]efen[cs]e(?:\s+and\s+[Ss]ecurity)?|[Ss]ecurity)\s+[Ff]orces\b"
+        r"|\b[Nn]ational\s+(?:[Pp]olice|[Aa]rmy|[Gg]endarmerie)\b(?!-)"
+        r"|\b(?:[Ss]ecurity|[Ss]tate|[Nn]ational)\s+institutions\b"
+        r"|\b(?:[Pp]olitical|[Nn]ational|[Mm]ilitary)\s+(?:leaders|leadership)\b",
     ),
     (
         "partners",
@@ -110,12 +131,19 @@ _NAME_PATTERNS: list[tuple[str, str]] = [
     ),
 ]
 
+# An envoy or representative of another body, named before the title.
+_OTHER_BODY = re.compile(
+    r"(?:\bUnion|\bAU|\bEU|\bECOWAS|\bIGAD|\bSADC|\bECCAS|\bStates|\bOIC|\bOSCE|\bCommission|"
+    rf"\bChairperson|\b(?:{'|'.join(sorted(_REGIONAL_ACRONYMS))}))['’]?s?\s*(?:-\s*)?(?:Deputy\s+|"
+    r"Joint\s+)?$"
+)
 _PATTERNS = [(name, re.compile(pattern)) for name, pattern in _NAME_PATTERNS]
 
 # Lower-case words one of which each pattern needs, to skip most searches cheaply.
 _CUES: dict[str, tuple[str, ...]] = {
     "Inter-Agency SSR Task Force": ("task force", "iassrtf"),
     SECRETARY_GENERAL: ("general",),
+    _ENVOYS: ("special", "personal", "srsg", "sesg"),
     "Peacebuilding Commission": ("commission", "pbc"),
     "African Union": ("african", "au"),
     "regional organizations": ("regional", "union", "league", "community", "organi", "ecowas",
@@ -126,7 +154,8 @@ _CUES: dict[str, tuple[str, ...]] = {
     "missions": ("peace", "political", "missions", "the mission", "the operation", "the force"),
     "Member States": ("state",),
     "parties": ("part", "signator", "armed groups", "militia"),
-    "national authorities": ("government", "authorities", "host", "president of"),
+    "national authorities": ("government", "authorities", "host", "president of", "forces",
+                             "national", "institutions", "leader"),
     "partners": ("partner", "donor", "actors", "community", "financial", "world bank",
                  "monetary"),
 }  # fmt: skip
@@ -147,14 +176,28 @@ _OBJECT_END = re.compile(
 )
 # Parenthetical clauses inside an object phrase that do not name addressees.
 _ASIDE = re.compile(
-    r",\s*(?:in|with|through|as|where|when|within|under|including|notably|particularly|"
+    r",\s*(?:in|with|through|as|where|when|within|under|including|notably|particularly|from|"
+    r"until|after|following|at|"
     r"acting|consistent|pursuant|taking|bearing|based|upon|on|for|while|and\s+in|inter\s+alia)"
-    r"\b[^,]*(?:,|$)",
+    r"\b[^,]*(?=,|$)",
     re.I,
 )
 _THAT_SUBJECT = re.compile(
-    r"^\s*(?:,[^,]*,\s*)?(?:also\s+|further\s+)?that\s+(.{0,200}?)\s+"
-    r"(?:shall|will|should|must|may|are|is|be|immediately|continue|cease|refrain|take|comply)\b",
+    r"^\s*(?:,[^,]*,\s*)?(?:also\s+|further\s+|in\s+particular\s+|again\s+)*that\s+(.{0,200}?)\s+"
+    r"(?:shall|will|should|must|may|are|is|be|immediately|continue|cease|refrain|take|comply|"
+    r"fully|cooperate|co-operate|ensure|implement|provide|allow|respect|abide|fulfil|fulfill|"
+    r"honou?r|facilitate|engage|undertake|desist|redouble|pursue|withdraw|halt|grant|"
+    r"participate|resume|observe|adhere|exercise|guarantee)\b",
+    re.I,
+)
+# Partners of the parties asked, not parties asked: "the Secretary-General, in consultation
+# with the African Union, ECOWAS and the CPLP, to assist", "after a joint mission with the AU".
+# The object phrase is cut where such words begin.
+_WITH_PARTNERS = re.compile(
+    r",?\s*\b(?:in\s+(?:close\s+|full\s+|continued\s+)?(?:consultation|coordination|co-?operation|"
+    r"collaboration|partnership|liaison|conjunction|cooperation)|after\s+(?:a\s+)?(?:joint\s+)?"
+    r"(?:mission|visit|consultations?)|(?:working\s+)?(?:jointly|together|closely)|along|"
+    r"alongside|in\s+(?:close\s+)?contact)\s+with\b",
     re.I,
 )
 _MAX_OBJECT = 220
@@ -169,7 +212,13 @@ def _object_phrase(text: str, start: int) -> str:
     end = _OBJECT_END.search(rest)
     phrase = rest[: end.start()] if end else rest[:_MAX_OBJECT]
     phrase = phrase[:_MAX_OBJECT]
-    return _ASIDE.sub(",", phrase)
+    partners = _WITH_PARTNERS.search(phrase)
+    if partners and phrase[: partners.start()].strip(" ,"):
+        phrase = phrase[: partners.start()]
+    elif partners:  # "Requests, in cooperation with the AU, the Secretary-General to"
+        comma = phrase.find(",", partners.end())
+        phrase = phrase[comma + 1 :] if comma >= 0 else ""
+    return _ASIDE.sub("", phrase)
 
 
 def names_in(phrase: str) -> list[str]:
@@ -184,8 +233,18 @@ def names_in(phrase: str) -> list[str]:
         else:
             continue
         match = pattern.search(phrase)
+        if match and name == _ENVOYS:
+            # "the African Union Special Envoy" is not his
+            match = next(
+                (
+                    m
+                    for m in pattern.finditer(phrase)
+                    if not _OTHER_BODY.search(phrase, 0, m.start())
+                ),
+                None,
+            )
         if match:
-            found.append((match.start(), name))
+            found.append((match.start(), SECRETARY_GENERAL if name == _ENVOYS else name))
     for match in _ACRONYM.finditer(phrase):
         acronym = match.group(0)
         if acronym in KNOWN_MISSIONS or (
@@ -194,6 +253,9 @@ def names_in(phrase: str) -> list[str]:
             found.append((match.start(), acronym))
         elif acronym == "UNITA":
             found.append((match.start(), "parties"))
+    for match in COUNTRY.finditer(phrase):
+        if not in_place_list(phrase, match.start()):
+            found.append((match.start("name"), reported_name(match.group("name"))))
     # "Secretary-General" inside "Special Representative of the Secretary-General" still names
     # the Secretary-General (through him); the Security Council is never an addressee.
     found.sort()
@@ -202,6 +264,34 @@ def names_in(phrase: str) -> list[str]:
         if name not in names:
             names.append(name)
     return names
+
+
+_IT = re.compile(r"\s*(?:also\s+|further\s+|in\s+this\s+regard\s+)*it\b")
+# Names "it" may stand for: one body, not a group ("Member States", "parties", ...).
+_PLURAL_NAMES = frozenset(
+    {SECRETARY_GENERAL, "Member States", "parties", "partners", "missions",
+     "regional organizations", "United Nations entities"}
+)  # fmt: skip
+
+
+def _antecedent(before: str) -> list[str]:
+    """What "requests it to" stands for: the last body named before it ("Welcomes progress
+    made by MINUSTAH ..., and requests it to continue"), if that is one body (a mission, the
+    African Union, a Government); else no one."""
+    found: list[tuple[int, str]] = []
+    for name, pattern, _cues in _CUED_PATTERNS:
+        for match in pattern.finditer(before):
+            found.append((match.start(), name))
+    for match in _ACRONYM.finditer(before):
+        acronym = match.group(0)
+        if acronym in KNOWN_MISSIONS or (
+            _MISSION_LIKE.match(acronym) and acronym not in _ENTITY_ACRONYMS
+        ):
+            found.append((match.start(), acronym))
+    if not found:
+        return []
+    last = max(found)[1]
+    return [] if last in _PLURAL_NAMES or last == _ENVOYS else [last]
 
 
 def find_addressees(text: str, lead_verb: str, lead_end: int) -> list[str]:
@@ -214,6 +304,7 @@ def find_addressees(text: str, lead_verb: str, lead_end: int) -> list[str]:
        order of appearance.
     3. "requests him to" is never read on its own: "him" stands for the Secretary-General only
        where the Secretary-General is already an addressee of the paragraph, so it adds no one.
+       "requests it to" stands for the last body named before it, when that is one body.
     """
     names: list[str] = []
     clauses: list[tuple[str, int]] = []
@@ -224,7 +315,10 @@ def find_addressees(text: str, lead_verb: str, lead_end: int) -> list[str]:
         if verb_strength(verb) == NONE:
             continue
         phrase = _object_phrase(text, end)
-        for name in names_in(phrase):
+        found = names_in(phrase)
+        if not found and _IT.match(phrase):
+            found = _antecedent(text[:end])
+        for name in found:
             if name not in names:
                 names.append(name)
     return names
@@ -280,4 +374,6 @@ def addressee_kind(name: str) -> str:
         return kind
     if name in KNOWN_MISSIONS or (_MISSION_LIKE.match(name) and name not in _ENTITY_ACRONYMS):
         return "mission"
+    if COUNTRY.fullmatch(name):
+        return "member_states"
     return "other"

@@ -45,7 +45,7 @@ class Deadline:
     ISO 8601 duration ("P3M", "P120D") or ``"regular_reports"`` for "in his regular reports".
     ``kind`` is one of :data:`DEADLINE_KINDS` (worked out from ``recurrence`` when not given);
     ``relative_to`` says what a ``relative`` deadline runs from: ``"adoption"`` or the words of
-    the text ("receiving the report").
+    the text ("receiving the report", "the expiration of the mandate", "his next report").
     """
 
     text: str

@@ -73,6 +73,7 @@ _TERMINATED = re.compile(r"[,;:.!?][\"”’)\]*]*$|[,;:.][\"”’]?\s*\d{1,2}$
 _END_OF_UNIT = re.compile(r"[;:.!?][\"”’)\]*]*$")
 _ACTING_UNDER = re.compile(r"^Acting\s+under\b")
 _HEADING_MAX_WORDS = 12
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _HEADING_MAX_CHARS = 100
 _SECTION_HEADING = re.compile(r"^(?:[IVXL]+|[A-H])\.\s+[A-Z]")
 _IT_IS_RESOLVED = re.compile(r"^(?:It\s+is\s+resolved|Now,?\s+therefore)\b", re.I)
@@ -383,13 +384,20 @@ def _is_heading(segs: list[Segment], i: int, previous: str) -> int:
     A heading is one or more short lines without final punctuation ("IV. United Nations
     experience in supporting security" + "sector reform", "Protection of civilians") that
     follow the end of a paragraph and come right before a numbered paragraph, a label, a part
-    letter, "The Security Council," or the end of the text.
+    letter, "The Security Council," or the end of the text. A page number alone on its line
+    ("5") may come first: it goes with the heading ("...civilians;", "5", "Stabilization and
+    peace consolidation", "(l) ...").
     """
     first = segs[i].text
-    if not first[:1].isupper() or (previous and not _END_OF_UNIT.search(previous[-12:])):
+    page = _PAGE_NUMBER.match(first) is not None
+    if (not first[:1].isupper() and not page) or (
+        previous and not _END_OF_UNIT.search(previous[-12:])
+    ):
         return 0
-    if not _SECTION_HEADING.match(first) and (
-        is_operative_opener(first) or is_preambular_opener(first)
+    if (
+        not page
+        and not _SECTION_HEADING.match(first)
+        and (is_operative_opener(first) or is_preambular_opener(first))
     ):
         return 0
     j = i

@@ -166,12 +166,17 @@ _LEADING_PHRASE = re.compile(
     r"^(?:Acting(?:\s+also)?\s+under\s+[^,;]{0,160},|In\s+this\s+(?:regard|context|connection),?"
     r"|In\s+particular,)\s*"
 )
-# "Having taken note of the report, authorizes ...": a participial phrase before the verb (but
+# "Having taken note of the report, authorizes ...", "Expressing concern at ..., taking note of
+# ..., requests ...": participial phrases before the verb (but
 # "Recognizing that youth ..., including ..." keeps its participle as the lead verb).
 _PARTICIPIAL_LEAD = re.compile(
-    r"[A-Z][a-z]+ing\b[^;:]{0,300}?,\s+(?=(?:further\s+|also\s+)?(?:"
+    r"[A-Z][a-z]+ing\b[^;:]{0,600}?,\s+(?=(?:further\s+|also\s+)?(?:"
     + "|".join(
-        sorted({k.split()[0] for k in _STRENGTH if not k.endswith("ing")}, key=len, reverse=True)
+        sorted(
+            {k.split()[0] for k in _STRENGTH if not k.split()[0].endswith("ing")},
+            key=len,
+            reverse=True,
+        )
     )
     + r")\b)"
 )
@@ -332,6 +337,25 @@ def clause_verbs(text: str) -> list[tuple[str, int]]:
     return [
         (_canonical_cached(tuple(m.group(1).split())), m.end(1))
         for m in _CLAUSE_VERB.finditer(text)
+    ]
+
+
+_ANY_VERB = sorted(
+    (k for k in _STRENGTH if not k.split()[0].endswith("ing")), key=len, reverse=True
+)
+_CLAUSE_ANY = re.compile(
+    r"(?:[,;:]\s+|\s(?:and|but)\s+)(?:(?:in\s+this\s+(?:regard|context|connection)|therefore|"
+    r"accordingly|further|also|again|once\s+again|strongly|urgently|in\s+particular)\s*,?\s+)*"
+    rf"({'|'.join(re.escape(v) for v in _ANY_VERB)})\b(?!-)"
+)
+
+
+@functools.lru_cache(maxsize=64)
+def clause_openings(text: str) -> list[tuple[str, int]]:
+    """The verbs, directive or not, that open later clauses (", and supports ...", "; requests
+    ..."): (canonical verb, offset just after the verb), in order."""
+    return [
+        (_canonical_cached(tuple(m.group(1).split())), m.end(1)) for m in _CLAUSE_ANY.finditer(text)
     ]
 
 

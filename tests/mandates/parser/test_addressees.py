@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mandates.documents.parser import parse_text
-from mandates.documents.parser.addressees import find_addressees
+from mandates.documents.parser import parse_bytes, parse_text
+from mandates.documents.parser.addressees import addressee_kind, find_addressees
 from mandates.documents.parser.verbs import lead_verb_span
+from tests.mandates.parser.test_corpus import CORPUS
 
 
 def _addressees(text: str) -> list[str]:
@@ -32,7 +33,8 @@ def _addressees(text: str) -> list[str]:
             "Requests the Organization of American States to report;",
             ["regional organizations"],
         ),
-        ("Calls upon the United States of America to cooperate;", []),
+        # a named State, not "Member States"
+        ("Calls upon the United States of America to cooperate;", ["United States"]),
         ("Calls upon all parties to cease hostilities;", ["parties"]),
         ("Demands that the Ivorian parties implement the agreement;", ["parties"]),
         (
@@ -113,3 +115,148 @@ def test_subparagraph_addressees_default_to_the_parent() -> None:
     subs = document.operative[0].subparagraphs
     assert subs[0].addressees == ["Secretary-General"]
     assert subs[1].addressees == ["Member States"]
+
+
+@pytest.mark.parametrize(
+    ("text", "addressees"),
+    [
+        # national and transitional authorities, whatever their capitals, and the security
+        # institutions and leaders of the State
+        ("Urges the Transitional Authorities to hold elections;", ["national authorities"]),
+        ("Calls upon the Federal Authorities to act;", ["national authorities"]),
+        (
+            "Urges all members of the Armed Forces, including its leaders, to abide by civilian "
+            "rule;",
+            ["national authorities"],
+        ),
+        ("Urges the defence and security forces to respect;", ["national authorities"]),
+        ("Urges the country's political leaders to refrain;", ["national authorities"]),
+        ("Calls upon troop- and police-contributing countries to train;", []),
+        # a named State is asked; a State that qualifies another name is not
+        ("Requests France to report to the Council;", ["France"]),
+        ("Calls upon Rwanda and Uganda to cooperate;", ["Rwanda", "Uganda"]),
+        ("Urges the Government of Mali to hold elections;", ["national authorities"]),
+        ("Urges Guinea-Bissau's political leaders to refrain;", ["national authorities"]),
+        (
+            "Urges the Central African Republic authorities to act;",
+            ["national authorities"],
+        ),
+        (
+            "Calls upon the Democratic Republic of the Congo to investigate;",
+            ["Democratic Republic of the Congo"],
+        ),
+        # the Secretary-General's envoys and representatives act for him
+        (
+            "Calls on the Special Envoy for the Great Lakes Region to lead;",
+            ["Secretary-General"],
+        ),
+        ("Calls on the Special Representative for the DRC to perform;", ["Secretary-General"]),
+        ("Requests the SRSG to continue;", ["Secretary-General"]),
+        ("Requests the Special Representative of the African Union to brief;", ["African Union"]),
+        # partners in cooperation or consultation are not asked
+        (
+            "Requests the Secretary-General, in consultation with the African Union, the "
+            "Economic Community of West African States (ECOWAS), the Community of "
+            "Portuguese-speaking Countries (CPLP), to assist the Government;",
+            ["Secretary-General"],
+        ),
+        (
+            "Requests the Secretary-General, after a joint mission with the AU, to update the "
+            "Council;",
+            ["Secretary-General"],
+        ),
+        (
+            "Calls on the Special Representative, in collaboration with the Special Envoy, "
+            "MONUSCO and the African Union, to support;",
+            ["Secretary-General"],
+        ),
+        ("Encourages Member States in cooperation with ECOWAS to assist;", ["Member States"]),
+        (
+            "Demands that all parties cooperate fully with the operations of MONUC and that they "
+            "ensure the security of personnel;",
+            ["parties"],
+        ),
+        (
+            "Demands that all parties cooperate fully with MONUSCO, demands in particular that "
+            "all parties provide full access to MONUSCO military observers;",
+            ["parties"],
+        ),
+        ("Urges States neighbouring Somalia to cooperate;", ["Member States"]),
+        (
+            "Requests the Governments of Chad and the Central African Republic to cooperate;",
+            ["national authorities"],
+        ),
+        (
+            "Calls upon the Government of the United Kingdom of Great Britain and Northern "
+            "Ireland to prevent;",
+            ["national authorities"],
+        ),
+        ("Calls on Ethiopia and Eritrea to cooperate;", ["Ethiopia", "Eritrea"]),
+        ("Calls upon the African Union Special Envoy to brief;", ["African Union"]),
+        (
+            "Requests, in cooperation with the African Union, the Secretary-General to report;",
+            ["Secretary-General"],
+        ),
+        (
+            "Requests the AU and the Special Envoy to report;",
+            ["African Union", "Secretary-General"],
+        ),
+        # places and times around the object are not addressees
+        (
+            "Authorizes French forces, within the limits of their capacities, from the "
+            "commencement of the activities of MINUSCA until the end of MINUSCA's mandate, to "
+            "use all necessary means, and requests France to report;",
+            ["France"],
+        ),
+    ],
+)
+def test_who_is_asked_and_who_is_not(text: str, addressees: list[str]) -> None:
+    assert _addressees(text) == addressees
+
+
+def test_it_stands_for_the_one_body_named_before_it() -> None:
+    text = "Welcomes progress made by MINUSTAH in public outreach, and requests it to continue;"
+    assert _addressees(text) == ["MINUSTAH"]
+    # "it" for a group, or for no one named, adds no one
+    assert _addressees("Welcomes the work of Member States, and requests it to continue;") == []
+    assert _addressees("Welcomes the report, and requests it to continue;") == []
+
+
+def test_a_named_state_is_a_member_state_by_kind() -> None:
+    assert addressee_kind("France") == "member_states"
+    assert addressee_kind("Côte d'Ivoire") == "member_states"
+    assert addressee_kind("Atlantis") == "other"
+
+
+def _corpus_paragraph(number: int, paragraph: int):
+    path = next(CORPUS.glob(f"S-RES-{number}-*.txt"))
+    document = parse_bytes(path.read_bytes())
+    return next(p for p in document.operative if p.number == paragraph)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the resolution corpus is not at {CORPUS}")
+@pytest.mark.parametrize(
+    ("resolution", "paragraph", "addressees"),
+    [
+        (2149, 47, ["France"]),
+        (2227, 27, ["France"]),
+        (2149, 8, ["national authorities"]),
+        (2149, 11, ["national authorities"]),
+        (2149, 41, ["Secretary-General", "national authorities"]),
+        (2149, 27, ["Secretary-General"]),
+        (1840, 25, ["MINUSTAH"]),
+        (2098, 4, ["Secretary-General"]),
+        (2098, 5, ["Secretary-General"]),
+        (2098, 14, ["Secretary-General"]),
+        (1876, 8, ["national authorities"]),
+        (1876, 9, ["national authorities"]),
+        (1876, 11, ["Secretary-General"]),
+        (1565, 20, ["parties", "Secretary-General"]),
+        (1756, 16, ["parties", "Secretary-General"]),
+        (2098, 27, ["parties"]),
+    ],
+)
+def test_addressees_of_real_resolutions(
+    resolution: int, paragraph: int, addressees: list[str]
+) -> None:
+    assert _corpus_paragraph(resolution, paragraph).addressees == addressees

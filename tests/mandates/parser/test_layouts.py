@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from mandates.documents.parser import ParsedDocument, parse_bytes, parse_text
+from tests.mandates.parser.test_corpus import CORPUS
 
 HEAD = "The Security Council,\n"
 
@@ -469,3 +470,27 @@ def test_quoted_numbered_text_stays_in_its_paragraph() -> None:
     )
     assert [p.number for p in document.operative] == [1, 2]
     assert document.operative[0].text.endswith("to cease its military action;")
+
+
+def test_a_page_number_and_a_heading_between_sub_paragraphs_are_dropped() -> None:
+    document = parse_text(
+        HEAD + "1. Decides that the Mission shall have the following mandate:\n"
+        "(a) Ensure the protection of civilians;\n\n4\n\n"
+        "(b) Protect United Nations personnel;\n\n5\n\nStabilization and peace consolidation\n"
+        "(c) Support the reform of the police;\n"
+    )
+    subs = document.operative[0].subparagraphs
+    assert [s.text for s in subs] == [
+        "Ensure the protection of civilians;",
+        "Protect United Nations personnel;",
+        "Support the reform of the police;",
+    ]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the resolution corpus is not at {CORPUS}")
+def test_a_page_number_and_a_heading_in_a_real_resolution_are_dropped() -> None:
+    path = next(CORPUS.glob("S-RES-1925-*.txt"))
+    paragraph = next(p for p in parse_bytes(path.read_bytes()).operative if p.number == 12)
+    subs = {s.label: s.text for s in paragraph.subparagraphs}
+    assert subs["a"].endswith("engaged in the conflict;")
+    assert subs["k"].endswith("the need to protect civilians;")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mandates.documents.parser import parse_text
+from mandates.documents.parser import parse_bytes, parse_text
 from mandates.documents.parser.verbs import lead_verb, paragraph_strength
+from tests.mandates.parser.test_corpus import CORPUS
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,15 @@ from mandates.documents.parser.verbs import lead_verb, paragraph_strength
         ("Acting under Chapter VII of the Charter, authorizes Member States;", "Authorizes"),
         ("In this context demands that all parties abstain;", "Demands"),
         ("Having taken note of the report, authorizes an increase of personnel;", "Authorizes"),
+        # several participial phrases, one of them a verb that also has a third-person form
+        (
+            "Expressing grave concern at the allegations of sexual exploitation and violence by "
+            "civilian and military personnel of the Mission, taking note of the measures taken "
+            "by the Mission to address instances of sexual exploitation and abuse and of the zero "
+            "tolerance policy reiterated by the Secretary-General during his recent visit to the "
+            "country, requests the Secretary-General to continue to investigate;",
+            "Requests",
+        ),
         ("Recognizing that youth should be engaged;", "Recognizing"),
         ("The present report is submitted in response to those requests.", ""),
         ("Ensuring international peace and security remains a challenge.", ""),
@@ -138,3 +148,11 @@ def test_subparagraphs_inherit_the_parents_strength() -> None:
     assert paragraph.strength == "obligation"
     assert [s.strength for s in paragraph.subparagraphs] == ["obligation", "obligation"]
     assert [s.verb for s in paragraph.subparagraphs] == ["Strengthen", "Develop"]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the resolution corpus is not at {CORPUS}")
+def test_lead_verb_after_participial_phrases_in_a_real_resolution() -> None:
+    path = next(CORPUS.glob("S-RES-1756-*.txt"))
+    paragraph = next(p for p in parse_bytes(path.read_bytes()).operative if p.number == 22)
+    assert paragraph.verb == "Requests"
+    assert paragraph.addressees[0] == "Secretary-General"
