@@ -11,6 +11,11 @@ PORT ?= 8000
 $(STAMP): requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ssrtracker needs Python 3.11 or newer; found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
+	@# First pip itself, as the lock pins it: an older pip (23.2) cannot install a pinned
+	@# package that another asks for with an extra (pip-audit's CacheControl[filecache]) in
+	@# --require-hashes mode once a newer release of it is published.
+	sed -n '/^pip==/,/^ *#/p' requirements/dev.txt | grep -v '^ *#' > $(VENV)/pip-requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/pip-requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	@touch $(STAMP)
 
