@@ -263,7 +263,9 @@ def activities(request: HttpRequest) -> HttpResponse:
 
     def link(by: int) -> str:
         y, m = activity_calendar.shift_month(year, month, by)
-        return "?" + urlencode({**query, "month": f"{y:04d}-{m:02d}"})
+        params = dict(query)
+        params["month"] = f"{y:04d}-{m:02d}"
+        return "?" + urlencode(params)
 
     context = {
         "filters": filters,
