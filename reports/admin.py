@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mandates.admin.common import acting_user, shorten
+from mandates.admin.filters import EstimatedCountPaginator
 from mandates.choices import DeliveryStatus
 from mandates.integration import outbox
 from mandates.models import OutboxMessage
@@ -99,6 +100,10 @@ def _badge(message: OutboxMessage | None) -> str:
 @admin.register(ReminderDigest)
 class ReminderDigestAdmin(admin.ModelAdmin):
     """The reminder e-mails: pending, sent, or failed (their sending is the outbox's)."""
+
+    # An append-only ledger: no count of the whole table (estimated when unfiltered).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     list_display = [
         "__str__",
@@ -181,6 +186,10 @@ class ReminderDigestAdmin(admin.ModelAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     """The ledger, one row per reminder point per person; read-only."""
+
+    # An append-only ledger: no count of the whole table (estimated when unfiltered).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     list_display = ["request", "recipient", "due_date", "point", "point_date", "digest_link"]
     list_filter = ["digest__delivery__status", "days_before"]

@@ -19,14 +19,17 @@ from mandates.admin.common import (
     acting_user,
     shorten,
 )
+from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
 from mandates.models import Activity, Mission, Unit
 from mandates.organisation import permissions
 
 
 @admin.register(Activity)
-class ActivityAdmin(ServiceAdminMixin, SafeAutocompleteMixin, ReadOnlyHistoryAdmin):
+class ActivityAdmin(
+    AutocompleteFiltersMixin, ServiceAdminMixin, SafeAutocompleteMixin, ReadOnlyHistoryAdmin
+):
     list_display = ["title", "kind", "start_date", "end_date", "mission_list", "unit_list"]
-    list_filter = ["kind", "missions", "units", "themes"]
+    list_filter = ["kind", *autocomplete("missions", "units"), "themes"]
     search_fields = ["title", "story", "partners"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["missions", "units", "themes", "requests"]

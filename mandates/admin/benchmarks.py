@@ -20,6 +20,7 @@ from mandates.admin.common import (
     shorten,
     status_badge,
 )
+from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
 from mandates.admin.imports import SheetImportMixin
 from mandates.benchmarks.services import (
     ASSESSMENT_FIELDS,
@@ -93,7 +94,13 @@ def save_assessment(request: HttpRequest, obj: BenchmarkAssessment, form: Any) -
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class BenchmarkAdmin(
+    AutocompleteFiltersMixin,
+    ServiceAdminMixin,
+    SafeAutocompleteMixin,
+    NoDeleteMixin,
+    ReadOnlyHistoryAdmin,
+):
     list_display = [
         "reference",
         "mission",
@@ -104,7 +111,7 @@ class BenchmarkAdmin(ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, Re
         "latest_rating",
         "progress",
     ]
-    list_filter = ["mission", "ownership_element", "component"]
+    list_filter = [*autocomplete("mission"), "ownership_element", "component"]
     list_select_related = ["mission", "component"]
     search_fields = ["reference", "indicator", "mission__acronym"]
     autocomplete_fields = ["mission", "paragraph", "component", "responsible_unit"]
@@ -165,11 +172,16 @@ class BenchmarkAdmin(ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, Re
 
 @admin.register(BenchmarkAssessment)
 class BenchmarkAssessmentAdmin(
-    SheetImportMixin, ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin
+    AutocompleteFiltersMixin,
+    SheetImportMixin,
+    ServiceAdminMixin,
+    SafeAutocompleteMixin,
+    NoDeleteMixin,
+    ReadOnlyHistoryAdmin,
 ):
     import_kind = Kind.ASSESSMENTS
     list_display = ["benchmark", "mission", "period_start", "period_end", "rating_display", "value"]
-    list_filter = ["rating", "benchmark__mission"]
+    list_filter = ["rating", *autocomplete("benchmark__mission")]
     list_select_related = ["benchmark__mission"]
     search_fields = ["benchmark__reference", "benchmark__indicator", "narrative"]
     date_hierarchy = "period_start"

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.fields.related import RelatedField
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -25,6 +24,7 @@ from mandates.admin.common import (
     shorten,
 )
 from mandates.admin.document_tools import DocumentToolsMixin
+from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
 from mandates.documents.services import document_save, paragraph_save
 from mandates.models import (
     Document,
@@ -76,17 +76,6 @@ class DocumentChangeList(ChangeList):
 
     def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet:
         return without_document_text(super().get_queryset(request, exclude_parameters))
-
-
-class DocumentListFilter(admin.RelatedFieldListFilter):
-    """Filter by document, listing the documents without their source text."""
-
-    def field_choices(
-        self, field: RelatedField, request: HttpRequest, model_admin: admin.ModelAdmin
-    ) -> list[tuple[str, Any]]:
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        documents = without_document_text(Document.objects.order_by(*ordering))
-        return [(str(document.pk), str(document)) for document in documents]
 
 
 @admin.register(Document)
@@ -143,10 +132,16 @@ class DocumentAdmin(
 
 
 @admin.register(Paragraph)
-class ParagraphAdmin(ServiceAdminMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class ParagraphAdmin(
+    AutocompleteFiltersMixin,
+    ServiceAdminMixin,
+    SafeAutocompleteMixin,
+    NoDeleteMixin,
+    ReadOnlyHistoryAdmin,
+):
     list_display = ["citation", "kind", "lead_verb", "short_text", "theme_list"]
     list_display_links = ["citation"]
-    list_filter = ["kind", ("document", DocumentListFilter), "themes"]
+    list_filter = ["kind", *autocomplete("document"), "themes"]
     list_select_related = ["document"]
     search_fields = ["citation", "text", "lead_verb"]
     autocomplete_fields = ["document", "parent", "themes"]

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from mandates.admin.common import NoDeleteMixin, SafeAutocompleteMixin, acting_user
+from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
 from mandates.models import Fulfilment, Mission, ReportingDate
 from mandates.organisation import permissions
 from mandates.requests.services import WorkflowError
@@ -58,12 +59,14 @@ class FulfilmentInline(admin.TabularInline):
 
 
 @admin.register(Fulfilment)
-class FulfilmentAdmin(SafeAutocompleteMixin, NoDeleteMixin, admin.ModelAdmin):
+class FulfilmentAdmin(
+    AutocompleteFiltersMixin, SafeAutocompleteMixin, NoDeleteMixin, admin.ModelAdmin
+):
     """Record what fulfilled a one-off request (or one mission's line): the report and its
     paragraphs, or another document. Recording completes the line or request."""
 
     list_display = ["request", "mission", "due_date", "outcome", "report", "paragraphs"]
-    list_filter = ["outcome", "mission"]
+    list_filter = ["outcome", *autocomplete("mission")]
     list_select_related = ["request", "mission", "report__mission"]
     search_fields = ["request__reference", "report__symbol", "paragraphs"]
     autocomplete_fields = ["request", "mission", "report", "document"]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mandates.admin.common import SafeAutocompleteMixin, acting_user
+from mandates.admin.filters import EstimatedCountPaginator
 from mandates.choices import WebhookEvent
 from mandates.integration import outbox
 from mandates.integration.services import (
@@ -187,6 +188,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(admin.ModelAdmin):
     """Every outgoing message (reminder e-mails, summary e-mails, webhooks) and how its sending
     went: the webhook log is its "Webhook" kind. Read-only; "send again" queues a message anew."""
+
+    # An append-only ledger: no count of the whole table (estimated when unfiltered).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     list_display = [
         "created_at",

@@ -33,6 +33,7 @@ from mandates.admin.common import (
     check_version_seen,
     status_badge,
 )
+from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
 from mandates.choices import RequestStatus
 from mandates.models import RequestMission, StatusUpdate
 from mandates.organisation import permissions
@@ -150,7 +151,7 @@ class LineAdminForm(StatusUpdateFields, forms.ModelForm):
 
 
 @admin.register(RequestMission)
-class RequestMissionAdmin(NoDeleteMixin, admin.ModelAdmin):
+class RequestMissionAdmin(AutocompleteFiltersMixin, NoDeleteMixin, admin.ModelAdmin):
     """Mission lines: listed by mission and status, updated by the mission's focal points."""
 
     form = LineAdminForm
@@ -164,7 +165,7 @@ class RequestMissionAdmin(NoDeleteMixin, admin.ModelAdmin):
         "last_update_display",
     ]
     list_display_links = ["request_reference", "mission"]
-    list_filter = [MyMissionsFilter, "mission", LineStatusFilter]
+    list_filter = [MyMissionsFilter, *autocomplete("mission"), LineStatusFilter]
     list_select_related = ["request", "mission", "focal_point"]
     search_fields = ["request__reference"]
     ordering = ["request__reference", "mission__acronym"]

@@ -18,6 +18,7 @@ from mandates.admin.common import (
     ServiceAdminMixin,
     acting_user,
 )
+from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
 from mandates.admin.fulfilment import (
     ReportingDateInline,
     reporting_date_delete,
@@ -167,7 +168,7 @@ class UnitMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ArchiveInsteadOfDeleteAdmin):
+class UnitAdmin(AutocompleteFiltersMixin, ArchiveInsteadOfDeleteAdmin):
     list_display = [
         "acronym",
         "name",
@@ -178,7 +179,7 @@ class UnitAdmin(ArchiveInsteadOfDeleteAdmin):
         "member_count",
         "is_archived",
     ]
-    list_filter = [ArchivedFilter, "kind", "mission"]
+    list_filter = [ArchivedFilter, "kind", *autocomplete("mission")]
     readonly_fields = ["archived_at"]
     list_select_related = ["parent", "mission"]
     search_fields = ["acronym", "name", "name_fr"]
@@ -202,9 +203,11 @@ class UnitAdmin(ArchiveInsteadOfDeleteAdmin):
 
 
 @admin.register(UnitMembership)
-class UnitMembershipAdmin(ServiceAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class UnitMembershipAdmin(
+    AutocompleteFiltersMixin, ServiceAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin
+):
     list_display = ["user", "unit", "role"]
-    list_filter = ["role", "unit"]
+    list_filter = ["role", *autocomplete("unit")]
     list_select_related = ["user", "unit"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__acronym"]
     autocomplete_fields = ["user", "unit"]

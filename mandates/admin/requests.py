@@ -38,6 +38,11 @@ from mandates.admin.common import (
     each_through_service,
     status_badge,
 )
+from mandates.admin.filters import (
+    AutocompleteFiltersMixin,
+    EstimatedCountPaginator,
+    autocomplete,
+)
 from mandates.admin.fulfilment import FulfilmentInline
 from mandates.admin.imports import SheetImportMixin
 from mandates.admin.lines import line_status_badge, overdue_flag, with_last_update
@@ -278,7 +283,13 @@ class RequestAdminForm(StatusUpdateFields, forms.ModelForm):
 
 
 @admin.register(Request)
-class RequestAdmin(SheetImportMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
+class RequestAdmin(
+    AutocompleteFiltersMixin,
+    SheetImportMixin,
+    SafeAutocompleteMixin,
+    NoDeleteMixin,
+    ReadOnlyHistoryAdmin,
+):
     form = RequestAdminForm
     import_kind = Kind.REQUESTS
     list_display = [
@@ -299,9 +310,7 @@ class RequestAdmin(SheetImportMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadO
         DueFilter,
         "priority",
         "recurrence",
-        "lead_unit",
-        "missions",
-        "paragraphs__document",
+        *autocomplete("lead_unit", "missions", "paragraphs__document"),
     ]
     list_select_related = ["lead_unit"]
     search_fields = ["reference", "title", "description", "paragraphs__citation"]
@@ -641,7 +650,9 @@ class BulkUpdateForm(forms.Form):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SheetImportMixin, NoDeleteMixin, admin.ModelAdmin):
+class StatusUpdateAdmin(
+    AutocompleteFiltersMixin, SheetImportMixin, NoDeleteMixin, admin.ModelAdmin
+):
     """Status updates are append-only: listed and read here, added from their request (or
     imported from a sheet of them)."""
 
@@ -654,7 +665,10 @@ class StatusUpdateAdmin(SheetImportMixin, NoDeleteMixin, admin.ModelAdmin):
         "status_to",
         "display_author",
     ]
-    list_filter = ["status_to", "request__lead_unit", "mission"]
+    list_filter = ["status_to", *autocomplete("request__lead_unit", "mission")]
+    # Millions of rows: no count of the whole table (estimated when unfiltered).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     list_select_related = ["request", "author", "mission"]
     search_fields = ["request__reference", "request__title", "note", "author_name"]
     date_hierarchy = "created_at"

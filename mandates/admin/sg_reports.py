@@ -22,6 +22,7 @@ from mandates.admin.common import (
     shorten,
     status_badge,
 )
+from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
 from mandates.choices import CoverageState
 from mandates.models import CoverageItem, PartnerSupport, SecretaryGeneralReport
 from mandates.organisation import permissions
@@ -70,10 +71,14 @@ def _covered_count(report: Any) -> str:
 
 @admin.register(SecretaryGeneralReport)
 class SecretaryGeneralReportAdmin(
-    ReportingMissionMixin, SafeAutocompleteMixin, NoDeleteMixin, ReadOnlyHistoryAdmin
+    AutocompleteFiltersMixin,
+    ReportingMissionMixin,
+    SafeAutocompleteMixin,
+    NoDeleteMixin,
+    ReadOnlyHistoryAdmin,
 ):
     list_display = ["symbol", "mission", "date", "covered", "missing", "not_reviewed"]
-    list_filter = ["mission"]
+    list_filter = autocomplete("mission")
     list_select_related = ["mission"]
     search_fields = ["symbol", "title", "mission__acronym"]
     date_hierarchy = "date"
@@ -147,11 +152,11 @@ class SecretaryGeneralReportAdmin(
 
 
 @admin.register(CoverageItem)
-class CoverageItemAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
+class CoverageItemAdmin(AutocompleteFiltersMixin, NoDeleteMixin, ReadOnlyHistoryAdmin):
     """Every checklist item across reports: filter on "Missing" to see the gaps."""
 
     list_display = ["report", "mission", "element", "state_display", "paragraphs", "follow_up"]
-    list_filter = ["state", "element", "report__mission"]
+    list_filter = ["state", "element", *autocomplete("report__mission")]
     list_select_related = ["report__mission", "follow_up"]
     search_fields = ["report__symbol", "paragraphs", "note"]
     fields = ["report", "element", "state", "paragraphs", "note", "follow_up"]
@@ -184,7 +189,9 @@ class CoverageItemAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(PartnerSupport)
-class PartnerSupportAdmin(ReportingMissionMixin, SafeAutocompleteMixin, ReadOnlyHistoryAdmin):
+class PartnerSupportAdmin(
+    AutocompleteFiltersMixin, ReportingMissionMixin, SafeAutocompleteMixin, ReadOnlyHistoryAdmin
+):
     list_display = [
         "partner",
         "partner_kind",
@@ -195,7 +202,7 @@ class PartnerSupportAdmin(ReportingMissionMixin, SafeAutocompleteMixin, ReadOnly
         "period_end",
         "short_note",
     ]
-    list_filter = ["partner_kind", "mission", "area"]
+    list_filter = ["partner_kind", *autocomplete("mission"), "area"]
     list_select_related = ["mission", "area"]
     search_fields = ["partner", "country", "note", "mission__acronym"]
     autocomplete_fields = ["mission", "area"]
