@@ -272,7 +272,11 @@ def draft_sections(*, mission: Mission, start: datetime.date, end: datetime.date
             )
     support: list[dict[str, Any]] = []
     for item in _support(mission, start, end):
-        key = sources.cite("PS", item.pk, str(item))
+        key = sources.cite(
+            "PS",
+            item.pk,
+            f"{item.partner} ({item.country or mission.host_country}, {item.period_start:%Y-%m})",
+        )
         area = item.area.localized_name if item.area else _("security sector reform")
         text = _("%(partner)s (%(kind)s) supports %(area)s since %(start)s") % {
             "partner": item.partner,
