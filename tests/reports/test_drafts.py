@@ -285,7 +285,7 @@ def test_the_prose_is_in_the_language_asked(world):
         "Appui des autres acteurs (résolution 2553 (2020), par. 20 f))",
     ]
     (police,) = [r for r in draft.data["benchmarks"]["rows"] if r["reference"] == "drm-police"]
-    assert police["rating_label"] == "Hors de la trajectoire"
+    assert police["rating_label"] == "En retard sur les objectifs"
     assert "Not assessed" not in json.dumps(draft.data)
     assert "Vetting of 120 officers completed" in draft.texts["progress"]  # quoted as written
 
@@ -524,3 +524,24 @@ def test_the_generator_issues_five_queries_whatever_the_size(
         data = selectors.draft_sections(mission=world.mission, start=START, end=END)
     assert len(data["benchmarks"]["rows"]) == 2 + extra
     assert len(_section(data, "support")) == 2 + 2 * extra
+
+
+def test_the_french_pages_show_no_english_sentence_of_the_catalogue(client, world):
+    from tests import catalogue
+
+    draft = draft_generate(
+        mission=world.mission, period_start=START, period_end=END, language="fr", by=None
+    )
+    client.force_login(world.focal)
+    client.cookies["django_language"] = "fr"
+    phrases = catalogue.english_phrases(catalogue.catalogue())
+    # Staff's notes, stories and titles are data, quoted as written.
+    data = [world.request.title, world.vetting.note, world.paused.note, world.training.title]
+    for url in (
+        reverse("dashboard:mission-drafts", args=["DRM"]),
+        reverse("dashboard:draft", args=[draft.pk]),
+    ):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+        assert page.status_code == 200
+        assert "Engagements du pays hôte" in page.content.decode() or url.endswith("drafts/")
+        assert catalogue.english_left(page.content.decode(), phrases, data=data) == []
