@@ -545,3 +545,19 @@ def test_the_french_pages_show_no_english_sentence_of_the_catalogue(client, worl
         assert page.status_code == 200
         assert "Engagements du pays hôte" in page.content.decode() or url.endswith("drafts/")
         assert catalogue.english_left(page.content.decode(), phrases, data=data) == []
+
+
+def test_the_demo_shows_a_draft_for_one_mission(settings, tmp_path, capsys):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    settings.VAR_DIR = tmp_path
+    call_command("demo", no_migrate=True)
+    draft = ReportDraft.objects.get(mission__acronym="MINUSCA")
+    assert draft.get_absolute_url() in capsys.readouterr().out
+    rows = draft.data["benchmarks"]["rows"]
+    assert {row["reference"] for row in rows} == {"MINUSCA-B1", "MINUSCA-B2", "MINUSCA-B3"}
+    cited = [s for section in draft.data["sections"] for s in section["sentences"] if s["sources"]]
+    assert any(key.startswith("U") for s in cited for key in s["sources"])
+    call_command("demo", no_migrate=True)  # again: the same draft, generated again
+    assert ReportDraft.objects.filter(mission__acronym="MINUSCA").count() == 1

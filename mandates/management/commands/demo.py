@@ -278,6 +278,27 @@ def demo_activities(*, today: datetime.date | None = None) -> int:
     return recorded
 
 
+#: The mission whose SSR section the demo drafts for its next report.
+DEMO_DRAFT_MISSION = "MINUSCA"
+
+
+def demo_draft(*, today: datetime.date | None = None) -> str:
+    """Generate the demo's draft of MINUSCA's SSR section for its next report, over the year to
+    ``today`` (generated again on each run, as the drafting officer would). Returns its page."""
+    from reports.drafts.services import draft_generate
+
+    today = today or timezone.localdate()
+    mission = Mission.objects.get(acronym=DEMO_DRAFT_MISSION)
+    draft = draft_generate(
+        mission=mission,
+        period_start=today - datetime.timedelta(days=365),
+        period_end=today,
+        language="en",
+        by=None,
+    )
+    return draft.get_absolute_url()
+
+
 class Command(BaseCommand):
     help = "Migrate, load the seed data and create demo users (development only, needs DEBUG=1)."
 
@@ -321,6 +342,8 @@ class Command(BaseCommand):
             )
         recorded = demo_activities()
         self.stdout.write(f"Demo activities recorded around today: {recorded}.")
+        draft_page = demo_draft()
+        self.stdout.write(f"Draft of the {DEMO_DRAFT_MISSION} SSR section: {base_url}{draft_page}")
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self.create_user(demo)
