@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -73,12 +73,16 @@ class _Sources:
 
 
 def _updates(mission: Mission, start: datetime.date, end: datetime.date) -> list[StatusUpdate]:
-    """Staff's notes of the period on the mission's lines and on the requests concerning it
-    (one query; the line's due date annotated as ``line_due``)."""
-    on_mission = Q(mission=mission) | Q(
-        mission__isnull=True,
-        request__in=Request.objects.filter(mission_lines__mission=mission).values("pk"),
+    """Staff's notes of the period on the mission's lines, and on the requests concerning only
+    this mission (one query; the line's due date annotated as ``line_due``)."""
+    # A note on a request of several missions counts only on the mission's own line: a note
+    # on the whole request is about all of them (or none in particular).
+    only_this_mission = (
+        Request.objects.annotate(lines=Count("mission_lines"))
+        .filter(lines=1, pk__in=RequestMission.objects.filter(mission=mission).values("request_id"))
+        .values("pk")
     )
+    on_mission = Q(mission=mission) | Q(mission__isnull=True, request__in=only_this_mission)
     line_due = (
         RequestMission.objects.filter(request=OuterRef("request"), mission=mission)
         .annotate(due=Coalesce("due_date", "request__due_date"))
@@ -159,8 +163,8 @@ def draft_sections(*, mission: Mission, start: datetime.date, end: datetime.date
     Steps:
     1. The benchmark table (OP20(e)): each benchmark of the mission with its baseline, target and
        the latest assessment of a period overlapping this one (rating, value, evidence).
-    2. Progress: staff notes of the period on the mission's work that are not obstacles, then
-       the mission's activities of the period.
+    2. Progress: staff notes of the period on the mission's lines (and on the requests that
+       concern it alone) that are not obstacles, then the mission's activities of the period.
     3. Obstacles: notes that put work on hold or were written after its due date, and
        benchmarks rated at risk or off track in the period.
     4. Host-country commitments: what each benchmark records of the host country's commitments
@@ -224,7 +228,7 @@ def draft_sections(*, mission: Mission, start: datetime.date, end: datetime.date
                 else benchmark.host_country_context.strip()
             )
             cited = [bm_key, *(row["sources"] if latest is not None else [])]
-            if latest is not None:
+            if latest is not None and latest.rating != Rating.NOT_ASSESSED:
                 text = (
                     text.rstrip(".")
                     + ". "
@@ -280,7 +284,7 @@ def draft_sections(*, mission: Mission, start: datetime.date, end: datetime.date
         area = item.area.localized_name if item.area else _("security sector reform")
         text = _("%(partner)s (%(kind)s) supports %(area)s since %(start)s") % {
             "partner": item.partner,
-            "kind": str(item.get_partner_kind_display()).lower(),
+            "kind": item.get_partner_kind_display(),
             "area": area,
             "start": _date(item.period_start),
         }

@@ -25,7 +25,7 @@ from mandates.choices import (
     RequestStatus,
     UnitKind,
 )
-from mandates.models import Fulfilment, SecretaryGeneralReport
+from mandates.models import Fulfilment, SecretaryGeneralReport, StatusUpdate
 from mandates.organisation import roles
 from mandates.sg_reports.fulfilment import SYSTEM
 from reports.choices import DraftStatus
@@ -259,6 +259,24 @@ def test_only_the_missions_records_of_the_period(world):
     ):
         assert absent not in text
     assert f"U{world.before.pk}" not in text
+
+
+def test_a_request_of_several_missions_counts_only_the_missions_own_line(world):
+    shared = RequestFactory.create(lead_unit=world.section, missions=[world.mission, world.other])
+    own_line = StatusUpdateFactory.create(
+        request=shared,
+        mission=world.mission,
+        created_at=_at(D(2026, 8, 5)),
+        note="DRM line: benchmarks sent",
+    )
+    StatusUpdateFactory.create(
+        request=shared, created_at=_at(D(2026, 8, 6)), note="Whole request: template shared"
+    )
+    data = _sections(world)
+    text = json.dumps(data)
+    assert "DRM line: benchmarks sent" in text
+    assert f"U{own_line.pk}" in data["sources"]
+    assert "Whole request" not in text
 
 
 def test_an_empty_period_says_so_in_each_section(world):
@@ -561,3 +579,7 @@ def test_the_demo_shows_a_draft_for_one_mission(settings, tmp_path, capsys):
     assert any(key.startswith("U") for s in cited for key in s["sources"])
     call_command("demo", no_migrate=True)  # again: the same draft, generated again
     assert ReportDraft.objects.filter(mission__acronym="MINUSCA").count() == 1
+    assert StatusUpdate.objects.filter(note__startswith="Community dialogues").count() == 1
+    draft = ReportDraft.objects.get(mission__acronym="MINUSCA")
+    obstacles = next(s for s in draft.data["sections"] if s["key"] == "obstacles")
+    assert any("Good offices" in s["text"] for s in obstacles["sentences"])
