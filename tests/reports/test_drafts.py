@@ -583,3 +583,21 @@ def test_the_demo_shows_a_draft_for_one_mission(settings, tmp_path, capsys):
     draft = ReportDraft.objects.get(mission__acronym="MINUSCA")
     obstacles = next(s for s in draft.data["sections"] if s["key"] == "obstacles")
     assert any("Good offices" in s["text"] for s in obstacles["sentences"])
+
+
+def test_the_focal_point_issues_the_draft_on_the_page(client, world, reporting_request):
+    draft = draft_generate(mission=world.mission, period_start=START, period_end=END, by=None)
+    client.force_login(world.focal)
+    url = reverse("dashboard:draft", args=[draft.pk])
+    incomplete = client.post(url, {"action": "issue", "symbol": "S/2026/905"})
+    assert incomplete.status_code == 200
+    assert b"errorlist" in incomplete.content
+    issued = client.post(url, {"action": "issue", "symbol": "S/2026/905", "date": "2026-12-18"})
+    assert issued.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.report.symbol) == (DraftStatus.ISSUED, "S/2026/905")
+    assert Fulfilment.objects.filter(request=reporting_request).count() == 1
+    page = client.get(url)
+    assert b'name="action"' not in page.content  # read-only once issued
+    with pytest.raises(ValidationError):
+        draft_generate(mission=world.mission, period_start=START, period_end=END, by=world.focal)
