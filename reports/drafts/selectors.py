@@ -59,6 +59,11 @@ def _sentence(text: str, *sources: str) -> dict[str, Any]:
     return {"text": text, "sources": list(sources)}
 
 
+def _detail(text: str, detail: str) -> str:
+    """``text`` followed by ``detail`` after a colon, as the active language punctuates it."""
+    return _("%(text)s: %(detail)s") % {"text": text, "detail": detail.strip()}
+
+
 class _Sources:
     """The sources cited so far, in the order first cited."""
 
@@ -216,7 +221,7 @@ def draft_sections(*, mission: Mission, start: datetime.date, end: datetime.date
                     "rating": str(latest.get_rating_display()).lower(),
                 }
                 if latest.narrative:
-                    text += ": " + latest.narrative.strip()
+                    text = _detail(text, latest.narrative)
                 obstacles.append(_sentence(text, as_key))
         rows.append(row)
         if benchmark.host_country_context.strip():
@@ -264,7 +269,7 @@ def draft_sections(*, mission: Mission, start: datetime.date, end: datetime.date
             "when": when,
         }
         if activity.story.strip():
-            text += ": " + activity.story.strip()
+            text = _detail(text, activity.story)
         progress.append(_sentence(text, key))
         if activity.partners.strip():
             with_partners.append(
@@ -291,7 +296,7 @@ def draft_sections(*, mission: Mission, start: datetime.date, end: datetime.date
         if item.period_end:
             text += " " + _("until %(end)s") % {"end": _date(item.period_end)}
         if item.note.strip():
-            text += ": " + item.note.strip()
+            text = _detail(text, item.note)
         support.append(_sentence(text, key))
     support += with_partners
 

@@ -306,6 +306,9 @@ def test_the_prose_is_in_the_language_asked(world):
     assert police["rating_label"] == "En retard sur les objectifs"
     assert "Not assessed" not in json.dumps(draft.data)
     assert "Vetting of 120 officers completed" in draft.texts["progress"]  # quoted as written
+    assert (
+        "depuis le 1 janvier 2026 : Advisers in the Ministry of Interior" in draft.texts["support"]
+    )
 
 
 # --- the services --------------------------------------------------------------------------
