@@ -598,7 +598,8 @@ def test_the_focal_point_issues_the_draft_on_the_page(client, world, reporting_r
     issued = client.post(url, {"action": "issue", "symbol": "S/2026/905", "date": "2026-12-18"})
     assert issued.status_code == 302
     draft.refresh_from_db()
-    assert (draft.status, draft.report.symbol) == (DraftStatus.ISSUED, "S/2026/905")
+    report = SecretaryGeneralReport.objects.get(symbol="S/2026/905")
+    assert (draft.status, draft.report) == (DraftStatus.ISSUED, report)
     assert Fulfilment.objects.filter(request=reporting_request).count() == 1
     page = client.get(url)
     assert b'name="action"' not in page.content  # read-only once issued
