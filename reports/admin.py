@@ -29,7 +29,7 @@ from mandates.admin.filters import EstimatedCountPaginator
 from mandates.choices import DeliveryStatus
 from mandates.integration import outbox
 from mandates.models import OutboxMessage
-from reports.models import Reminder, ReminderDigest, ReminderPreference, Summary
+from reports.models import Reminder, ReminderDigest, ReminderPreference, ReportDraft, Summary
 from reports.periods import Period
 from reports.services import manages_reminders, reminder_preference_save
 from reports.summaries import SummaryDeliveryFailed, summary_compile, summary_send
@@ -351,3 +351,27 @@ class SummaryAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{summary}: {exc}", messages.ERROR)
             else:
                 self.message_user(request, f"{summary}: {sent} recipients.")
+
+
+@admin.register(ReportDraft)
+class ReportDraftAdmin(admin.ModelAdmin):
+    """Drafts of missions' SSR sections, read-only here: they are generated, edited and issued on
+    their page (:mod:`reports.drafts.views`), through :mod:`reports.drafts.services`."""
+
+    list_display = ("__str__", "mission", "period_start", "period_end", "status", "report", "page")
+    list_filter = ("status", "mission")
+    list_select_related = ("mission", "report")
+    date_hierarchy = "period_start"
+
+    @admin.display(description=_("page"))
+    def page(self, obj: ReportDraft) -> str:
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Open the draft"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

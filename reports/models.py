@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mandates.base_models import choices_check
-from reports.choices import DigestFrequency, SummaryKind
+from reports.choices import DigestFrequency, DraftStatus, SummaryKind
 
-__all__ = ["Reminder", "ReminderDigest", "ReminderPreference", "Summary"]
+__all__ = ["Reminder", "ReminderDigest", "ReminderPreference", "ReportDraft", "Summary"]
 
 
 class ReminderPreference(models.Model):
@@ -248,3 +248,105 @@ class Summary(models.Model):
     def emailed_at(self) -> datetime.datetime | None:
         """When the managers' e-mail was sent (None: not sent yet)."""
         return self.delivery.sent_at if self.delivery else None
+
+
+class ReportDraft(models.Model):
+    """A draft of a mission's security sector reform section for its next regular report of the
+    Secretary-General (resolution 2553 OP20(e) and (f)), for one period.
+
+    ``data`` holds the generated sections as structured data (the benchmark table's rows, each
+    sentence with the sources it rests on, the list of sources); ``texts`` the drafting officer's
+    editable text of each narrative section, generated from ``data`` and then edited. Issued
+    when the report is out: it then names the registered report, which answers the mission's
+    reporting requests, and is no longer changed.
+    """
+
+    mission = models.ForeignKey(
+        "mandates.Mission",
+        verbose_name=_("mission"),
+        on_delete=models.PROTECT,
+        related_name="report_drafts",
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    reporting_date = models.ForeignKey(
+        "mandates.ReportingDate",
+        verbose_name=_("for the report due"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="drafts",
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DraftStatus.choices, default=DraftStatus.DRAFT
+    )
+    data = models.JSONField(_("generated sections"), default=dict, blank=True, editable=False)
+    texts = models.JSONField(_("text of the sections"), default=dict, blank=True)
+    report = models.ForeignKey(
+        "mandates.SecretaryGeneralReport",
+        verbose_name=_("issued as"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="drafts",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    generated_at = models.DateTimeField(_("generated"), default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["mission", "-period_start"]
+        verbose_name = _("report draft")
+        verbose_name_plural = _("report drafts")
+        constraints = [
+            choices_check("status", DraftStatus),
+            models.UniqueConstraint(
+                fields=["mission", "period_start", "period_end"],
+                name="%(app_label)s_%(class)s_one_per_period",
+                violation_error_message=_("This mission already has a draft for this period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="%(app_label)s_%(class)s_period_ends_after_start",
+                violation_error_message=_("A period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DraftStatus.DRAFT, report__isnull=True, issued_at__isnull=True)
+                | Q(status=DraftStatus.ISSUED, report__isnull=False, issued_at__isnull=False),
+                name="%(app_label)s_%(class)s_issued_iff_report",
+                violation_error_message=_("An issued draft names its report; a draft does not."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.mission.acronym} "
+            f"{self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d} ({self.get_status_display()})"
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboard:draft", args=[self.pk])
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == DraftStatus.ISSUED

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from reports import views
+from reports.drafts import views as drafts
 
 app_name = "dashboard"
 
@@ -10,6 +11,9 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("missions/", views.missions, name="missions"),
     path("missions/<str:acronym>/", views.mission, name="mission"),
+    path("missions/<str:acronym>/drafts/", drafts.mission_drafts, name="mission-drafts"),
+    path("drafts/<int:pk>/", drafts.draft, name="draft"),
+    path("drafts/<int:pk>/docx/", drafts.draft_download, name="draft-docx"),
     path("units/", views.units, name="units"),
     path("units/<str:acronym>/", views.unit, name="unit"),
     path("resolutions/", views.resolutions, name="resolutions"),

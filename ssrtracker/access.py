@@ -206,6 +206,8 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     ),
     "reports.reminderdigest": AdminAccess(ADMINISTRATORS, NOBODY, ADMINISTRATORS, NOBODY),
     "reports.reminder": AdminAccess(ADMINISTRATORS),
+    # Generated, edited and issued on their page; read-only in the admin.
+    "reports.reportdraft": AdminAccess(READERS),
     # Compiled by the scheduled job, never added by hand.
     "reports.summary": AdminAccess(
         READERS,
@@ -290,6 +292,9 @@ DASHBOARDS = (
     "coverage",
     "coverage-xlsx",
     "activities",
+    "mission-drafts",
+    "draft",
+    "draft-docx",
 )
 
 #: Models whose admin shows one past version of an object (django-simple-history).
@@ -516,6 +521,12 @@ POLICY: list[Rule] = [
     Rule("admin/(?P<url>.*)$", ("GET",), page(NOBODY, others=O.NOT_FOUND)),
     # --- dashboards and pages --------------------------------------------------------------
     *[Rule(f"dashboard:{name}", ("GET",), page(READERS)) for name in DASHBOARDS],
+    # Drafts of mission M's SSR section: those who answer for its reporting (its focal point;
+    # staff of unit A answer for another mission's) generate, edit and issue them.
+    *[
+        Rule(f"dashboard:{name}", ("POST",), page({R.ADMINISTRATOR, R.FOCAL_POINT}))
+        for name in ("mission-drafts", "draft")
+    ],
     Rule("mandates:evidence", ("GET",), page(READERS)),
     Rule("", ("GET",), everyone()),  # redirects to the dashboard, which asks for the login
     Rule("healthz", ("GET",), everyone()),

@@ -146,6 +146,7 @@ def build_world() -> World:
     from mandates.models import AddresseeRoute, CoverageItem, OutboxMessage, WebhookEndpoint
     from mandates.sg_reports.services import report_register
     from reports.choices import SummaryKind
+    from reports.drafts.services import draft_generate
     from reports.models import Reminder, ReminderDigest, ReminderPreference
     from reports.periods import Period
     from reports.summaries import summary_compile
@@ -254,6 +255,12 @@ def build_world() -> World:
         period=Period.containing(SummaryKind.WEEKLY, timezone.localdate())
     )
     interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
+    draft = draft_generate(
+        mission=mission,
+        period_start=datetime.date(2029, 10, 1),
+        period_end=datetime.date(2029, 12, 31),
+        by=None,
+    )
     objects: dict[str, Any] = {
         "auth.group": Group.objects.get(name=roles.MANAGERS),
         "auth.user": manager,
@@ -309,6 +316,7 @@ def build_world() -> World:
         "reports.reminderdigest": digest,
         "reports.reminder": reminder,
         "reports.summary": summary,
+        "reports.reportdraft": draft,
     }
     extra = {
         "secret": secret,
@@ -428,6 +436,9 @@ def _other_url(world: World, route: Route, target: str) -> str:
         "dashboard:summary-download": [summary.pk, "txt"],
         "dashboard:scorecard": ["MSN-M"],
         "dashboard:scorecard-xlsx": ["MSN-M"],
+        "dashboard:mission-drafts": ["MSN-M"],
+        "dashboard:draft": [world.objects["reports.reportdraft"].pk],
+        "dashboard:draft-docx": [world.objects["reports.reportdraft"].pk],
     }
     if key in by_name:
         return reverse(key, args=by_name[key])
@@ -529,6 +540,10 @@ def body_for(world: World, route: Route, method: str, target: str, url: str) -> 
         return {"document": world.objects["mandates.document"].pk, "paragraphs": "1"}
     if key in IMPORT_ROUTES:
         return {"file": import_sheet(world, key)}
+    if key == "dashboard:mission-drafts":
+        return {"period_start": "2030-01-01", "period_end": "2030-03-31", "language": "en"}
+    if key == "dashboard:draft":
+        return {"action": "save", "progress": "Matrix text."}
     return {}
 
 

@@ -278,6 +278,70 @@ def demo_activities(*, today: datetime.date | None = None) -> int:
     return recorded
 
 
+#: The mission whose SSR section the demo drafts for its next report.
+DEMO_DRAFT_MISSION = "MINUSCA"
+
+
+#: The MINUSCA SSR Section's notes on its lines the draft quotes: request, days ago, note.
+DEMO_DRAFT_NOTES = (
+    (
+        "2553-OP11",
+        40,
+        "Community dialogues between the police, the gendarmerie and residents held in Bangui "
+        "and Bambari; complaint desks opened in two police stations.",
+    ),
+    (
+        "2553-OP15",
+        25,
+        "The national SSR coordination committee met its partners; the draft successor "
+        "strategy was shared with them for comment.",
+    ),
+    (
+        "2553-OP20d",
+        20,
+        "Good offices on the defence programming law paused until the new government is formed.",
+    ),
+)
+
+
+def demo_draft(*, today: datetime.date | None = None) -> str:
+    """Record the MINUSCA SSR Section's demo notes on its lines (once), then generate the demo's
+    draft of MINUSCA's SSR section for its next report over the year to ``today`` (generated
+    again on each run, as the drafting officer would). Returns its page."""
+    # Imported here: the demo's drafting stays apart from the rest of the demo data.
+    from mandates.models import RequestMission
+    from mandates.requests.services import line_update_status
+    from reports.drafts.services import draft_generate
+
+    today = today or timezone.localdate()
+    mission = Mission.objects.get(acronym=DEMO_DRAFT_MISSION)
+    for reference, days, note in DEMO_DRAFT_NOTES:
+        line = (
+            RequestMission.objects.select_related("request")
+            .filter(request__reference=reference, mission=mission)
+            .first()
+        )
+        if line is None or line.request.updates.filter(note=note).exists():
+            continue
+        line_update_status(
+            request=line.request,
+            mission=mission,
+            status=line.current_status,
+            note=note,
+            by=None,
+            author_name="MINUSCA SSR Section",
+            now=timezone.now() - datetime.timedelta(days=days),
+        )
+    draft = draft_generate(
+        mission=mission,
+        period_start=today - datetime.timedelta(days=365),
+        period_end=today,
+        language="en",
+        by=None,
+    )
+    return draft.get_absolute_url()
+
+
 class Command(BaseCommand):
     help = "Migrate, load the seed data and create demo users (development only, needs DEBUG=1)."
 
@@ -321,6 +385,8 @@ class Command(BaseCommand):
             )
         recorded = demo_activities()
         self.stdout.write(f"Demo activities recorded around today: {recorded}.")
+        draft_page = demo_draft()
+        self.stdout.write(f"Draft of the {DEMO_DRAFT_MISSION} SSR section: {base_url}{draft_page}")
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self.create_user(demo)
