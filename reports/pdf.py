@@ -25,7 +25,8 @@ QUIET = (82, 96, 109)
 
 
 def _fonts() -> tuple[Path, Path]:
-    regular, bold = Path(settings.SUMMARY_PDF_FONT), Path(settings.SUMMARY_PDF_FONT_BOLD)
+    regular = Path(settings.SUMMARY_PDF_FONT or "")
+    bold = Path(settings.SUMMARY_PDF_FONT_BOLD or "")
     for path in (regular, bold):
         if not path.is_file():
             raise ImproperlyConfigured(
