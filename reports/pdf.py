@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from reports.charts import FILLS
 from reports.prose import Story
 
 FAMILY = "newsletter"
@@ -34,6 +35,10 @@ def _fonts() -> tuple[Path, Path]:
                 "SUMMARY_PDF_FONT and SUMMARY_PDF_FONT_BOLD to TrueType fonts."
             )
     return regular, bold
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
 class _Newsletter(FPDF):
@@ -90,17 +95,26 @@ def summary_pdf(story: Story, *, masthead: str, footer: str) -> bytes:
         if section.charts:
             chart_w = (width - 6 * (len(section.charts) - 1)) / len(section.charts)
             chart_h = chart_w * 220 / 640
-            if pdf.will_page_break(chart_h + 4):
+            if pdf.will_page_break(chart_h + 20):
                 pdf.add_page()
             top = pdf.get_y()
             for index, chart in enumerate(section.charts):
-                pdf.image(
-                    io.BytesIO(chart.encode()),
-                    x=pdf.l_margin + index * (chart_w + 6),
-                    y=top,
-                    w=chart_w,
-                )
-            pdf.set_y(top + chart_h + 3)
+                x = pdf.l_margin + index * (chart_w + 6)
+                pdf.set_xy(x, top)
+                pdf.set_font(FAMILY, "B", 8)
+                pdf.set_text_color(*QUIET)
+                pdf.multi_cell(chart_w, 3.6, chart.title)
+                pdf.image(io.BytesIO(chart.svg.encode()), x=x, y=top + 8, w=chart_w)
+                if chart.legend:
+                    pdf.set_xy(x, top + 9 + chart_h)
+                    pdf.set_font(FAMILY, "", 7.5)
+                    for key, label in chart.legend:
+                        pdf.set_fill_color(*_rgb(FILLS.get(key, "#52606d")))
+                        pdf.rect(pdf.get_x(), pdf.get_y() + 0.8, 2.6, 2.6, style="F")
+                        pdf.set_x(pdf.get_x() + 3.6)
+                        pdf.cell(pdf.get_string_width(label) + 4, 4.2, label)
+            pdf.set_text_color(*INK)
+            pdf.set_y(top + chart_h + 15)
         for entry in section.entries:
             pdf.set_x(pdf.l_margin)
             pdf.set_font(FAMILY, "", 10)

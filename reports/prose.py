@@ -153,6 +153,16 @@ class Entry:
 
 
 @dataclass
+class Chart:
+    """A chart drawn on the server: its caption, its SVG markup, and the legend of its series
+    (CSS class suffix and label; the charts' colours are in :data:`reports.charts.FILLS`)."""
+
+    title: str
+    svg: str
+    legend: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
 class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
@@ -161,7 +171,7 @@ class Section:
     level: int = 2
     #: Charts drawn on the server (SVG markup) for the page and the PDF; the e-mail and the
     #: text give the same figures as entries.
-    charts: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
 
 
 @dataclass
@@ -676,23 +686,33 @@ def _trends_section(data: dict[str, Any], kind: str) -> Section | None:
         ),
     ]
     drawn = [
-        charts.columns(
-            years,
-            [charts.Series("accent", resolutions_title, trends["resolutions"])],
-            title=resolutions_title,
+        Chart(
+            resolutions_title,
+            charts.columns(
+                years,
+                [charts.Series("accent", resolutions_title, trends["resolutions"])],
+                title=resolutions_title,
+            ),
         ),
-        charts.columns(
-            periods,
-            [charts.Series("accent", missions_title, trends["missions"])],
-            title=missions_title,
+        Chart(
+            missions_title,
+            charts.columns(
+                periods,
+                [charts.Series("accent", missions_title, trends["missions"])],
+                title=missions_title,
+            ),
         ),
-        charts.columns(
-            periods,
-            [
-                charts.Series("in_progress", recorded, trends["opened"]),
-                charts.Series("completed", completed, trends["closed"]),
-            ],
-            title=requests_title,
+        Chart(
+            requests_title,
+            charts.columns(
+                periods,
+                [
+                    charts.Series("in_progress", recorded, trends["opened"]),
+                    charts.Series("completed", completed, trends["closed"]),
+                ],
+                title=requests_title,
+            ),
+            legend=[("in_progress", recorded), ("completed", completed)],
         ),
     ]
     first, last = trends["resolutions"][0], trends["resolutions"][-1]
