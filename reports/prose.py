@@ -649,7 +649,8 @@ def _activities_section(data: dict[str, Any], words: Phrases) -> Section | None:
 
 def _series(values: list[int], labels: list[str]) -> str:
     return "; ".join(
-        f"{label}: {number_format(value)}" for label, value in zip(labels, values, strict=True)
+        _("%(label)s: %(value)s") % {"label": label, "value": number_format(value)}
+        for label, value in zip(labels, values, strict=True)
     )
 
 
@@ -679,7 +680,8 @@ def _trends_section(data: dict[str, Any], kind: str) -> Section | None:
             % {
                 "title": requests_title,
                 "values": "; ".join(
-                    f"{label}: {number_format(a)} / {number_format(b)}"
+                    _("%(label)s: %(value)s")
+                    % {"label": label, "value": f"{number_format(a)} / {number_format(b)}"}
                     for label, a, b in zip(periods, trends["opened"], trends["closed"], strict=True)
                 ),
             }

@@ -284,7 +284,9 @@ def _missions(
     """The missions the period's requests or benchmarks concern, most active first: the first
     ``SUMMARY_SPOTLIGHT_LIMIT`` in the spotlight, with how many requests each has in each
     section and the first few of them; the acronyms of the others. A mission closed before the
-    period ended is in neither: it has left open work (its history stays on its page).
+    period ended is in neither: it has left open work (its history stays on its page). Only
+    the requests that concern that one mission are its news: a request shared by several
+    missions is told once, across missions (:func:`_across`), not in each of theirs.
 
     Queries, however many requests and missions: the counts per mission of each section (4),
     the missions (1), and the first requests of each section for the spotlight's missions (4).
@@ -422,7 +424,10 @@ def compile_data(period: Period, *, now: datetime.datetime | None = None) -> dic
 
     Queries (the same for 1 request or 100,000): for this period and the one before, six counts
     each; five lists of at most ``SUMMARY_LIST_LIMIT`` requests, each with its missions
-    prefetched (10); the benchmarks (1); the missions (9, see :func:`_missions`).
+    prefetched (10), three of them with the latest staff note as subqueries; the benchmarks (1);
+    the missions (9, see :func:`_missions`); the requests across missions (12, see
+    :func:`_across`); the activities of this period and the next (6); the reports due next
+    period (2); the trends (3).
     """
     now = now or timezone.now()
     limit = settings.SUMMARY_LIST_LIMIT
