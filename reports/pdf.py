@@ -68,17 +68,17 @@ def summary_pdf(story: Story, *, masthead: str, footer: str) -> bytes:
 
     pdf.set_font(FAMILY, "B", 9)
     pdf.set_text_color(*ACCENT)
-    pdf.cell(0, 6, masthead.upper(), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, masthead.upper(), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.8)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
     pdf.ln(3)
     pdf.set_font(FAMILY, "B", 17)
-    pdf.multi_cell(0, 8, story.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, story.title, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(1)
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "B", 10.5)
-    pdf.multi_cell(0, 5.4, story.lead, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5.4, story.lead, new_x="LMARGIN", new_y="NEXT", align="L")
 
     for section in story.sections:
         pdf.ln(3 if section.level == 2 else 1.5)
@@ -86,11 +86,11 @@ def summary_pdf(story: Story, *, masthead: str, footer: str) -> bytes:
             pdf.add_page()
         pdf.set_text_color(*(ACCENT if section.level == 2 else INK))
         pdf.set_font(FAMILY, "B", 13 if section.level == 2 else 11)
-        pdf.multi_cell(0, 6.5, section.heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6.5, section.heading, new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_text_color(*INK)
         pdf.set_font(FAMILY, "", 10)
         for paragraph in section.paragraphs:
-            pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.ln(1)
         if section.charts:
             chart_w = (width - 6 * (len(section.charts) - 1)) / len(section.charts)
@@ -103,7 +103,7 @@ def summary_pdf(story: Story, *, masthead: str, footer: str) -> bytes:
                 pdf.set_xy(x, top)
                 pdf.set_font(FAMILY, "B", 8)
                 pdf.set_text_color(*QUIET)
-                pdf.multi_cell(chart_w, 3.6, chart.title)
+                pdf.multi_cell(chart_w, 3.6, chart.title, align="L")
                 pdf.image(io.BytesIO(chart.svg.encode()), x=x, y=top + 8, w=chart_w)
                 if chart.legend:
                     pdf.set_xy(x, top + 9 + chart_h)
@@ -120,12 +120,16 @@ def summary_pdf(story: Story, *, masthead: str, footer: str) -> bytes:
             pdf.set_font(FAMILY, "", 10)
             pdf.set_text_color(*INK)
             line = f"{entry.before}{entry.link_text}{entry.text}"
-            pdf.multi_cell(0, 5, f"•  {line}", link=entry.url or "", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0, 5, f"•  {line}", link=entry.url or "", new_x="LMARGIN", new_y="NEXT", align="L"
+            )
             if entry.quote:
                 pdf.set_x(pdf.l_margin + 5)
                 pdf.set_text_color(*QUIET)
                 pdf.set_font(FAMILY, "", 9.5)
-                pdf.multi_cell(width - 5, 4.8, entry.quote, new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(
+                    width - 5, 4.8, entry.quote, new_x="LMARGIN", new_y="NEXT", align="L"
+                )
             pdf.ln(0.8)
     return bytes(pdf.output())
 
