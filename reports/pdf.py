@@ -9,6 +9,7 @@ reads whole (accents, « », œ); the PDF's core fonts know Latin-1 only.
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +19,9 @@ from fpdf import FPDF
 
 from reports.charts import FILLS
 from reports.prose import Story
+
+# fpdf2 subsets the font with fontTools, which logs every table it prunes at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FAMILY = "newsletter"
 ACCENT = (11, 79, 138)
