@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -39,6 +40,12 @@ def _fonts() -> tuple[Path, Path]:
                 "SUMMARY_PDF_FONT and SUMMARY_PDF_FONT_BOLD to TrueType fonts."
             )
     return regular, bold
+
+
+def _drawing(svg: str) -> bytes:
+    """A chart's SVG without its titles and descriptions (for screen readers on the page; fpdf2
+    warns on each), as bytes for fpdf2."""
+    return re.sub(r"<(title|desc)>.*?</\1>", "", svg).encode()
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -108,7 +115,7 @@ def summary_pdf(story: Story, *, masthead: str, footer: str) -> bytes:
                 pdf.set_font(FAMILY, "B", 8)
                 pdf.set_text_color(*QUIET)
                 pdf.multi_cell(chart_w, 3.6, chart.title, align="L")
-                pdf.image(io.BytesIO(chart.svg.encode()), x=x, y=top + 8, w=chart_w)
+                pdf.image(io.BytesIO(_drawing(chart.svg)), x=x, y=top + 8, w=chart_w)
                 if chart.legend:
                     pdf.set_xy(x, top + 9 + chart_h)
                     pdf.set_font(FAMILY, "", 7.5)
