@@ -9,9 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # pg_dump and pg_restore for "manage.py backup" and "restore". Their major version must be the
 # server's: pg_dump refuses a newer server, and an older server may not read a newer pg_dump's
 # output. Debian 13 (trixie) ships PostgreSQL 17, the version docker-compose.yml runs (a test
-# keeps the two equal).
+# keeps the two equal). fonts-dejavu-core: the font of the summaries' PDF edition.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client-17 \
+    && apt-get install -y --no-install-recommends postgresql-client-17 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && pg_dump --version && pg_restore --version
 

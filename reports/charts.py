@@ -11,6 +11,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+#: The colours of the CSS classes, repeated as attributes so that a chart drawn outside the page
+#: (the PDF edition of a summary) keeps them; on the page the stylesheet's classes win.
+FILLS = {
+    "not_started": "#cbd2d9",
+    "in_progress": "#3b82f6",
+    "on_hold": "#f59e0b",
+    "completed": "#16a34a",
+    "cancelled": "#9ca3af",
+    "superseded": "#a855f7",
+    "overdue": "#dc2626",
+    "on_track": "#16a34a",
+    "at_risk": "#f59e0b",
+    "off_track": "#dc2626",
+    "not_assessed": "#e4e7eb",
+    "accent": "#0b4f8a",
+    "updates": "#9fb3c8",
+}
+
+
+#: Axis labels outside the page: small grey type (the stylesheet's ``.chart text`` on the page).
+_TEXT = 'font-size="11" fill="#52606d"'
+
+
+def _fill(key: str) -> str:
+    return f'class="fill-{escape(key)}" fill="{FILLS.get(key, "#52606d")}"'
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -43,7 +69,7 @@ def stacked_bar(segments: Sequence[Segment], *, title: str, width: int = 600) ->
         part = width * segment.value / total
         body.append(
             f'<rect x="{x:.1f}" y="4" width="{part:.1f}" height="28" '
-            f'class="fill-{escape(segment.key)}"><title>{escape(segment.label)}: '
+            f"{_fill(segment.key)}><title>{escape(segment.label)}: "
             f"{segment.value}</title></rect>"
         )
         if part >= 24:
@@ -75,8 +101,11 @@ def columns(
     body: list[str] = []
     for tick in range(0, y_max + 1, step):
         y = top + plot_h - plot_h * tick / y_max
-        body.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" class="axis"/>')
-        body.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
+        body.append(
+            f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" class="axis" '
+            f'stroke="#e4e7eb"/>'
+        )
+        body.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" {_TEXT}>{tick}</text>')
     group_w = plot_w / max(1, len(categories))
     bar_w = max(2.0, (group_w - 6) / max(1, len(series)))
     for index, category in enumerate(categories):
@@ -88,12 +117,17 @@ def columns(
             y = top + plot_h - bar_h
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 1:.1f}" height="{bar_h:.1f}" '
-                f'class="fill-{escape(serie.key)}"><title>{escape(category)} – '
+                f"{_fill(serie.key)}><title>{escape(category)} – "
                 f"{escape(serie.label)}: {value}</title></rect>"
             )
+            if value:
+                body.append(
+                    f'<text x="{x + (bar_w - 1) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
+                    f'class="value-label" {_TEXT}>{value}</text>'
+                )
         body.append(
             f'<text x="{gx + (group_w - 6) / 2:.1f}" y="{height - bottom + 16}" '
-            f'text-anchor="middle">{escape(category)}</text>'
+            f'text-anchor="middle" {_TEXT}>{escape(category)}</text>'
         )
     desc = "; ".join(
         f"{serie.label}: "

@@ -20,7 +20,10 @@ from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from mandates.base_models import in_language
-from mandates.choices import Rating
+from mandates.choices import ActivityKind, Rating
+from mandates.requests.models import author_label
+from mandates.words import shortened
+from reports import charts
 
 _WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
@@ -138,11 +141,25 @@ class Entry:
     url: str = ""
     link_text: str = ""
     before: str = ""
+    #: The staff note that explains the line, with its author and date.
+    quote: str = ""
 
     @property
     def plain(self) -> str:
         line = f"{self.before}{self.link_text}{self.text}"
+        if self.quote:
+            line = f"{line}\n    {self.quote}"
         return f"{line}\n    {self.url}" if self.url else line
+
+
+@dataclass
+class Chart:
+    """A chart drawn on the server: its caption, its SVG markup, and the legend of its series
+    (CSS class suffix and label; the charts' colours are in :data:`reports.charts.FILLS`)."""
+
+    title: str
+    svg: str
+    legend: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -150,8 +167,11 @@ class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
-    #: 2 for a section, 3 for a part of the one before (a mission in the spotlight).
+    #: 2 for a section, 3 for a part of the one before (a mission in the news).
     level: int = 2
+    #: Charts drawn on the server (SVG markup) for the page and the PDF; the e-mail and the
+    #: text give the same figures as entries.
+    charts: list[Chart] = field(default_factory=list)
 
 
 @dataclass
@@ -270,7 +290,7 @@ def _rating(code: str | None, stored: str | None) -> str:
 
 
 def _benchmark_sentence(row: dict[str, Any]) -> str:
-    indicator = row["indicator"] if len(row["indicator"]) <= 90 else row["indicator"][:89] + "…"
+    indicator = shortened(row["indicator"], 90)
     values = {
         "mission": row["mission"],
         "indicator": indicator,
@@ -395,6 +415,22 @@ def _benchmark_figures(benchmarks: list[dict[str, Any]]) -> dict[str, int]:
     return {"assessed": len(benchmarks), **moves, "first": first, "steady": steady}
 
 
+def _quote(row: dict[str, Any]) -> str:
+    """The note staff last wrote on a request by the end of the period, as a quotation with its
+    author and date (nothing for a summary compiled before notes were kept, or with none)."""
+    if not row.get("note"):
+        return ""
+    note = shortened(row["note"], 400)
+    author = author_label(row.get("note_by") or "")
+    if author:
+        return _("“%(note)s” (%(author)s, %(date)s)") % {
+            "note": note,
+            "author": author,
+            "date": _date(row["note_on"]),
+        }
+    return _("“%(note)s” (%(date)s)") % {"note": note, "date": _date(row["note_on"])}
+
+
 def _mission_heading(mission: dict[str, Any]) -> str:
     country = in_language(mission["host_country"], mission.get("host_country_fr") or "")
     return f"{mission['acronym']} ({country})"
@@ -414,6 +450,7 @@ def _completed_section(data: dict[str, Any], words: Phrases) -> Section:
                 % {"who": _who(r), "date": _date(r["completed_on"])},
                 r["url"],
                 _request_link(r),
+                quote=_quote(r),
             )
             for r in data["completed"]
         ]
@@ -464,7 +501,7 @@ def _late_section(data: dict[str, Any], words: Phrases, deadlines: str) -> Secti
     return Section(
         pgettext("summary section", "Slipped and overdue"),
         [" ".join(intro)],
-        [Entry(line(r), r["url"], _request_link(r)) for r in late]
+        [Entry(line(r), r["url"], _request_link(r), quote=_quote(r)) for r in late]
         + _more(len(late), figures["overdue"], url=deadlines, where=_("The deadlines page")),
     )
 
@@ -523,9 +560,231 @@ def _benchmarks_section(data: dict[str, Any], words: Phrases) -> Section:
     )
 
 
+def _across_section(data: dict[str, Any], words: Phrases) -> Section | None:
+    """The requests of the period that concern several missions or none, told once here
+    rather than in each mission's news (a summary compiled before had none)."""
+    across = data.get("across")
+    if not across or not any(across["counts"].values()):
+        return None
+    labels = {
+        "completed": _("Completed %(during)s"),
+        "new": _("Recorded %(during)s"),
+        "late": _("Overdue at %(end)s"),
+        "coming": _("Due %(next)s"),
+    }
+    entries = []
+    for key, label in labels.items():
+        rows = across.get(key, [])
+        for r in rows:
+            entries.append(
+                Entry(
+                    _(", %(who)s.") % {"who": _who(r)},
+                    r["url"],
+                    _request_link(r),
+                    before=label % {"during": words.during, "end": words.end, "next": words.next}
+                    + _(": "),
+                )
+            )
+        entries += _more(len(rows), across["counts"].get(key, 0))
+    return Section(
+        pgettext("summary section", "Across missions"),
+        [
+            _(
+                "Requests that concern several missions, or none in particular, told once "
+                "instead of in each mission's news."
+            )
+        ],
+        entries,
+        level=3,
+    )
+
+
+def _activity_dates(row: dict[str, Any]) -> str:
+    if row.get("end") and row["end"] != row["start"]:
+        return _("%(start)s to %(end)s") % {"start": _date(row["start"]), "end": _date(row["end"])}
+    return _date(row["start"])
+
+
+def _activity_kind(code: str) -> str:
+    return str(ActivityKind(code).label) if code in ActivityKind.values else code
+
+
+def _activity_entry(row: dict[str, Any]) -> Entry:
+    details = [_activity_kind(row["kind"])]
+    if row["missions"]:
+        details.append(_list(row["missions"]))
+    if row.get("partners"):
+        details.append(_("with %(partners)s") % {"partners": row["partners"]})
+    text = f" ({', '.join(details)})."
+    if row.get("story"):
+        text += " " + shortened(row["story"], 500)
+    return Entry(
+        text, link_text=row["title"], before=_("%(date)s: ") % {"date": _activity_dates(row)}
+    )
+
+
+def _activities_section(data: dict[str, Any], words: Phrases) -> Section | None:
+    activities = data.get("activities")
+    if not activities or not activities["count"]:
+        return None
+    return Section(
+        pgettext("summary section", "Activities"),
+        [
+            capitalised(
+                _count(
+                    activities["count"],
+                    ngettext(
+                        "%(count)s activity took place %(during)s:",
+                        "%(count)s activities took place %(during)s:",
+                        activities["count"],
+                    ),
+                    during=words.during,
+                )
+            )
+        ],
+        [_activity_entry(row) for row in activities["items"]]
+        + _more(len(activities["items"]), activities["count"]),
+    )
+
+
+def _series(values: list[int], labels: list[str]) -> str:
+    return "; ".join(
+        _("%(label)s: %(value)s") % {"label": label, "value": number_format(value)}
+        for label, value in zip(labels, values, strict=True)
+    )
+
+
+def _trends_section(data: dict[str, Any], kind: str) -> Section | None:
+    """The figures over time, as the newsletter quotes them ("since 2008 the number of
+    resolutions referencing SSR has risen from 14 to 37"), each with its chart."""
+    trends = data.get("trends")
+    if not trends:
+        return None
+    years = [str(year) for year in trends["years"]]
+    periods = [_short_label(p, kind) for p in trends["periods"]]
+    resolutions_title = _("Resolutions referencing SSR, per year")
+    missions_title = _("Missions with an SSR mandate, at the end of each period")
+    requests_title = _("Requests recorded and completed, per period")
+    recorded, completed = _("Recorded"), _("Completed")
+    entries = [
+        Entry(
+            _("%(title)s: %(values)s.")
+            % {"title": resolutions_title, "values": _series(trends["resolutions"], years)}
+        ),
+        Entry(
+            _("%(title)s: %(values)s.")
+            % {"title": missions_title, "values": _series(trends["missions"], periods)}
+        ),
+        Entry(
+            _("%(title)s: %(values)s.")
+            % {
+                "title": requests_title,
+                "values": "; ".join(
+                    _("%(label)s: %(value)s")
+                    % {"label": label, "value": f"{number_format(a)} / {number_format(b)}"}
+                    for label, a, b in zip(periods, trends["opened"], trends["closed"], strict=True)
+                ),
+            }
+        ),
+    ]
+    drawn = [
+        Chart(
+            resolutions_title,
+            charts.columns(
+                years,
+                [charts.Series("accent", resolutions_title, trends["resolutions"])],
+                title=resolutions_title,
+            ),
+        ),
+        Chart(
+            missions_title,
+            charts.columns(
+                periods,
+                [charts.Series("accent", missions_title, trends["missions"])],
+                title=missions_title,
+            ),
+        ),
+        Chart(
+            requests_title,
+            charts.columns(
+                periods,
+                [
+                    charts.Series("in_progress", recorded, trends["opened"]),
+                    charts.Series("completed", completed, trends["closed"]),
+                ],
+                title=requests_title,
+            ),
+            legend=[("in_progress", recorded), ("completed", completed)],
+        ),
+    ]
+    first, last = trends["resolutions"][0], trends["resolutions"][-1]
+    lead = _(
+        "From the registry: resolutions referencing SSR adopted in %(year)s: %(last)s "
+        "(%(first_year)s: %(first)s). Missions with an SSR mandate at the end of the period: "
+        "%(missions)s."
+    ) % {
+        "last": number_format(last),
+        "year": years[-1],
+        "first": number_format(first),
+        "first_year": years[0],
+        "missions": number_format(trends["missions"][-1]),
+    }
+    return Section(pgettext("summary section", "Trends"), [lead], entries, charts=drawn)
+
+
+def _short_label(period: dict[str, Any], kind: str) -> str:
+    """``2021 Q3``, ``Sep 2021``, ``20 Sep``: a period under a chart's column."""
+    start = datetime.date.fromisoformat(period["start"])
+    if kind == "quarterly":
+        return _("Q%(quarter)s %(year)s") % {
+            "quarter": (start.month - 1) // 3 + 1,
+            "year": start.year,
+        }
+    if kind == "monthly":
+        return date_format(start, "M Y")
+    return date_format(start, "j M")
+
+
+def _coming_section(data: dict[str, Any], kind: str, deadlines: str) -> Section:
+    coming = data["coming_soon"]
+    reports = data.get("reports_due", [])
+    planned = (data.get("activities_next") or {}).get("items", [])
+    next_label = _label(data["next"], kind)
+    entries = [
+        Entry(
+            _(", %(who)s.") % {"who": _who(r)},
+            r["url"],
+            _request_link(r),
+            before=_("%(date)s: ") % {"date": _date(r["due_date"])},
+        )
+        for r in coming
+    ] + _more(
+        len(coming), data["figures"]["due_next"], url=deadlines, where=_("The deadlines page")
+    )
+    entries += [
+        Entry(
+            _("%(date)s: the Secretary-General's regular report on %(mission)s is due.")
+            % {"date": _date(row["date"]), "mission": row["mission"]}
+        )
+        for row in reports
+    ]
+    entries += [_activity_entry(row) for row in planned]
+    if coming or reports or planned:
+        intro = _("Due in %(next)s:") % {"next": next_label}
+    else:
+        intro = _("Nothing falls due in %(next)s.") % {"next": next_label}
+    return Section(pgettext("summary section", "Coming soon"), [intro], entries)
+
+
 def narrative(data: dict[str, Any]) -> Story:
     """The summary's story, from its data alone (so a stored summary can be re-rendered), in
-    the active language."""
+    the active language.
+
+    The order is the newsletter's: highlights (what was completed and what slipped, each with
+    the note that explains it), new requests, news by mission (only missions with news, a
+    cross-cutting request told once, across missions), activities, benchmarks, trends, and
+    what is coming.
+    """
     period, kind = data["period"], data["kind"]
     words = phrases(kind)
     titles = {
@@ -537,10 +796,21 @@ def narrative(data: dict[str, Any]) -> Story:
     sections: list[Section] = []
     deadlines = data.get("links", {}).get("deadlines", "")
 
+    highlights = []
     if data["completed"]:
-        sections.append(_completed_section(data, words))
+        highlights.append(_completed_section(data, words))
     if data["slipped"] + data["overdue"]:
-        sections.append(_late_section(data, words, deadlines))
+        highlights.append(_late_section(data, words, deadlines))
+    if highlights:
+        sections.append(
+            Section(
+                pgettext("summary section", "Highlights"),
+                [_("What was completed and what slipped, with the note staff last wrote on each.")],
+            )
+        )
+        for part in highlights:
+            part.level = 3
+        sections.extend(highlights)
     if data["new"]:
         sections.append(_new_section(data, words))
     by_ref = {
@@ -548,13 +818,13 @@ def narrative(data: dict[str, Any]) -> Story:
         for key in ("completed", "new", "slipped", "overdue", "coming_soon")
         for r in data[key]
     }
-    spotlight = [
+    news = [
         Section(_mission_heading(m), [_mission_paragraph(m, by_ref, words)], level=3)
         for m in data["missions"]
     ]
     others = data.get("other_missions", [])
     if others:
-        spotlight.append(
+        news.append(
             Section(
                 pgettext("summary section", "Other missions"),
                 [
@@ -564,41 +834,24 @@ def narrative(data: dict[str, Any]) -> Story:
                 level=3,
             )
         )
-    if spotlight:
+    across = _across_section(data, words)
+    if across is not None:
+        news.append(across)
+    if news:
         sections.append(
             Section(
-                pgettext("summary section", "Mission spotlight"),
+                pgettext("summary section", "News by mission"),
                 [_("Where the missions stood %(this)s.") % {"this": words.this}],
             )
         )
-        sections.extend(spotlight)
+        sections.extend(news)
+    activities = _activities_section(data, words)
+    if activities is not None:
+        sections.append(activities)
     if data["benchmarks"]:
         sections.append(_benchmarks_section(data, words))
-    coming = data["coming_soon"]
-    next_label = _label(data["next"], kind)
-    sections.append(
-        Section(
-            pgettext("summary section", "Coming soon"),
-            [
-                _("Due in %(next)s:") % {"next": next_label}
-                if coming
-                else _("Nothing falls due in %(next)s.") % {"next": next_label}
-            ],
-            [
-                Entry(
-                    _(", %(who)s.") % {"who": _who(r)},
-                    r["url"],
-                    _request_link(r),
-                    before=_("%(date)s: ") % {"date": _date(r["due_date"])},
-                )
-                for r in coming
-            ]
-            + _more(
-                len(coming),
-                data["figures"]["due_next"],
-                url=deadlines,
-                where=_("The deadlines page"),
-            ),
-        )
-    )
+    trends = _trends_section(data, kind)
+    if trends is not None:
+        sections.append(trends)
+    sections.append(_coming_section(data, kind, deadlines))
     return Story(title=title, lead=headline(data), sections=sections)

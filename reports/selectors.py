@@ -25,7 +25,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, RowNumber, TruncMonth
+from django.db.models.functions import Cast, Coalesce, ExtractYear, RowNumber, TruncMonth
 from django.utils import timezone
 
 from mandates.base_models import in_language
@@ -612,3 +612,81 @@ def unit_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Uni
     units = with_counts(list(Unit.objects.filter(pk__in=active).select_related("mission")), counts)
     units.sort(key=lambda u: (-u.overdue_count, -u.open_count, u.acronym))
     return units
+
+
+# --- Trends (the newsletter's figures over time) -----------------------------------------------
+
+
+def completed_between(start: datetime.datetime, end: datetime.datetime) -> Q:
+    """A request completed from ``start`` to ``end`` (aware datetimes, end excluded): one of its
+    updates moved it to "completed" then, and it is still completed. The periodic summary's
+    "completed" figure and its trend both count this."""
+    return Q(
+        status=RequestStatus.COMPLETED,
+        updates__status_to=RequestStatus.COMPLETED,
+        updates__created_at__gte=start,
+        updates__created_at__lt=end,
+    )
+
+
+def resolutions_per_year(*, years: list[int]) -> dict[int, int]:
+    """How many resolutions the registry holds, by year of adoption, for each of ``years``
+    (1 query). The registry records the Council's resolutions that bear on SSR, so this is the
+    newsletter's "resolutions referencing SSR"."""
+    counts = dict(
+        Document.objects.filter(
+            kind=DocumentKind.RESOLUTION, date__year__gte=min(years), date__year__lte=max(years)
+        )
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(total=Count("pk"))
+        .order_by()
+        .values_list("year", "total")
+    )
+    return {year: counts.get(year, 0) for year in years}
+
+
+def missions_with_ssr_mandate(*, days: list[datetime.date]) -> list[int]:
+    """For each of ``days``, how many missions had an SSR mandate that day (1 query): started by
+    then (or with no start recorded), not closed before it, and concerned by a request of the
+    registry recorded by then (a closed mission leaves the count; the summary's news by mission
+    leaves it out by the same rule)."""
+    counts = Mission.objects.aggregate(
+        **{
+            f"d{index}": Count(
+                "pk",
+                distinct=True,
+                filter=(Q(start_date__isnull=True) | Q(start_date__lte=day))
+                & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+                & Q(
+                    requests__archived_at__isnull=True,
+                    requests__created_at__lt=request_selectors.as_of_moment(
+                        day + datetime.timedelta(days=1)
+                    ),
+                ),
+            )
+            for index, day in enumerate(days)
+        }
+    )
+    return [counts[f"d{index}"] for index in range(len(days))]
+
+
+def requests_opened_closed(
+    bounds: list[tuple[datetime.datetime, datetime.datetime]],
+) -> tuple[list[int], list[int]]:
+    """How many requests were recorded, and how many completed (:func:`completed_between`), in
+    each of the periods ``bounds`` ([start, end) aware datetimes), archived ones left out
+    (1 query)."""
+    aggregates: dict[str, Count] = {}
+    for index, (start, end) in enumerate(bounds):
+        aggregates[f"opened{index}"] = Count(
+            "pk", distinct=True, filter=Q(created_at__gte=start, created_at__lt=end)
+        )
+        aggregates[f"closed{index}"] = Count(
+            "pk", distinct=True, filter=completed_between(start, end)
+        )
+    counts = Request.objects.active().aggregate(**aggregates)
+    return (
+        [counts[f"opened{index}"] for index in range(len(bounds))],
+        [counts[f"closed{index}"] for index in range(len(bounds))],
+    )

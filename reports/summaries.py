@@ -32,11 +32,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from mandates.activities import selectors as activity_selectors
 from mandates.choices import DeliveryStatus, OutboxKind, Rating, RequestStatus
 from mandates.integration import outbox
-from mandates.models import BenchmarkAssessment, Mission, OutboxMessage, Request
+from mandates.models import (
+    Activity,
+    BenchmarkAssessment,
+    Mission,
+    OutboxMessage,
+    Request,
+    StatusUpdate,
+)
 from mandates.organisation import roles
 from mandates.requests import selectors as request_selectors
+from mandates.sg_reports.calendar import expected_reports
+from reports import selectors as trend_selectors
 from reports.models import Summary
 from reports.periods import Period
 from reports.prose import narrative
@@ -120,13 +130,43 @@ def _item(request: Request, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _rows(queryset: QuerySet[Any], order: str = "due_date", *, limit: int) -> list[Request]:
+def _rows(
+    queryset: QuerySet[Any],
+    order: str = "due_date",
+    *,
+    limit: int,
+    notes_until: datetime.datetime | None = None,
+) -> list[Request]:
+    """The first ``limit`` requests of ``queryset`` with their lead unit and missions; with
+    ``notes_until``, each with the latest note staff wrote on it before then (``note``,
+    ``note_at``, ``note_by``: subqueries, no query per row)."""
     missions = Prefetch("missions", queryset=Mission.objects.order_by("acronym"))
-    return list(
-        queryset.select_related("lead_unit")
-        .prefetch_related(missions)
-        .order_by(order, "reference")[:limit]
-    )
+    queryset = queryset.select_related("lead_unit").prefetch_related(missions)
+    if notes_until is not None:
+        latest = (
+            StatusUpdate.objects.filter(request_id=OuterRef("pk"), created_at__lt=notes_until)
+            .exclude(note="")
+            .order_by("-created_at", "-pk")
+        )
+        queryset = queryset.annotate(
+            note=Subquery(latest.values("note")[:1]),
+            note_at=Subquery(latest.values("created_at")[:1]),
+            note_by=Subquery(latest.values("author_name")[:1]),
+        )
+    return list(queryset.order_by(order, "reference")[:limit])
+
+
+def _note(request: Request) -> dict[str, Any]:
+    """The staff note a list item quotes (none when nobody wrote one)."""
+    note = getattr(request, "note", None)
+    if not note:
+        return {}
+    at: datetime.datetime = request.note_at  # type: ignore[attr-defined]  # annotated
+    return {
+        "note": note,
+        "note_on": timezone.localtime(at).date().isoformat(),
+        "note_by": request.note_by or "",  # type: ignore[attr-defined]  # annotated
+    }
 
 
 def _movement(rating: str, previous: str | None) -> str:
@@ -203,29 +243,63 @@ def _benchmarks(
     return listed, figures, dict(by_mission)
 
 
+def _mission_sections(lists: _Lists) -> dict[str, QuerySet[Request]]:
+    return {
+        "completed": lists.completed,
+        "new": lists.new,
+        "late": lists.overdue,
+        "coming": lists.coming,
+    }
+
+
+def _single_mission() -> QuerySet[Any]:
+    """The ids of the requests that concern exactly one mission (a subquery): only these are
+    a mission's own news; the others are told once, across missions."""
+    through: Any = Request.missions.through
+    return (
+        through.objects.values("request_id")
+        .annotate(missions=Count("mission_id"))
+        .filter(missions=1)
+        .values("request_id")
+    )
+
+
+def _across(lists: _Lists, *, limit: int) -> dict[str, Any]:
+    """The period's requests that concern several missions or none, told once instead of in
+    every mission's news: how many in each section, and the first ``limit`` of each with their
+    missions (per section: the count, the list and its missions, 3 queries)."""
+    single = _single_mission()
+    across: dict[str, Any] = {"counts": {}}
+    for key, queryset in _mission_sections(lists).items():
+        shared = queryset.exclude(pk__in=single)
+        across["counts"][key] = shared.count()
+        order = "completed_at" if key == "completed" else "due_date"
+        across[key] = [_item(r) for r in _rows(shared, order, limit=limit)]
+    return across
+
+
 def _missions(
     lists: _Lists, assessed: dict[int, int], *, period_end: datetime.date
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The missions the period's requests or benchmarks concern, most active first: the first
     ``SUMMARY_SPOTLIGHT_LIMIT`` in the spotlight, with how many requests each has in each
     section and the first few of them; the acronyms of the others. A mission closed before the
-    period ended is in neither: it has left open work (its history stays on its page).
+    period ended is in neither: it has left open work (its history stays on its page). Only
+    the requests that concern that one mission are its news: a request shared by several
+    missions is told once, across missions (:func:`_across`), not in each of theirs.
 
     Queries, however many requests and missions: the counts per mission of each section (4),
     the missions (1), and the first requests of each section for the spotlight's missions (4).
     """
     # The auto-created through model: the type stubs do not follow annotations on it.
     through: Any = Request.missions.through
-    sections = {
-        "completed": lists.completed,
-        "new": lists.new,
-        "late": lists.overdue,
-        "coming": lists.coming,
-    }
+    sections = _mission_sections(lists)
+    single = _single_mission()
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for key, queryset in sections.items():
         for mission_id, total in (
             through.objects.filter(request_id__in=queryset.values("pk"))
+            .filter(request_id__in=single)
             .values("mission_id")
             .annotate(total=Count("pk"))
             .order_by()
@@ -261,6 +335,7 @@ def _missions(
     for key, queryset in sections.items():
         for mission_id, reference, title in (
             through.objects.filter(request_id__in=queryset.values("pk"), mission_id__in=chosen)
+            .filter(request_id__in=single)
             .annotate(
                 rank=Window(
                     RowNumber(),
@@ -278,12 +353,81 @@ def _missions(
     return list(spotlight.values()), others
 
 
+def _activities(first: datetime.date, last: datetime.date, *, limit: int) -> dict[str, Any]:
+    """The activities under way from ``first`` to ``last`` (the activities' own selector): how
+    many, and the first ``limit`` by start date with their story and missions (3 queries)."""
+    queryset = activity_selectors.between(
+        Activity.objects.all(), first=first, last=last
+    ).prefetch_related(Prefetch("missions", queryset=Mission.objects.order_by("acronym")))
+    return {
+        "count": queryset.count(),
+        "items": [
+            {
+                "id": activity.pk,
+                "kind": activity.kind,
+                "title": activity.title,
+                "story": activity.story,
+                "start": activity.start_date.isoformat(),
+                "end": activity.end_date.isoformat() if activity.end_date else None,
+                "missions": [m.acronym for m in activity.missions.all()],
+                "partners": activity.partners,
+            }
+            for activity in queryset.order_by("start_date", "title", "pk")[:limit]
+        ],
+    }
+
+
+def _reports_due(period: Period) -> list[dict[str, str]]:
+    """The regular Secretary-General reports expected in ``period``, mission by mission, from
+    each mission's reporting calendar (:func:`mandates.sg_reports.calendar.expected_reports`,
+    the dashboards' source; 2 queries: the missions with a calendar and their dates)."""
+    missions = (
+        Mission.objects.exclude(end_date__lt=period.start)
+        .filter(Q(reporting_cycle_months__isnull=False) | Q(reporting_dates__isnull=False))
+        .distinct()
+        .order_by("acronym")
+        .prefetch_related("reporting_dates")
+    )
+    due = [
+        {"mission": mission.acronym, "date": day.isoformat()}
+        for mission in missions
+        for day in expected_reports(mission, start=period.start, end=period.end)
+    ]
+    return sorted(due, key=lambda row: (row["date"], row["mission"]))
+
+
+#: How many periods (and years) the trend figures go back, the period itself included.
+TREND_PERIODS = 6
+
+
+def _trends(period: Period) -> dict[str, Any]:
+    """The newsletter's figures over time, from the selectors that define them
+    (:mod:`reports.selectors`; 3 queries): resolutions per year, missions with an SSR mandate at
+    the end of each of the last periods, requests recorded and completed in each."""
+    periods = [period]
+    while len(periods) < TREND_PERIODS:
+        periods.insert(0, periods[0].previous())
+    years = list(range(period.end.year - TREND_PERIODS + 1, period.end.year + 1))
+    opened, closed = trend_selectors.requests_opened_closed([_bounds(p) for p in periods])
+    return {
+        "periods": [_period_data(p) for p in periods],
+        "years": years,
+        "resolutions": list(trend_selectors.resolutions_per_year(years=years).values()),
+        "missions": trend_selectors.missions_with_ssr_mandate(days=[p.end for p in periods]),
+        "opened": opened,
+        "closed": closed,
+    }
+
+
 def compile_data(period: Period, *, now: datetime.datetime | None = None) -> dict[str, Any]:
     """Everything a summary says about ``period``, as JSON-ready data.
 
     Queries (the same for 1 request or 100,000): for this period and the one before, six counts
     each; five lists of at most ``SUMMARY_LIST_LIMIT`` requests, each with its missions
-    prefetched (10); the benchmarks (1); the missions (9, see :func:`_missions`).
+    prefetched (10), three of them with the latest staff note as subqueries; the benchmarks (1);
+    the missions (9, see :func:`_missions`); the requests across missions (12, see
+    :func:`_across`); the activities of this period and the next (6); the reports due next
+    period (2); the trends (3).
     """
     now = now or timezone.now()
     limit = settings.SUMMARY_LIST_LIMIT
@@ -292,11 +436,16 @@ def compile_data(period: Period, *, now: datetime.datetime | None = None) -> dic
 
     def late(request: Request) -> dict[str, Any]:
         due_date: datetime.date = request.due_date  # type: ignore[assignment]  # filtered
-        return _item(request, days_late=(end_day - due_date).days)
+        return _item(request, days_late=(end_day - due_date).days, **_note(request))
 
+    _start, end = _bounds(period)
     completed = [
-        _item(r, completed_on=timezone.localtime(r.completed_at).date().isoformat())  # type: ignore[attr-defined]
-        for r in _rows(current.completed, "completed_at", limit=limit)
+        _item(
+            r,
+            completed_on=timezone.localtime(r.completed_at).date().isoformat(),  # type: ignore[attr-defined]
+            **_note(r),
+        )
+        for r in _rows(current.completed, "completed_at", limit=limit, notes_until=end)
     ]
     benchmarks, benchmark_figures, assessed = _benchmarks(period, limit=limit)
     spotlight, other_missions = _missions(current, assessed, period_end=end_day)
@@ -310,13 +459,18 @@ def compile_data(period: Period, *, now: datetime.datetime | None = None) -> dic
         "previous_figures": previous.counts(),
         "completed": completed,
         "new": [_item(r) for r in _rows(current.new, "created_at", limit=limit)],
-        "slipped": [late(r) for r in _rows(current.slipped, limit=limit)],
-        "overdue": [late(r) for r in _rows(current.earlier, limit=limit)],
+        "slipped": [late(r) for r in _rows(current.slipped, limit=limit, notes_until=end)],
+        "overdue": [late(r) for r in _rows(current.earlier, limit=limit, notes_until=end)],
         "coming_soon": [_item(r) for r in _rows(current.coming, limit=limit)],
         "benchmarks": benchmarks,
         "benchmark_figures": benchmark_figures,
         "missions": spotlight,
         "other_missions": other_missions,
+        "across": _across(current, limit=limit),
+        "activities": _activities(period.start, period.end, limit=limit),
+        "activities_next": _activities(period.next().start, period.next().end, limit=limit),
+        "reports_due": _reports_due(period.next()),
+        "trends": _trends(period),
         "links": {"deadlines": settings.SITE_URL + reverse("dashboard:deadlines")},
         "compiled_at": now.isoformat(),
     }

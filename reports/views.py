@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,8 @@ from reports import charts, selectors
 from reports.forms import DashboardFilters
 from reports.models import Summary
 from reports.months import short_month
+from reports.pdf import masthead as pdf_masthead
+from reports.pdf import summary_pdf
 from reports.prose import narrative
 from reports.summaries import render as render_summary
 
@@ -421,6 +424,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 DOWNLOADS = {
+    "pdf": (gettext_lazy("PDF"), "application/pdf"),
     "html": (gettext_lazy("HTML (for e-mail)"), "text/html; charset=utf-8"),
     "txt": (gettext_lazy("Plain text"), "text/plain; charset=utf-8"),
     "json": (gettext_lazy("Figures (JSON)"), "application/json"),
@@ -433,6 +437,15 @@ def summary_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in DOWNLOADS:
         raise Http404
     item = get_object_or_404(Summary, pk=pk, compiled_at__isnull=False)
+    name = f"summary-{item.kind}-{item.period_start:%Y-%m-%d}.{fmt}"
+    if fmt == "pdf":
+        footer = _("Compiled by ssrtracker on %(date)s") % {
+            "date": date_format(timezone.localtime(item.compiled_at), "DATE_FORMAT")
+        }
+        pdf = summary_pdf(narrative(item.data), masthead=pdf_masthead(), footer=footer)
+        response = HttpResponse(pdf, content_type=DOWNLOADS[fmt][1])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     html, text = item.html, item.text
     if get_language() != settings.LANGUAGE_CODE:  # the stored copy is in the site's language
         _title, html, text = render_summary(item.data)
@@ -442,6 +455,5 @@ def summary_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         "json": json.dumps(item.data, indent=2, ensure_ascii=False),
     }[fmt]
     response = HttpResponse(body, content_type=DOWNLOADS[fmt][1])
-    name = f"summary-{item.kind}-{item.period_start:%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

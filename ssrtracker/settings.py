@@ -338,6 +338,11 @@ REMINDER_DIGEST_LIMIT = max(1, env_int("REMINDER_DIGEST_LIMIT", 50))
 SUMMARY_LIST_LIMIT = max(1, env_int("SUMMARY_LIST_LIMIT", 25))
 # The mission spotlight covers the most active missions, this many; the others are named.
 SUMMARY_SPOTLIGHT_LIMIT = max(1, env_int("SUMMARY_SPOTLIGHT_LIMIT", 12))
+# The summaries' PDF is set in a Unicode TrueType font (French needs more than Latin-1): DejaVu
+# Sans from the system's fonts-dejavu-core package unless these name others.
+_DEJAVU = "/usr/share/fonts/truetype/dejavu"
+SUMMARY_PDF_FONT = env_str("SUMMARY_PDF_FONT", f"{_DEJAVU}/DejaVuSans.ttf")
+SUMMARY_PDF_FONT_BOLD = env_str("SUMMARY_PDF_FONT_BOLD", f"{_DEJAVU}/DejaVuSans-Bold.ttf")
 
 # --- The outbox: reminder e-mails, summary e-mails and webhooks ---------------------------------
 # A failed message is retried after this many seconds, doubling with each attempt...

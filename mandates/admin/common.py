@@ -22,6 +22,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from mandates.choices import RequestStatus
 from mandates.organisation.services import reference_archive, reference_restore, reference_save
 from mandates.requests.services import StaleVersion, request_check_version
+from mandates.words import shortened
 from ssrtracker import limits
 
 
@@ -82,7 +83,8 @@ class ServiceAdminMixin:
 
 
 def shorten(text: str, length: int = 90) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    """``text`` in at most ``length`` characters, cut at a word boundary (never "gendar…")."""
+    return shortened(text, length)
 
 
 def status_badge(status: str, label: Any) -> str:

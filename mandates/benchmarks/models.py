@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from mandates.base_models import TimestampedModel, choices_check
 from mandates.benchmarks.progress import compute_progress
 from mandates.choices import Direction, OwnershipElement, ProgressStatus, Rating, ThemeKind
+from mandates.words import shortened
 from ssrtracker.limits import sane_date
 
 __all__ = ["Benchmark", "BenchmarkAssessment"]
@@ -113,8 +114,7 @@ class Benchmark(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        indicator = self.indicator if len(self.indicator) <= 60 else self.indicator[:59] + "…"
-        return f"{self.reference}: {indicator}"
+        return f"{self.reference}: {shortened(self.indicator, 60)}"
 
     def progress_for(
         self, latest_value: str | None, *, today: datetime.date | None = None

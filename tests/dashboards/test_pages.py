@@ -203,7 +203,9 @@ def test_summaries_are_listed_read_and_downloaded(client, seeded, manager):
     text = client.get(f"/dashboard/summaries/{summary.pk}/txt/")
     assert text.content.decode() == summary.text
     assert "attachment" in text["Content-Disposition"]
-    assert client.get(f"/dashboard/summaries/{summary.pk}/pdf/").status_code == 404
+    pdf = client.get(f"/dashboard/summaries/{summary.pk}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert client.get(f"/dashboard/summaries/{summary.pk}/docx/").status_code == 404
 
 
 class Outline(HTMLParser):

@@ -211,3 +211,17 @@ def test_demo_records_its_activities_around_today_once(settings):
         assert activity.missions.count() == len(demo.missions), demo.title
         assert activity.units.count() == len(demo.units), demo.title
         assert activity.themes.count() == len(demo.themes), demo.title
+
+
+def test_the_demo_compiles_the_last_summaries(settings, client):
+    """After the demo, the Summaries page lists the last two quarters and months."""
+    from reports.models import Summary
+
+    settings.DEBUG = True
+    call_command("demo", no_migrate=True)
+    call_command("demo", no_migrate=True)
+    assert Summary.objects.filter(kind="quarterly", compiled_at__isnull=False).count() == 2
+    assert Summary.objects.filter(kind="monthly", compiled_at__isnull=False).count() == 2
+    client.force_login(get_user_model().objects.get(username="manager"))
+    page = client.get("/dashboard/summaries/").content.decode()
+    assert "No summary compiled yet" not in page

@@ -30,7 +30,9 @@ ENGLISH = [
     "Completed",
     "Slipped and overdue",
     "New requests",
-    "Mission spotlight",
+    "News by mission",
+    "Highlights",
+    "Trends",
     "Other missions",
     "Benchmarks",
     "Coming soon",
@@ -76,12 +78,15 @@ def test_a_french_reader_gets_the_summary_in_french(manager, french_manager):
     assert '<html lang="fr">' in html
     assert headings(html) == [
         "Synthèse trimestrielle : Le troisième trimestre 2021",
+        "Faits marquants",
         "Travaux terminés",
         "Retards",
         "Nouvelles demandes",
-        "Les missions à la une",
+        "L’actualité des missions",
         "MINUSMA (République du Mali)",
+        "Entre plusieurs missions",
         "Critères de référence",
+        "Tendances",
         "À venir",
     ]
     # Request titles are data (one reads "Benchmarks in mission reports"): leave them out.
@@ -104,7 +109,7 @@ def test_the_summary_page_reads_in_the_readers_language(client, manager):
     client.cookies["django_language"] = "fr"
     page = client.get(f"/dashboard/summaries/{summary.pk}/").content.decode()
     assert "Nouvelles demandes" in page
-    assert "Mission spotlight" not in page
+    assert "News by mission" not in page
     text = client.get(f"/dashboard/summaries/{summary.pk}/txt/").content.decode()
     assert text.startswith("SYNTHÈSE TRIMESTRIELLE")
     client.cookies["django_language"] = "en"

@@ -250,6 +250,29 @@ DEMO_ACTIVITIES = [
 ]
 
 
+#: The summaries the demo compiles: the last complete periods of each kind, this many.
+DEMO_SUMMARIES = {"quarterly": 2, "monthly": 2}
+
+
+def demo_summaries(*, today: datetime.date | None = None) -> list[str]:
+    """Compile the last few quarterly and monthly summaries from the demo data (again on each
+    run: the demo's dates follow today), through the service the scheduled job calls, so that
+    the Summaries page has something to read. Returns the periods' codes."""
+    # The reports app reads the mandates' models; imported here to keep the apps' load order.
+    from reports.periods import Period
+    from reports.summaries import summary_compile
+
+    today = today or timezone.localdate()
+    compiled = []
+    for kind, count in DEMO_SUMMARIES.items():
+        period = Period.last_complete(kind, today)
+        for _index in range(count):
+            summary_compile(period=period, recompile=True)
+            compiled.append(period.code)
+            period = period.previous()
+    return compiled
+
+
 def demo_activities(*, today: datetime.date | None = None) -> int:
     """Record the demo's activities around ``today`` once (an activity whose title is already
     recorded is left as it is). Returns how many were recorded."""
@@ -387,6 +410,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo activities recorded around today: {recorded}.")
         draft_page = demo_draft()
         self.stdout.write(f"Draft of the {DEMO_DRAFT_MISSION} SSR section: {base_url}{draft_page}")
+        compiled = demo_summaries()
+        self.stdout.write(f"Summaries compiled from the demo data: {', '.join(compiled)}.")
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self.create_user(demo)
