@@ -7,9 +7,11 @@ import datetime
 import io
 import re
 from collections import Counter
+from pathlib import Path
 
 import pypdf
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -22,6 +24,7 @@ from reports import summaries
 from reports.pdf import masthead, summary_pdf
 from reports.periods import Period
 from reports.prose import narrative
+from tests.conftest import REQUIRE_SERVICES
 from tests.factories import (
     ActivityFactory,
     BenchmarkAssessmentFactory,
@@ -348,7 +351,25 @@ def test_the_french_edition_has_no_english_left(newsletter):
     assert story.sections[0].heading == "Faits marquants"
 
 
-def test_the_pdf_holds_the_headings_a_figure_and_french_letters(newsletter):
+DEJAVU = Path(django_settings.SUMMARY_PDF_FONT or "")
+
+
+@pytest.mark.parametrize(
+    "font",
+    [
+        pytest.param(
+            "embedded",
+            marks=pytest.mark.skipif(
+                not DEJAVU.is_file() and not REQUIRE_SERVICES,
+                reason=f"needs the TrueType font {DEJAVU} (Debian: fonts-dejavu-core)",
+            ),
+        ),
+        "core",
+    ],
+)
+def test_the_pdf_holds_the_headings_a_figure_and_french_letters(newsletter, font, settings, caplog):
+    if font == "core":  # a machine without the fonts: the PDF's own Helvetica
+        settings.SUMMARY_PDF_FONT = "/nonexistent/font.ttf"
     data = summaries.compile_data(Q3)
     with translation.override("fr"):
         story = narrative(data)
@@ -362,6 +383,9 @@ def test_the_pdf_holds_the_headings_a_figure_and_french_letters(newsletter):
     assert "S/2021/600" in text  # a quoted note
     assert "2021 : 1" in text or "2021: 1" in text  # a trend figure
     assert len(pdf) > 5000
+    embedded = b"/FontFile2" in pdf
+    assert embedded == (font == "embedded")
+    assert ("using the PDF's Helvetica" in caplog.text) == (font == "core")
 
 
 def test_the_pdf_download_is_for_summary_readers(newsletter, client, manager):
