@@ -35,9 +35,8 @@ from typing import Any
 # acronym could be a word ("SSR", "DDR", "HNP").
 _STRONG = re.compile(
     r"(?i:security[-\s]+sector(?:\s+(?:reform|governance))?|\bsector-wide\b"
-    r"|security\s+(?:and\s+(?:justice|defence|defense)\s+)?institutions"
-    r"|\bnational\s+(?:security|defen[cs]e|armed)\s+(?:and\s+(?:security|defen[cs]e)\s+)?forces"
-    r"|\bdefen[cs]e\s+and\s+security\s+forces|\bnational\s+(?:police|army|gendarmerie)\b"
+    r"|security\s+(?:and\s+(?:justice|defence|defense)\s+|actors\s+and\s+)?institutions"
+    r"|\bnational\s+security\s+actors\b|\bnational\s+(?:police|army|gendarmerie)\b"
     r"|\b(?:polic(?:e|ing)|law\s+enforcement)(?:\s+and\s+(?:other\s+)?law\s+enforcement)?"
     r"\s+(?:institutions|services|agencies|reform|capacit(?:y|ies)|doctrine)\b"
     r"|\b(?:reform|reforming|professionali[sz]e)\s+(?:of\s+)?(?:host[-\s]State\s+)?polic(?:e|ing)\b"
@@ -62,7 +61,8 @@ _STRONG = re.compile(
 # word of reform or capacity (_CUES, within _WINDOW characters either side).
 _WEAK = re.compile(
     r"(?i:\bpolic(?:e|ing)\b|\bgendarmerie\b|\blaw\s+enforcement\b"
-    r"|\b(?:security|defen[cs]e|armed)\s+forces\b|\bprisons?\b|\bcustoms\b)"
+    r"|\b(?:national\s+)?(?:(?:defen[cs]e|security)\s+and\s+)?(?:security|defen[cs]e|armed)\s+forces\b"
+    r"|\bprisons?\b|\bcustoms\b)"
 )
 _CUES = re.compile(
     r"(?i:\breform\w*|\brestructur\w*|\b(?:re)?build\w*|\bcapacit(?:y|ies)\b|\btrain\w*"
@@ -78,7 +78,8 @@ _OWN_FORCES = re.compile(
     r"|\bUnited\s+Nations\s+police(?:\s+components?)?|\bUN\s+police\b|\bpolice\s+components?\b"
     r"|\bpolice\s+division\b|\bstanding\s+police\s+capacity\b|\bformed\s+(?:police\s+)?units?\b"
     r"|\bFPUs?\b|\b(?:military\s+and\s+)?(?:civilian\s+)?polic(?:e|ing)\s+"
-    r"(?:personnel|officers|trainers|experts)\b|\b\d[\d,]*\s+(?:\w+\s+){0,2}police\b)"
+    r"(?:personnel|officers|trainers|experts)\b"
+    r"|\b\d[\d,]*\s+(?:[\w-]+\s+){0,2}(?:police|corrections)(?:\s+(?:personnel|officers))?\b)"
 )
 #: Theme slug -> what names it. Slugs are those of fixtures/themes.json.
 _THEME_PATTERNS: dict[str, str] = {
