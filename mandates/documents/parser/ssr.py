@@ -34,7 +34,8 @@ from typing import Any
 # The words that make a paragraph SSR-relevant on their own. Case-insensitive except where an
 # acronym could be a word ("SSR", "DDR", "HNP").
 _STRONG = re.compile(
-    r"(?i:security[-\s]+sector(?:\s+(?:reform|governance))?|\bsector-wide\b"
+    # The leading \b lets the engine skip, at one test, every position inside a word.
+    r"\b(?:(?i:security[-\s]+sector(?:\s+(?:reform|governance))?|\bsector-wide\b"
     r"|security\s+(?:and\s+(?:justice|defence|defense)\s+|actors\s+and\s+)?institutions"
     r"|\bnational\s+security\s+actors\b|\bnational\s+(?:police|army|gendarmerie)\b"
     r"|\b(?:polic(?:e|ing)|law\s+enforcement)(?:\s+and\s+(?:other\s+)?law\s+enforcement)?"
@@ -53,7 +54,7 @@ _STRONG = re.compile(
     r"|\bsecurity\s+(?:or\s+disarmament\s+)?assistance\s+to\b"
     r"|\bcivil(?:ian)?[-\s]+military\s+relations\b|\bcivilian\s+control\b"
     r"|\bmilitary\s+in(?:to)?\s+politics\b)"
-    r"|\bSSR\b|\bDDR(?:R{1,3})?\b|\b(?:HNP|LNP|PNC|FARDC|FACA|FAMa|ANSF|SPLA|PNTL|F-FDTL)\b",
+    r"|SSR\b|DDR(?:R{1,3})?\b|(?:HNP|LNP|PNC|FARDC|FACA|FAMa|ANSF|SPLA|PNTL|F-FDTL)\b)",
 )
 
 # Words that name a security institution but, alone, as often name the force on the ground
@@ -74,7 +75,7 @@ _WINDOW = 60
 # The mission's own uniformed personnel and the UN's police, which the relevance words would
 # otherwise take for the host country's institutions: blanked out before matching.
 _OWN_FORCES = re.compile(
-    r"(?i:(?:troop[-\s]+and[-\s]+)?police[-\s]*contribut\w*(?:\s+countries)?"
+    r"\b(?i:(?:troop[-\s]+and[-\s]+)?police[-\s]*contribut\w*(?:\s+countries)?"
     r"|\bUnited\s+Nations\s+police(?:\s+components?)?|\bUN\s+police\b|\bpolice\s+components?\b"
     r"|\bpolice\s+division\b|\bstanding\s+police\s+capacity\b|\bformed\s+(?:police\s+)?units?\b"
     r"|\bFPUs?\b|\b(?:military\s+and\s+)?(?:civilian\s+)?polic(?:e|ing)\s+"
@@ -198,13 +199,12 @@ def assess(text: str, *, parent: Ssr | None = None) -> Ssr:
     matched = _relevance_words(text)
     theme_words: dict[str, list[str]] = {}
     for slug, pattern in _THEMES:
-        words: list[str] = []
+        words: dict[str, str] = {}  # lower case -> as first written
         for match in pattern.finditer(text):
             word = " ".join(match.group(0).split())
-            if word.lower() not in {w.lower() for w in words}:
-                words.append(word)
+            words.setdefault(word.lower(), word)
         if words:
-            theme_words[slug] = words
+            theme_words[slug] = list(words.values())
     inherited = not matched and parent is not None and parent.relevant
     return Ssr(
         relevant=bool(matched) or inherited,
