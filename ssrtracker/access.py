@@ -186,8 +186,12 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
         READERS, WRITERS, {R.ADMINISTRATOR, R.STAFF}, extra={"import": _IMPORT}
     ),
     # Reporting records: the default ones are mission M's, which its focal point reports on.
+    # Proposing the coverage from the report's text fills its checklist: those who tick it.
     "mandates.secretarygeneralreport": AdminAccess(
-        READERS, WRITERS, {R.ADMINISTRATOR, R.FOCAL_POINT}
+        READERS,
+        WRITERS,
+        {R.ADMINISTRATOR, R.FOCAL_POINT},
+        extra={"propose_coverage": (("GET", "POST"), {R.ADMINISTRATOR, R.FOCAL_POINT})},
     ),
     "mandates.coverageitem": AdminAccess(READERS, NOBODY, {R.ADMINISTRATOR, R.FOCAL_POINT}, NOBODY),
     "mandates.partnersupport": AdminAccess(

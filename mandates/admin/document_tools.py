@@ -67,6 +67,17 @@ class ImportForm(forms.Form):
         return upload
 
 
+def _ticked(request: HttpRequest) -> set[str] | None:
+    """The references of the requests ticked in the preview; None when the form did not send
+    its ticks (the import then proposes the SSR-relevant paragraphs)."""
+    if "selection" not in request.POST:
+        return None
+    return {
+        reference[:100]
+        for reference in request.POST.getlist("select")[: limits.MAX_DOCUMENT_PARAGRAPHS]
+    }
+
+
 class DocumentToolsMixin:
     """Adds ``import/`` and ``<id>/compare/`` to the document admin."""
 
@@ -126,6 +137,7 @@ class DocumentToolsMixin:
                 kind=pending.get("kind"),
                 symbol=pending.get("symbol"),
                 by=acting_user(request),
+                select=_ticked(request),
             )
         except ImportFailed as exc:
             messages.error(request, str(exc))

@@ -8,10 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from mandates.admin.common import (
@@ -23,10 +27,41 @@ from mandates.admin.common import (
     status_badge,
 )
 from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
-from mandates.choices import CoverageState
+from mandates.choices import CoverageElement, CoverageState
+from mandates.documents.importing import ImportFailed, decode_text, read_document
 from mandates.models import CoverageItem, PartnerSupport, SecretaryGeneralReport
 from mandates.organisation import permissions
 from mandates.sg_reports import services as reporting
+from ssrtracker import limits
+
+
+class CoverageFromTextForm(forms.Form):
+    """The report's text, pasted or as a file, to propose its coverage from."""
+
+    text = forms.CharField(
+        label=_("Text of the report"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
+        max_length=limits.MAX_DOCUMENT_BYTES,
+        help_text=_("Paste the report's text, with its numbered paragraphs, or upload it below."),
+    )
+    file = forms.FileField(
+        label=_("Or a file"),
+        required=False,
+        help_text=_("A .txt or .md file: text copied or extracted from the PDF."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        if upload is not None:
+            try:
+                cleaned["text"] = decode_text(read_document(upload))
+            except ImportFailed as exc:
+                raise forms.ValidationError(str(exc), code="file") from None
+        if not (cleaned.get("text") or "").strip():
+            raise forms.ValidationError(_("Paste the report's text or upload it."), code="empty")
+        return cleaned
 
 
 class CoverageItemInline(admin.TabularInline):
@@ -84,6 +119,64 @@ class SecretaryGeneralReportAdmin(
     date_hierarchy = "date"
     autocomplete_fields = ["mission"]
     inlines = [CoverageItemInline]
+    change_form_template = "admin/mandates/secretarygeneralreport/change_form.html"
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.propose_coverage_view)
+        return [
+            path(
+                "<path:object_id>/propose-coverage/",
+                view,
+                name="mandates_secretarygeneralreport_propose_coverage",
+            ),
+            *super().get_urls(),
+        ]
+
+    def propose_coverage_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Paste or upload the report's text; its coverage is proposed on the checklist
+        (:func:`mandates.sg_reports.services.coverage_propose`), for staff to confirm."""
+        report = get_object_or_404(
+            SecretaryGeneralReport.objects.select_related("mission"), pk=object_id
+        )
+        if not permissions.can_change_coverage(request.user, report):
+            raise PermissionDenied
+        form = CoverageFromTextForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            results = reporting.coverage_propose(
+                report=report, text=form.cleaned_data["text"], by=acting_user(request)
+            )
+            proposed = [r for r in results if r.action == "proposed"]
+            kept = [r for r in results if r.action == "kept"]
+            messages.success(
+                request,
+                _("Proposed from the text, to confirm: %(elements)s.")
+                % {
+                    "elements": "; ".join(
+                        f"{CoverageElement(r.element).label} ({r.paragraphs})" for r in proposed
+                    )
+                    or _("nothing")
+                },
+            )
+            if kept:
+                messages.info(
+                    request,
+                    _("Already reviewed, kept as they were: %(elements)s.")
+                    % {"elements": "; ".join(str(CoverageElement(r.element).label) for r in kept)},
+                )
+            return HttpResponseRedirect(
+                reverse("admin:mandates_secretarygeneralreport_change", args=[report.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": report,
+            "title": _("Propose the coverage of %(report)s from its text")
+            % {"report": report.symbol},
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/mandates/secretarygeneralreport/propose_coverage.html", context
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SecretaryGeneralReport]:
         items = "coverage_items"

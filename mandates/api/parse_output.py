@@ -20,8 +20,8 @@ STRENGTHS = ("obligation", "expectation", "none")
 
 class ParsedSsrSerializer(serializers.Serializer):
     relevant = serializers.BooleanField(
-        help_text="True when the text names SSR or a security institution (matched), or, for a "
-        "sub-paragraph, when its paragraph is relevant (inherited)."
+        help_text="True when the text names SSR or asks something of a security institution "
+        "(matched), or, for a sub-paragraph, when its paragraph is relevant (inherited)."
     )
     themes = serializers.ListField(
         child=serializers.ChoiceField(choices=THEMES), help_text="The themes named, by slug."
@@ -32,6 +32,10 @@ class ParsedSsrSerializer(serializers.Serializer):
     )
     inherited = serializers.BooleanField(
         help_text="Relevant only because the paragraph it belongs to is."
+    )
+    theme_words = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="For each theme of themes, the words of the text that named it, each once.",
     )
 
 

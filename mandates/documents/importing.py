@@ -6,9 +6,12 @@ Steps of :func:`import_document`:
 2. in one transaction, create or update the Document (matched by symbol) and its paragraphs
    (matched by reference: ``PP3``, ``20``, ``20(e)``), changing only what differs;
 3. for every operative paragraph or sub-paragraph that creates an obligation or expectation for
-   an addressee with a route (the Secretary-General, missions, a mission by acronym), propose a
-   request: lead unit from the routing table, due date and recurrence from the deadlines;
-   a date outside ``EARLIEST_DATE..LATEST_DATE`` is dropped, and the report says so;
+   an addressee with a route (the Secretary-General, missions, a mission by acronym) and is
+   SSR-relevant (:mod:`mandates.documents.parser.ssr`), propose a request: lead unit from the
+   routing table, due date and recurrence from the deadlines; a date outside
+   ``EARLIEST_DATE..LATEST_DATE`` is dropped, and the report says so. The other paragraphs that
+   ask something are listed, not proposed, with why (``not_ssr``, ``not_addressed``): staff may
+   tick a routed one in the preview, and ``select`` then names exactly what is written;
 4. a request already imported (same reference) is updated field by field, but only where the
    field still holds what the last import wrote: what staff edited is kept;
 5. a resolution that renews mandates ("Decides to extend the mandate of MINUSCA until 15
@@ -25,7 +28,7 @@ import datetime
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -65,6 +68,17 @@ REQUEST_STRENGTHS = {"obligation", "expectation"}
 KINDS_WITH_REQUESTS = {DocumentKind.RESOLUTION, DocumentKind.PRESIDENTIAL_STATEMENT}
 _DURATION = re.compile(r"^P(?P<n>\d+)(?P<unit>[DMY])$")
 
+# Why a paragraph that asks something is not proposed as a request.
+NOT_SSR = "not_ssr"
+NOT_ADDRESSED = "not_addressed"
+NOT_TICKED = "not_ticked"
+#: Reason -> how the summary says it (the admin shows translated labels).
+SKIP_REASONS = {
+    NOT_SSR: "not SSR",
+    NOT_ADDRESSED: "not addressed to the Secretariat or a mission",
+    NOT_TICKED: "not ticked",
+}
+
 
 class ImportFailed(Exception):
     """The text cannot be imported; the message says why. Nothing was written."""
@@ -86,8 +100,18 @@ class Proposal:
     lead_unit: str
     due_date: datetime.date | None
     recurrence: str
-    action: str  # "create" | "update" | "keep" (staff edits kept) | "unchanged"
+    action: str  # "create" | "update" | "keep" (staff edits kept) | "unchanged" | "skip"
     kept_fields: list[str] = field(default_factory=list)
+    #: Why a paragraph that asks something is not proposed (then ``action`` is "skip"):
+    #: one of :data:`SKIP_REASONS`; "" for a proposal.
+    reason: str = ""
+    #: The words that made the paragraph SSR-relevant (empty when it is not).
+    ssr_words: list[str] = field(default_factory=list)
+
+    @property
+    def can_select(self) -> bool:
+        """Can staff tick it? Only a paragraph whose addressee has a route has a lead unit."""
+        return self.reason != NOT_ADDRESSED
 
 
 @dataclass
@@ -110,6 +134,8 @@ class ImportReport:
     document_action: str = "unchanged"  # "create" | "update" | "unchanged"
     paragraphs: Counter[str] = field(default_factory=Counter)
     proposals: list[Proposal] = field(default_factory=list)
+    #: Paragraphs that ask something but are not proposed, with the reason (unticked).
+    not_proposed: list[Proposal] = field(default_factory=list)
     renewals: list[RenewalProposal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preambular_count: int = 0
@@ -133,10 +159,17 @@ class ImportReport:
             if recorded
             else ""
         )
+        reasons = Counter(p.reason for p in self.not_proposed)
+        left_out = (
+            "; not proposed: "
+            + ", ".join(f"{n} {SKIP_REASONS[r]}" for r, n in sorted(reasons.items()))
+            if reasons
+            else ""
+        )
         return (
             f"{prefix} {self.symbol} ({self.document_action}): {self.preambular_count} preambular "
             f"and {self.operative_count} operative paragraphs; paragraphs: {paragraphs}; "
-            f"requests: {requests}{renewals}."
+            f"requests: {requests}{left_out}{renewals}."
         )
 
 
@@ -242,12 +275,15 @@ def import_document(
     by: User | None = None,
     router: Router | None = None,
     symbol_fallback: str | None = None,
+    select: Collection[str] | None = None,
 ) -> ImportReport:
     """Import one document's text; see the module docstring for the steps.
 
     ``symbol`` overrides the text's own symbol; ``symbol_fallback`` (e.g. from the file name) is
     used only when the text names none. A bulk import passes one ``router`` (the routing
-    table, loaded once) to every call.
+    table, loaded once) to every call. ``select`` is the references of the requests staff
+    ticked in a preview ("2149-OP30a"): exactly those routed paragraphs become requests; when
+    it is None, the SSR-relevant ones do, and those already imported before.
     """
     parsed = parse(data)
     symbol = symbol or parsed.symbol or symbol_fallback
@@ -291,7 +327,7 @@ def import_document(
         else:
             paragraphs = _upsert_paragraphs(document, planned, report)
         if document.kind in KINDS_WITH_REQUESTS:
-            _propose_requests(document, planned, paragraphs, report, by, router or Router())
+            _propose_requests(document, planned, paragraphs, report, by, router or Router(), select)
         if document.kind == DocumentKind.RESOLUTION and parsed.renewals:
             _propose_renewals(document, parsed, report, by)
         if dry_run:
@@ -558,31 +594,56 @@ def _propose_requests(
     report: ImportReport,
     by: User | None,
     router: Router,
+    select: Collection[str] | None,
 ) -> None:
-    """Propose, create or update the document's requests (new ones in one batch)."""
+    """Propose, create or update the document's requests (new ones in one batch).
+
+    1. Every operative paragraph or sub-paragraph without sub-paragraphs of its own that creates
+       an obligation or expectation is a candidate.
+    2. A candidate whose addressees have no route is listed as ``not_addressed``: there is no
+       unit to lead it, so it cannot be ticked.
+    3. Without ``select``, a routed candidate is proposed when it is SSR-relevant or its request
+       was imported before (re-imports keep what is tracked); else it is listed as ``not_ssr``.
+       With ``select``, exactly the routed candidates named in it are proposed; the others are
+       listed as ``not_ticked`` (or ``not_ssr`` when they are not relevant either).
+    """
     tracked_by_paragraph: dict[int, set[str]] = {}
     for paragraph_id, reference in Request.paragraphs.through.objects.filter(
         paragraph__document=document
     ).values_list("paragraph_id", "request__reference"):
         tracked_by_paragraph.setdefault(paragraph_id, set()).add(reference)
 
-    candidates = []
+    asking = []
     for item in planned:
         para = item["parsed"]
         if item["kind"] != ParagraphKind.OPERATIVE or para.subparagraphs:
             continue  # a chapeau's asks are in its sub-paragraphs
         if para.strength not in REQUEST_STRENGTHS:
             continue
+        asking.append((item, para, request_reference(document.symbol, item["ref"])))
+    existing = Request.objects.in_bulk([ref for *_, ref in asking], field_name="reference")
+
+    candidates = []
+    for item, para, reference in asking:
+        paragraph = paragraphs[item["ref"]]
+        relevance = para.ssr_or_assess()
         routed = router.route(para.addressees)
-        if routed is not None:
-            candidates.append((item, para, paragraphs[item["ref"]], routed))
-    references = [request_reference(document.symbol, item["ref"]) for item, *_ in candidates]
-    existing = Request.objects.in_bulk(references, field_name="reference")
+        if routed is None:
+            report.not_proposed.append(_not_proposed(para, paragraph, reference, NOT_ADDRESSED))
+            continue
+        if select is not None:
+            reason = "" if reference in select else (NOT_TICKED if relevance.relevant else NOT_SSR)
+        else:
+            reason = "" if relevance.relevant or reference in existing else NOT_SSR
+        if reason:
+            report.not_proposed.append(
+                _not_proposed(para, paragraph, reference, reason, lead=routed[0].acronym)
+            )
+            continue
+        candidates.append((para, paragraph, routed, reference, list(relevance.matched)))
 
     new_requests: list[tuple[Request, Paragraph, list[Unit], list[Mission]]] = []
-    for (_item, para, paragraph, (lead, supporting, missions)), reference in zip(
-        candidates, references, strict=True
-    ):
+    for para, paragraph, (lead, supporting, missions), reference, words in candidates:
         others = tracked_by_paragraph.get(paragraph.pk, set()) - {reference}
         if others and reference not in existing:
             report.warnings.append(
@@ -610,6 +671,7 @@ def _propose_requests(
             due_date=due,
             recurrence=values["recurrence"],
             action="create",
+            ssr_words=words,
         )
         if reference in existing:
             proposal.action, proposal.kept_fields = _merge_request(existing[reference], values, by)
@@ -629,6 +691,24 @@ def _propose_requests(
             by=by,
             reason=f"Imported from {document.symbol}",
         )
+
+
+def _not_proposed(
+    para: ParsedParagraph, paragraph: Paragraph, reference: str, reason: str, *, lead: str = ""
+) -> Proposal:
+    """A paragraph that asks something, listed in the report but not proposed."""
+    return Proposal(
+        reference=reference,
+        citation=paragraph.citation,
+        title=_title(para.text, is_subparagraph=bool(para.label)),
+        addressees=list(para.addressees),
+        lead_unit=lead,
+        due_date=None,
+        recurrence="",
+        action="skip",
+        reason=reason,
+        ssr_words=list(para.ssr_or_assess().matched),
+    )
 
 
 def find_mission(name: str) -> Mission | None:

@@ -3,6 +3,9 @@
 - :func:`report_register` records a regular report of the Secretary-General on a mission and
   opens its coverage checklist (one item per element of OP20(e) and (f)); :func:`report_change`
   saves later changes to it.
+- :func:`coverage_propose` reads the report's own text and fills, on the items not yet
+  reviewed, the paragraph numbers that seem to cover each element, for staff to confirm
+  (:mod:`mandates.sg_reports.coverage_text`).
 - :func:`coverage_record` ticks an item: covered (with the report's paragraph numbers) or
   missing. A missing element becomes a request to cover it in the next report, once
   (:func:`coverage_follow_up`).
@@ -23,6 +26,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -44,7 +48,7 @@ from mandates.models import (
 from mandates.organisation import permissions
 from mandates.organisation.renewals import lead_unit_for, renewal_requests_create
 from mandates.requests.services import WorkflowError, request_create
-from mandates.sg_reports import calendar, fulfilment
+from mandates.sg_reports import calendar, coverage_text, fulfilment
 from ssrtracker.jobs import ROW_ERRORS, Skipped, isolated
 from ssrtracker.writes import service
 
@@ -154,6 +158,77 @@ def checklist_open(*, report: SecretaryGeneralReport) -> list[CoverageItem]:
     for item in items:
         item.save()
     return items
+
+
+#: The start of the note of a proposed item: a re-proposal replaces what follows it.
+PROPOSED_NOTE = "Proposed from the report's text"
+
+
+@dataclass
+class CoverageProposal:
+    """What :func:`coverage_propose` did with one element of the checklist."""
+
+    element: str
+    paragraphs: str  # as proposed ("12-14, 20"); "" when the text does not seem to cover it
+    words: list[str]
+    action: str  # "proposed" | "kept" (staff already reviewed it) | "none" (nothing found)
+
+
+@service
+@transaction.atomic
+def coverage_propose(
+    *, report: SecretaryGeneralReport, text: str, by: User | None
+) -> list[CoverageProposal]:
+    """Propose from the report's own ``text`` which elements of 2553 OP20(e)/(f) it covers.
+
+    Steps:
+    1. Open the report's checklist items that are missing (an old report may lack some).
+    2. Read the text (:func:`mandates.sg_reports.coverage_text.propose`): for each element, the
+       report's SSR paragraphs that name it.
+    3. On each item still *not reviewed*, write those paragraph numbers and a note naming the
+       words found; the state stays *not reviewed*: staff confirm it (covered) or not. An item
+       staff already marked covered or missing is kept as it is.
+    """
+    _check_perm(
+        by, "mandates.change_coverageitem", _("Your role does not allow changing coverage.")
+    )
+    _check_units(by, lambda user: permissions.can_change_coverage(user, report))
+    checklist_open(report=report)
+    found = {f.element: f for f in coverage_text.propose(text)}
+    results = []
+    items = CoverageItem.objects.select_for_update().filter(report=report).order_by("pk")
+    for item in items:
+        finding = found.get(item.element)
+        paragraphs = _fit(finding.paragraphs, 200) if finding else ""
+        words = finding.words if finding else []
+        if item.state != CoverageState.NOT_REVIEWED:
+            results.append(CoverageProposal(item.element, paragraphs, words, "kept"))
+            continue
+        if item.note and not item.note.startswith(PROPOSED_NOTE):
+            note = item.note  # staff's own note stands
+        elif finding:
+            note = f"{PROPOSED_NOTE} ({', '.join(words[:8])}): to confirm."
+        else:
+            note = ""
+        if (item.paragraphs, item.note) != (paragraphs, note):
+            item.paragraphs = paragraphs
+            item.note = note
+            item.full_clean()
+            item._history_user = by  # type: ignore[attr-defined]
+            item.save()
+        results.append(
+            CoverageProposal(item.element, paragraphs, words, "proposed" if finding else "none")
+        )
+    order = list(CoverageElement.values)
+    return sorted(results, key=lambda r: order.index(r.element))
+
+
+def _fit(ranges: str, limit: int) -> str:
+    """``ranges`` ("12-14, 20, ...") cut after the last range that fits in ``limit``
+    characters, ending with "…" when cut."""
+    if len(ranges) <= limit:
+        return ranges
+    return ranges[: limit - 1].rsplit(",", 1)[0] + "…"
 
 
 @service

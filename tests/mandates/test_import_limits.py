@@ -59,7 +59,9 @@ def test_ten_thousand_paragraphs_are_refused_with_the_paragraph_limit(
 
 def test_paragraphs_past_999_import_as_their_own_paragraphs_below_the_limit(routes, monkeypatch):
     monkeypatch.setattr(limits, "MAX_DOCUMENT_PARAGRAPHS", 1600)
-    report = import_document(data=numbered_text(1500))
+    # The items are not on SSR: ticked, as staff would in the preview.
+    ticked = [f"9999-OP{n}" for n in range(1, 1501)]
+    report = import_document(data=numbered_text(1500), select=ticked)
     assert report.operative_count == 1500
     op1000 = Paragraph.objects.get(document__symbol="S/RES/9999 (2020)", ref="1000")
     assert op1000.text == (
@@ -160,9 +162,9 @@ def test_a_parse_over_the_time_limit_is_stopped_with_a_clear_message(routes, mon
 
 def test_due_dates_outside_the_accepted_range_are_dropped_with_a_warning(routes):
     text = HEAD + (
-        "1. Requests the Secretary-General to report by 31 December 9999;\n"
-        "2. Requests the Secretary-General to report by 1 March 2150 and by 1 June 2030;\n"
-        "3. Requests the Secretary-General to report by 1 April 2025;\n"
+        "1. Requests the Secretary-General to report on SSR by 31 December 9999;\n"
+        "2. Requests the Secretary-General to report on SSR by 1 March 2150 and by 1 June 2030;\n"
+        "3. Requests the Secretary-General to report on SSR by 1 April 2025;\n"
     )
     report = import_document(data=text)
     dues = dict(Request.objects.values_list("reference", "due_date"))

@@ -260,13 +260,15 @@ def test_addressee_kinds(name: str, kind: str) -> None:
 def test_ssr_relevance_shows_the_words_that_decided_it(output) -> None:
     op2 = _op(output, 2)["ssr"]
     assert op2["relevant"] is True
-    assert op2["matched"] == ["police", "defence forces"]
+    assert op2["matched"] == ["national police", "defence forces"]
     assert {"police", "defence", "reporting"} <= set(op2["themes"])
+    assert op2["theme_words"]["police"] == ["police"]
     assert _op(output, 6)["ssr"] == {
         "relevant": False,
         "themes": [],
         "matched": [],
         "inherited": False,
+        "theme_words": {},
     }
 
 
@@ -278,8 +280,14 @@ def test_a_subparagraph_of_a_relevant_paragraph_inherits_its_relevance() -> None
     )
     op1 = parse_text(text).to_dict()["operative"][0]
     first, second = op1["subparagraphs"]
-    assert first["ssr"] == {"relevant": True, "themes": [], "matched": [], "inherited": True}
-    assert second["ssr"]["matched"] == ["police"]
+    assert first["ssr"] == {
+        "relevant": True,
+        "themes": [],
+        "matched": [],
+        "inherited": True,
+        "theme_words": {},
+    }
+    assert second["ssr"]["matched"] == ["national police"]
     assert second["ssr"]["inherited"] is False
 
 
@@ -302,7 +310,7 @@ def test_documents_built_by_hand_follow_the_schema() -> None:
     data = ParsedDocument(symbol=None, date=None, title=None, operative=[paragraph]).to_dict()
     validate(data)
     assert data["operative"][0]["deadlines"][0]["kind"] == "date"
-    assert data["operative"][0]["ssr"]["matched"] == ["police"]
+    assert data["operative"][0]["ssr"]["matched"] == ["police reform"]
 
 
 def test_the_schema_refuses_output_that_breaks_it(output) -> None:
