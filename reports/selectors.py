@@ -13,6 +13,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -629,13 +630,23 @@ def completed_between(start: datetime.datetime, end: datetime.datetime) -> Q:
     )
 
 
+#: What makes a resolution one "referencing SSR": a paragraph naming the security sector
+#: (its reform or its governance), as the SSR Unit counts them in its newsletter.
+SSR_REFERENCE = "security sector"
+
+
 def resolutions_per_year(*, years: list[int]) -> dict[int, int]:
-    """How many resolutions the registry holds, by year of adoption, for each of ``years``
-    (1 query). The registry records the Council's resolutions that bear on SSR, so this is the
-    newsletter's "resolutions referencing SSR"."""
+    """How many resolutions referencing SSR were adopted, by year, for each of ``years`` (1
+    query): resolutions one of whose paragraphs names the security sector (:data:`SSR_REFERENCE`,
+    in any case). The registry also holds resolutions imported whole, or for a mission's
+    mandate, that never mention it: they are not counted."""
+    referencing = Paragraph.objects.filter(document=OuterRef("pk"), text__icontains=SSR_REFERENCE)
     counts = dict(
         Document.objects.filter(
-            kind=DocumentKind.RESOLUTION, date__year__gte=min(years), date__year__lte=max(years)
+            Exists(referencing),
+            kind=DocumentKind.RESOLUTION,
+            date__year__gte=min(years),
+            date__year__lte=max(years),
         )
         .annotate(year=ExtractYear("date"))
         .values("year")

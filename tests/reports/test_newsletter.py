@@ -17,7 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from mandates.choices import ActivityKind, DocumentKind, Rating, RequestStatus
-from mandates.models import Document, Mission, ReportingDate, Request, StatusUpdate
+from mandates.models import (
+    Document,
+    Mission,
+    Paragraph,
+    ReportingDate,
+    Request,
+    StatusUpdate,
+)
 from mandates.requests.services import request_update_status
 from mandates.words import shortened
 from reports import summaries
@@ -31,6 +38,7 @@ from tests.factories import (
     BenchmarkFactory,
     DocumentFactory,
     MissionFactory,
+    ParagraphFactory,
     RequestFactory,
 )
 
@@ -148,6 +156,18 @@ def newsletter(unit):
         ("S/RES/2151 (2014)", D(2014, 4, 28), DocumentKind.RESOLUTION),
     ):
         DocumentFactory.create(symbol=symbol, date=day, kind=kind)
+    # Resolutions referencing SSR are those naming the security sector in a paragraph: 2480
+    # (2019) renews a mandate without a word of it, 2447 (2018) names it in capitals.
+    for symbol, text in (
+        ("S/RES/2447 (2018)", "Decides that SECURITY SECTOR REFORM shall be supported;"),
+        ("S/RES/2480 (2019)", "Decides to extend the mandate of MINUSMA until 30 June 2020;"),
+        ("S/RES/2531 (2020)", "Requests support to the reform of the security sector;"),
+        ("S/RES/2531 (2020)", "Requests support to security sector governance;"),
+        ("S/RES/2553 (2020)", "Emphasizes the importance of security sector reform;"),
+        ("S/2020/1170", "Emphasizes the importance of security sector reform;"),
+        ("S/RES/2584 (2021)", "Requests MINUSMA to support security sector reform;"),
+    ):
+        ParagraphFactory.create(document=Document.objects.get(symbol=symbol), text=text)
     return {"minusma": minusma, "minusca": minusca, "unmil": unmil}
 
 
@@ -232,13 +252,16 @@ def _independent_trends(periods: list[Period], years: list[int]) -> dict[str, li
     """The trend figures counted from raw rows, in Python, without the selectors."""
     tz = datetime.UTC
     assert Document._meta.db_table == "mandates_document"
+    assert Paragraph._meta.db_table == "mandates_paragraph"
     assert Request._meta.db_table == "mandates_request"
     assert StatusUpdate._meta.db_table == "mandates_statusupdate"
     assert Mission._meta.db_table == "mandates_mission"
     assert Request.missions.through._meta.db_table == "mandates_request_missions"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT kind, date FROM mandates_document")
+        cursor.execute("SELECT id, kind, date FROM mandates_document")
         documents = cursor.fetchall()
+        cursor.execute("SELECT document_id, text FROM mandates_paragraph")
+        paragraphs = cursor.fetchall()
         cursor.execute("SELECT id, created_at, status, archived_at FROM mandates_request")
         requests = {row[0]: row[1:] for row in cursor.fetchall()}
         cursor.execute("SELECT request_id, status_to, created_at FROM mandates_statusupdate")
@@ -256,8 +279,11 @@ def _independent_trends(periods: list[Period], years: list[int]) -> dict[str, li
     def day(value):
         return D.fromisoformat(value) if isinstance(value, str) else value
 
+    referencing = {pk for pk, text in paragraphs if "security sector" in text.lower()}
     years_count = Counter(
-        day(d).year for kind, d in documents if kind == DocumentKind.RESOLUTION and d
+        day(d).year
+        for pk, kind, d in documents
+        if kind == DocumentKind.RESOLUTION and d and pk in referencing
     )
     result: dict[str, list[int]] = {
         "resolutions": [years_count[y] for y in years],
@@ -318,7 +344,9 @@ def test_trend_figures_equal_counts_made_independently(newsletter, settings):
     ]
     assert trends["years"] == [2016, 2017, 2018, 2019, 2020, 2021]
     expected = _independent_trends(periods, trends["years"])
-    assert trends["resolutions"] == expected["resolutions"] == [0, 0, 1, 1, 2, 1]
+    # 2018: 2447; 2019: none (2480 does not name the sector); 2020: 2531 (once, for two
+    # paragraphs) and 2553, not the draft; 2021: 2584.
+    assert trends["resolutions"] == expected["resolutions"] == [0, 0, 1, 0, 2, 1]
     assert trends["missions"] == expected["missions"]
     assert trends["missions"][-1] == 2  # MINUSMA and MINUSCA; UNMIL closed in August
     assert trends["opened"] == expected["opened"]
