@@ -453,13 +453,16 @@ def segment(lines: list[Line], *, budget: Budget = UNLIMITED) -> list[Block]:
     2. Before "The Security Council," text is front matter (sponsors, summaries) and is dropped,
        unless it opens like a preambular paragraph.
     3. A number starts an operative paragraph when it is the next number, or when the previous
-       text ended a sentence or clause; otherwise (a wrapped "7. above") it is text.
+       text ended a sentence or clause; otherwise (a wrapped "7. above") it is text. The next
+       number found on the line after a paragraph's first line (a PDF extraction of a number
+       set in the margin) takes that first line back (:func:`_late_number`).
     4. Text continues the current paragraph unless the previous text ended with punctuation and
        the new text opens a paragraph: a participle/adjective or operative verb in the preamble;
        in the operative part, a preambular opener after a part letter or in one-paragraph-per-
        line layouts, and "Acting under Chapter VII ...".
     5. Short unpunctuated lines before a numbered paragraph are headings and are dropped.
-    6. Labels become sub-paragraphs according to :func:`place_label`.
+    6. Labels become sub-paragraphs according to :func:`place_label`; one written "a." before
+       a lower-case word only where that label is expected (:func:`_expected_label`).
     7. In a resolution without numbered paragraphs, the preamble ends at the first paragraph
        that opens with an operative verb; that one and the rest are unnumbered operative
        paragraphs.
