@@ -12,6 +12,7 @@ among those whose paragraphs are numbered 1, 2, 3 ...) are skipped when the corp
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -136,8 +137,6 @@ def test_the_pdf_has_the_layout_that_makes_it_hard() -> None:
 def test_the_docx_numbers_its_paragraphs_automatically() -> None:
     """The numbers and letters are Word's list numbering, not typed: python-docx's own text
     of the paragraphs has none; ours has them."""
-    import io
-
     from docx import Document
 
     expected = parse_bytes(SEEDS[0].read_bytes())
@@ -162,3 +161,21 @@ def test_a_corpus_resolution_as_pdf_parses_as_its_text(stem: str) -> None:
 def test_a_corpus_resolution_as_docx_parses_as_its_text(stem: str) -> None:
     expected = parse_bytes((CORPUS / f"{stem}.txt").read_bytes())
     assert_same_parse(expected, docx_text(resolution_docx(expected, seed=_seed(Path(stem)))))
+
+
+def test_numbering_from_a_list_style_counts_and_bullets_add_nothing() -> None:
+    from docx import Document
+
+    word = Document()
+    word.add_paragraph("The Security Council,")
+    for text in ("Welcomes the report;", "Requests the Secretary-General to report;"):
+        word.add_paragraph(text, style="List Number")
+    word.add_paragraph("a bullet", style="List Bullet")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    assert docx_text(buffer.getvalue()).splitlines() == [
+        "The Security Council,",
+        "1. Welcomes the report;",
+        "2. Requests the Secretary-General to report;",
+        "a bullet",
+    ]
