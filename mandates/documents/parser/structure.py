@@ -590,8 +590,6 @@ def _late_number(state: _State, seg: Segment) -> bool:
     """
     if seg.kind in ("number", "alone"):
         number, rest = seg.number, seg.text
-        if rest and is_operative_opener(rest):
-            return False
     else:
         match = _LATE_NUMBER.match(seg.text)
         if match is None:
@@ -605,6 +603,8 @@ def _late_number(state: _State, seg: Segment) -> bool:
     # alone, the number may also stand before its text ("Noting the report," / "1." / ...)
     end = _TERMINATED if seg.kind == "alone" else _END_OF_UNIT
     if not first[:1].isupper() or end.search(first[-12:]) or _PARAGRAPH_END.search(first):
+        return False
+    if seg.kind == "number" and is_operative_opener(rest):  # last: the costliest test
         return False
     if block.number is None and block.kind != PREAMBULAR and len(parts) == 1 and not block.subs:
         block.kind, block.number = OPERATIVE, number
