@@ -49,6 +49,7 @@ from mandates.documents.parser import (
     parse_text,
 )
 from mandates.documents.references import citation_label, request_reference
+from mandates.documents.titles import request_title
 from mandates.models import (
     AddresseeRoute,
     Document,
@@ -575,18 +576,6 @@ def _recurrence(parsed: ParsedParagraph, anchor: datetime.date | None) -> dict[s
     return {"recurrence": Recurrence.NONE}
 
 
-def _title(text: str, *, is_subparagraph: bool) -> str:
-    """A short working title: what is asked, without "Requests the Secretary-General to".
-
-    Sub-paragraphs already start with what is asked ("Highlight in his regular reports...").
-    """
-    clean = re.sub(r"\s+", " ", text).strip().rstrip(";,.:")
-    match = None if is_subparagraph else re.search(r"\bto\s+(?P<ask>[a-z].*)$", clean)
-    ask = match["ask"] if match and match.start() < 100 else clean
-    ask = ask[0].upper() + ask[1:] if ask else clean
-    return ask if len(ask) <= 120 else ask[:119].rsplit(" ", 1)[0] + "…"
-
-
 def _propose_requests(
     document: Document,
     planned: list[dict[str, Any]],
@@ -653,7 +642,7 @@ def _propose_requests(
             continue
         due = _due_date(para, paragraph.citation, report)
         values: dict[str, Any] = {
-            "title": _title(para.text, is_subparagraph=bool(para.label)),
+            "title": request_title(para.text, is_subparagraph=bool(para.label)),
             "description": f"{paragraph.citation}: {para.text}",
             "lead_unit": lead,
             "due_date": due,

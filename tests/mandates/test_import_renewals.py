@@ -74,7 +74,15 @@ def _renewals(operative: str) -> list[tuple[str, str | None]]:
             "Office in Guinea-Bissau until 28 February 2019;",
             ("United Nations Integrated Peacebuilding Office in Guinea-Bissau", "2019-02-28"),
         ),
+        # the lead verb itself extends or renews
+        ("Extends the mandate of UNMIL until 31 March 2015;", ("UNMIL", "2015-03-31")),
+        ("Renews the mandate of UNOCI until 30 June 2026;", ("UNOCI", "2026-06-30")),
+        (
+            "Further decides to extend the mandate of UNOCI until 30 June 2026;",
+            ("UNOCI", "2026-06-30"),
+        ),
         # a period without a date: the adoption date plus the period
+        ("Renews the mandate of UNMISS for a period of twelve months;", ("UNMISS", "2026-06-01")),
         (
             "Decides to extend the mandate of UNMISS for a period of twelve months;",
             ("UNMISS", "2026-06-01"),
@@ -92,6 +100,8 @@ def test_the_parser_reads_renewals_in_their_variants(operative, expected):
         "Expresses its intention to further extend the mandate of UNMIL to 30 September 2015;",
         "Endorses the recommendation to renew the mandate of UNIFIL until 31 January 2003;",
         "Requests the Secretary-General to report on the mandate of UNMISS by 30 April 2026;",
+        "Requests the Secretary-General to extend the mandate of UNMISS until 30 April 2026;",
+        "Decides that UNMISS extends its presence until 30 April 2026;",
     ],
 )
 def test_intentions_recommendations_and_requests_are_no_renewal(operative):
@@ -185,6 +195,29 @@ def test_an_unknown_mission_or_a_missing_date_is_reported_not_recorded(missions)
     assert any("not a known mission" in w for w in report.warnings)
     assert any("without a date" in w for w in report.warnings)
     assert not MandateRenewal.objects.exists()
+
+
+def test_an_older_resolution_imported_late_leaves_the_current_expiry(missions):
+    text = _text("Decides to extend the mandate of MINUSCA until 15 November 2099;")
+    import_document(data=text)
+    older = _text(
+        "Extends the mandate of MINUSCA until 15 November 2098;", adopted="1 June 2024", number=9980
+    )
+    report = import_document(data=older)
+    assert [(r.acronym, r.action) for r in report.renewals] == [("MINUSCA", "record")]
+    missions["MINUSCA"].refresh_from_db()
+    assert missions["MINUSCA"].mandate_expiry == D(2099, 11, 15)
+    assert MandateRenewal.objects.count() == 2
+
+
+def test_an_expiry_before_the_adoption_is_refused_not_recorded(missions):
+    report = import_document(
+        data=_text("Extends the mandate of MINUSCA until 15 November 2024;", adopted="1 June 2025")
+    )
+    assert [(r.acronym, r.action) for r in report.renewals] == [("MINUSCA", "skip")]
+    assert any("the renewal of MINUSCA" in w for w in report.warnings)
+    assert not MandateRenewal.objects.exists()
+    assert Mission.objects.get(acronym="MINUSCA").mandate_expiry is None
 
 
 def test_staff_of_another_mission_import_but_do_not_record_its_renewal(missions, staff_a):

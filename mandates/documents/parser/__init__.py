@@ -51,6 +51,8 @@ _RESOLUTION_MARKERS = re.compile(
     r"Security\s+Council|\bresolution\b|\bdraft\s+resolution\b|S/RES/", re.IGNORECASE
 )
 
+_RENEWING_VERBS = frozenset({"decides", "extends", "renews"})
+
 #: One paragraph longer than this (ten times the longest in the 1946-2015 resolutions) means
 #: that the paragraph breaks were not found: the document says so in its ``warnings``.
 LONG_PARAGRAPH_CHARS = 50_000
@@ -136,7 +138,8 @@ def _parse(text: str, *, today: datetime.date | None, budget: Budget) -> ParsedD
 def _renewals(
     operative: list[ParsedParagraph], adopted: datetime.date | None, budget: Budget
 ) -> list[Renewal]:
-    """The renewals decided by the operative paragraphs whose lead verb is "Decides"."""
+    """The renewals decided by the operative paragraphs whose lead verb decides, extends or
+    renews ("Decides", "Further decides", "Extends the mandate of ...", "Renews ...")."""
     found: list[Renewal] = []
 
     def walk(paragraph: ParsedParagraph, ref: str) -> None:
@@ -146,7 +149,7 @@ def _renewals(
             walk(sub, f"{ref}({sub.label})")
 
     for position, paragraph in enumerate(operative, start=1):
-        if paragraph.verb == "Decides":
+        if paragraph.verb and paragraph.verb.split()[-1].lower() in _RENEWING_VERBS:
             walk(paragraph, str(paragraph.number if paragraph.number is not None else position))
     return found
 

@@ -1,7 +1,9 @@
 """Mandate renewals: "Decides to extend the mandate of MINUSCA until 15 November 2021".
 
-A renewal is a clause of a paragraph whose lead verb is "Decides" (or a sub-paragraph of one:
-"Decides: (b) To renew the mandate of ...") that extends or renews "the mandate of" someone.
+A renewal is a clause of a paragraph whose lead verb decides, extends or renews ("Decides",
+"Further decides", "Extends the mandate of UNMIL until 31 March 2015", "Renews ...") or of a
+sub-paragraph of one ("Decides: (b) To renew the mandate of ...") that extends or renews "the
+mandate of" someone.
 What is reported:
 
 * ``mission``: the acronym in parentheses after the name ("... in Mali (MINUSMA)"), else the
@@ -26,7 +28,7 @@ from .model import Renewal
 from .months import MONTH_ALTERNATION, month_number
 
 _DATE = rf"(?P<day>\d{{1,2}})\s+(?P<month>{MONTH_ALTERNATION})\s*,?\s+(?P<year>\d{{4}})"
-_EXTEND = re.compile(r"\b(?:[Ee]xtend|[Rr]enew)\b")
+_EXTEND = re.compile(r"\b(?:[Ee]xtend|[Rr]enew)s?\b")
 _CLAUSE_END = re.compile(r";|\.(?:\s|$)")
 _MANDATE_OF = re.compile(
     r"\bmandates?\s+of\s+(?:the\s+)?(?:(?:current|present|existing)\s+)?(?P<name>.{1,200}?)"

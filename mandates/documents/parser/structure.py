@@ -59,6 +59,7 @@ _NUMBERED = re.compile(r"^(\d{1,9})\s?\.(?!\d)\s*(?=[^\s\d])")
 _LOOSE_NUMBERED = re.compile(r"^(\d{1,9}|l)\s?(\.?)\s+(?=[A-Z])")
 _LABEL_PAREN = re.compile(r"^\(([a-z]{1,2}|[ivxlc]{1,6})\)\s*(?=\S)")
 _LABEL_DOT = re.compile(r"^([a-z]|[ivxlc]{1,6})[.)]\s+(?=[A-Z\"“(])")
+_LABEL_DOT_LOWER = re.compile(r"^([a-z]|[ivx]{1,4})\.\s+(?=[a-z])")
 # A possible paragraph break inside a line: punctuation, then two spaces or more ("wide"), or
 # one space (with an optional footnote mark) before a capital, a quote or a number ("narrow").
 _INLINE_BREAK = re.compile(
@@ -93,6 +94,8 @@ class Segment:
     number: int = 0
     label: str = ""
     loose: bool = False
+    #: The line as written, for a label that may turn out to be text ("a. support to ...").
+    written: str = ""
 
 
 def _strip_quote(text: str) -> str:
@@ -151,6 +154,11 @@ def _classify(text: str) -> Segment:
         label = _LABEL_PAREN.match(text)
     elif "a" <= first <= "z":
         label = _LABEL_DOT.match(text)
+        if label is None:
+            # "a. support to ...": a label only where the next label is expected (segment)
+            label = _LABEL_DOT_LOWER.match(text)
+            if label:
+                return Segment("label", text[label.end() :], label=label.group(1), written=text)
     if label:
         return Segment("label", text[label.end() :], label=label.group(1))
     return Segment("text", text)
@@ -407,9 +415,24 @@ def _is_heading(segs: list[Segment], i: int, previous: str) -> int:
             return 0
     if j == i:
         return 0
+    if j == i + 1 and j < len(segs) and _late_number_line(first, segs[j]):
+        return 0  # the first line of a paragraph whose number the extraction put after it
     if j == len(segs) or segs[j].kind in ("number", "label", "part", "council", "end", "alone"):
         return j - i
     return 0
+
+
+def _late_number_line(line: str, seg: Segment) -> bool:
+    """Could ``seg`` be a paragraph number followed by the rest of the paragraph whose first
+    line is ``line`` ("12. of United Nations ...", see :func:`_late_number`), rather than a
+    paragraph after a heading? Sure when the rest opens in lower case; when it opens with a
+    capital, only after a line that opens with an operative verb or is as long as a full line
+    of text (a heading is short: "II. Evolution of the United Nations approach to security")."""
+    if seg.kind == "number":
+        if is_operative_opener(seg.text):
+            return False
+        return seg.text[:1].islower() or is_operative_opener(line) or len(line) >= _FULL_LINE
+    return seg.kind == "text" and _LATE_NUMBER.match(seg.text) is not None
 
 
 def _short_unterminated(text: str) -> bool:
@@ -430,13 +453,16 @@ def segment(lines: list[Line], *, budget: Budget = UNLIMITED) -> list[Block]:
     2. Before "The Security Council," text is front matter (sponsors, summaries) and is dropped,
        unless it opens like a preambular paragraph.
     3. A number starts an operative paragraph when it is the next number, or when the previous
-       text ended a sentence or clause; otherwise (a wrapped "7. above") it is text.
+       text ended a sentence or clause; otherwise (a wrapped "7. above") it is text. The next
+       number found on the line after a paragraph's first line (a PDF extraction of a number
+       set in the margin) takes that first line back (:func:`_late_number`).
     4. Text continues the current paragraph unless the previous text ended with punctuation and
        the new text opens a paragraph: a participle/adjective or operative verb in the preamble;
        in the operative part, a preambular opener after a part letter or in one-paragraph-per-
        line layouts, and "Acting under Chapter VII ...".
     5. Short unpunctuated lines before a numbered paragraph are headings and are dropped.
-    6. Labels become sub-paragraphs according to :func:`place_label`.
+    6. Labels become sub-paragraphs according to :func:`place_label`; one written "a." before
+       a lower-case word only where that label is expected (:func:`_expected_label`).
     7. In a resolution without numbered paragraphs, the preamble ends at the first paragraph
        that opens with an operative verb; that one and the rest are unnumbered operative
        paragraphs.
@@ -463,8 +489,11 @@ def segment(lines: list[Line], *, budget: Budget = UNLIMITED) -> list[Block]:
             state.part_break = True
             i += 1
             continue
-        if seg.kind == "alone":
+        if seg.kind == "alone" and not _late_number(state, seg):
             _number_alone(state, seg.number)
+            i += 1
+            continue
+        if seg.kind in ("text", "number") and seg.text and _late_number(state, seg):
             i += 1
             continue
         if seg.kind == "text":
@@ -482,6 +511,8 @@ def segment(lines: list[Line], *, budget: Budget = UNLIMITED) -> list[Block]:
             continue
         if seg.kind == "label" and state.mode != "front":
             placed = place_label(state.current, seg.label) if state.current else None
+            if placed is not None and seg.written and not _expected_label(state, placed):
+                placed = None
             if placed is not None and state.current is not None:
                 sub, parent = placed
                 (parent.children if parent else state.current.subs).append(sub)
@@ -498,12 +529,23 @@ def segment(lines: list[Line], *, budget: Budget = UNLIMITED) -> list[Block]:
     return _finish(state.blocks)
 
 
+def _expected_label(state: _State, placed: tuple[Sub, Sub | None]) -> bool:
+    """Is a label written "a." before a lower-case word the one expected here: the first
+    ("a", "i") after a line ending with a colon, or the one after the previous label?"""
+    sub, parent = placed
+    siblings = parent.children if parent else state.current.subs if state.current else []
+    if siblings:
+        previous = siblings[-1].label
+        return sub.label in (_next_letter(previous), _next_roman(previous))
+    return sub.label in ("a", "i") and state.last_text().rstrip().endswith(":")
+
+
 def _raw(seg: Segment) -> str:
     """The segment as written, for a number or label that turned out to be plain text."""
     if seg.kind == "number":
         return f"{seg.number}. {seg.text}"
     if seg.kind == "label":
-        return f"({seg.label}) {seg.text}"
+        return seg.written or f"({seg.label}) {seg.text}"
     return seg.text
 
 
@@ -528,6 +570,57 @@ def _accept_number(state: _State, seg: Segment) -> bool:
         state.quoted_number = 1
         return False
     return bool(_TERMINATED.search(previous))
+
+
+_LATE_NUMBER = re.compile(r"^(\d{1,9})\.\s+(?=\S)")
+_FULL_LINE = 70
+_PARAGRAPH_END = re.compile(r"\bparagraphs?$")
+
+
+def _late_number(state: _State, seg: Segment) -> bool:
+    """A paragraph number that the extraction put on the line after its paragraph's first line
+    ("Requests the Secretary-General to submit" / "12. a report on ...", or "12." alone): move
+    the first line into a new paragraph with that number, and report whether it did.
+
+    It is one when it is the next number, the line before it opens with a capital and does not
+    end a clause (";", "."; nor "," before a number alone) nor with "paragraph" (a wrapped
+    "paragraph / 7. above"), and that line began a paragraph: it opened one, or the line before
+    it ended a clause. A line after the number that opens with an operative verb is a paragraph
+    of its own, not the rest of the one before.
+    """
+    if seg.kind in ("number", "alone"):
+        number, rest = seg.number, seg.text
+    else:
+        match = _LATE_NUMBER.match(seg.text)
+        if match is None:
+            return False
+        number, rest = int(match.group(1)), seg.text[match.end() :]
+    block = state.current
+    if block is None or number != state.last_number + 1 or state.mode == "front":
+        return False
+    parts = state.target()
+    first = parts[-1] if parts else ""
+    # alone, the number may also stand before its text ("Noting the report," / "1." / ...)
+    end = _TERMINATED if seg.kind == "alone" else _END_OF_UNIT
+    if not first[:1].isupper() or end.search(first[-12:]) or _PARAGRAPH_END.search(first):
+        return False
+    if seg.kind == "number" and is_operative_opener(rest):  # last: the costliest test
+        return False
+    if block.number is None and block.kind != PREAMBULAR and len(parts) == 1 and not block.subs:
+        block.kind, block.number = OPERATIVE, number
+    elif len(parts) >= 2 and _TERMINATED.search(parts[-2][-12:]):
+        parts.pop()
+        block = state.open(OPERATIVE, number)
+        block.parts.append(first)
+    else:
+        return False
+    if rest:
+        block.parts.append(rest)
+    state.mode = "operative"
+    state.last_number = number
+    state.part_break = False
+    state.pending_number = None
+    return True
 
 
 def _number_alone(state: _State, number: int) -> None:
@@ -574,9 +667,21 @@ def _text(state: _State, text: str, *, numbered: bool, per_line: bool, alone: bo
     if bullet or not text[:1].isupper() or not _TERMINATED.search(previous[-12:]):
         state.target().append(text)
         return
-    if _starts_paragraph(state, text, numbered=numbered, per_line=per_line, alone=alone):
+    # a title in quotes wrapped after its colon ("on \"Preventive Diplomacy: / Delivering
+    # Results\"") goes on
+    quoted = previous[-1:] == ":" and _quote_open(state.target())
+    if not quoted and _starts_paragraph(
+        state, text, numbered=numbered, per_line=per_line, alone=alone
+    ):
         return
     state.target().append(text)
+
+
+def _quote_open(parts: list[str]) -> bool:
+    """Is a quotation mark opened in these lines and not closed?"""
+    straight = sum(part.count('"') for part in parts)
+    opened = sum(part.count("“") for part in parts)
+    return straight % 2 == 1 or opened > sum(part.count("”") for part in parts)
 
 
 def _starts_paragraph(

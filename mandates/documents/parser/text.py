@@ -663,10 +663,11 @@ def _joinable_space(text: str, start: int, end: int) -> int | None:
 
 
 # Spaces before punctuation ("(2014) ,"), after an opening bracket ("( S/PRST/2014/5)"), and
-# footnote numbers glued to punctuation by extraction ("growth.1 Existing", "Poor,3 has").
+# footnote numbers glued to punctuation by extraction ("growth.1 Existing", "Poor,3 has",
+# "FNL,1 and").
 _SPACE_BEFORE_PUNCT = re.compile(r" [ ]*(?=[,;:.)\]](?:\s|$))")  # " [ ]*": " +", but faster
 _SPACE_AFTER_OPEN = re.compile(r"([(\[]) +")
-_FOOTNOTE_MARK = re.compile(r"([.,;:])(?<=[a-z)][.,;:])\d{1,2}(?=\s|$)")
+_FOOTNOTE_MARK = re.compile(r"([.,;:])(?<=[a-z)][.,;:]|[A-Z][,;])\d{1,2}(?=\s|$)")
 _FOOTNOTE_CUE = re.compile(r"[.,;:]\d")
 # The cue for _SPACE_BEFORE_PUNCT: one regex scan (for a literal space) is faster than five
 # `in` tests (" ," or " ;" or " :" or " ." or " )").

@@ -494,3 +494,74 @@ def test_a_page_number_and_a_heading_in_a_real_resolution_are_dropped() -> None:
     subs = {s.label: s.text for s in paragraph.subparagraphs}
     assert subs["a"].endswith("engaged in the conflict;")
     assert subs["k"].endswith("the need to protect civilians;")
+
+
+# --- PDF and DOCX extractions (see also tests/mandates/test_formats_layout.py) ----------------
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "2.\nreport on the police;",  # the number alone after the first line
+        "2. report on the police;",  # the number before the rest of the first line
+        "2. United Nations police;",  # ... which opens with a capital
+    ],
+)
+def test_a_number_extracted_after_its_paragraphs_first_line_is_put_back(second: str) -> None:
+    rest = second.split("\n")[1] if "\n" in second else second[3:]
+    text = (
+        f"{HEAD}Noting the report,\n1. Welcomes the report;\n"
+        f"Requests the Secretary-General to submit a\n{second}\n3. Decides to remain seized.\n"
+    )
+    _, operative = _texts(parse_text(text))
+    assert operative == [
+        (1, "Welcomes the report;"),
+        (2, f"Requests the Secretary-General to submit a {rest}"),
+        (3, "Decides to remain seized."),
+    ]
+
+
+def test_a_wrapped_reference_to_a_paragraph_stays_text() -> None:
+    text = (
+        f"{HEAD}Noting the report,\n1. Welcomes the report;\n"
+        "Requests the Secretary-General to implement paragraph\n2. above;\n"
+    )
+    _, operative = _texts(parse_text(text))
+    assert operative == [
+        (1, "Welcomes the report; Requests the Secretary-General to implement paragraph 2. above;")
+    ]
+
+
+def test_labels_written_a_dot_before_a_lower_case_word_are_subparagraphs() -> None:
+    text = (
+        f"{HEAD}Noting the report,\n1. Decides that the mission shall:\n"
+        "a. support the police;\nb. monitor the borders;\n2. Decides to remain seized.\n"
+    )
+    (first, _) = parse_text(text).operative
+    assert [(sub.label, sub.text) for sub in first.subparagraphs] == [
+        ("a", "support the police;"),
+        ("b", "monitor the borders;"),
+    ]
+
+
+def test_a_line_starting_with_a_letter_and_a_full_stop_out_of_sequence_is_text() -> None:
+    text = f"{HEAD}Noting the report,\n1. Welcomes the work of the\nc. and other bodies;\n"
+    _, operative = _texts(parse_text(text))
+    assert operative == [(1, "Welcomes the work of the c. and other bodies;")]
+
+
+def test_a_quoted_title_wrapped_after_its_colon_goes_on() -> None:
+    text = (
+        f'{HEAD}Taking note of the report on "Preventive Diplomacy:\n'
+        'Delivering Results" (S/2011/552),\n1. Decides to remain seized.\n'
+    )
+    preambular, _ = _texts(parse_text(text))
+    assert preambular == [
+        'Taking note of the report on "Preventive Diplomacy: Delivering Results" (S/2011/552),'
+    ]
+
+
+def test_a_footnote_mark_after_an_acronym_and_a_comma_is_removed() -> None:
+    text = f"{HEAD}Welcoming the agreement with the Palipehutu-FNL,1 and the report,\n1. Decides.\n"
+    preambular, _ = _texts(parse_text(text))
+    assert preambular == ["Welcoming the agreement with the Palipehutu-FNL, and the report,"]
