@@ -689,7 +689,7 @@ def _not_proposed(
     return Proposal(
         reference=reference,
         citation=paragraph.citation,
-        title=_title(para.text, is_subparagraph=bool(para.label)),
+        title=request_title(para.text, is_subparagraph=bool(para.label)),
         addressees=list(para.addressees),
         lead_unit=lead,
         due_date=None,
