@@ -41,7 +41,7 @@ def test_the_parse_is_the_commands_output(client_for, manager, resolution) -> No
     out = io.StringIO()
     call_command("parse_document", str(TEXT), "--format", "json", stdout=out)
     assert data == json.loads(out.getvalue())
-    assert data["schema_version"] == "1.1.0"
+    assert data["schema_version"] == "1.2.0"
     assert len(data["operative"]) == 26
 
 

@@ -7,7 +7,8 @@ MINUSMA shall". They are reported under canonical names:
 ``Secretary-General``, ``Member States``, ``parties``, ``missions``, mission acronyms
 (``MINUSMA``), ``regional organizations``, ``African Union``, ``Peacebuilding Commission``,
 ``United Nations entities``, ``Inter-Agency SSR Task Force``, ``national authorities``,
-``partners``, and named States under their names (``France``, of kind ``member_states``).
+``partners``, ``committees and panels`` (the Council's sanctions committees, panels and groups
+of experts), and named States under their names (``France``, of kind ``member_states``).
 The Secretary-General's envoys and representatives are reported as the Secretary-General;
 national security institutions and leaders ("the Armed Forces", "political leaders") as
 ``national authorities``. Those the asked work with ("in consultation with the African Union",
@@ -29,6 +30,7 @@ def _words(text: str) -> list[str]:
 
 
 SECRETARY_GENERAL = "Secretary-General"
+COMMITTEES = "committees and panels"
 # The key of the pattern for his envoys and representatives, reported as the Secretary-General.
 _ENVOYS = "envoys"
 
@@ -78,6 +80,13 @@ _NAME_PATTERNS: list[tuple[str, str]] = [
         r"|\b(?:D?SRSGs?|SESG)\b",
     ),
     ("Peacebuilding Commission", r"\bPeace-?building\s+Commission\b|\bPBC\b"),
+    # The Council's sanctions committees and their panels and groups of experts, asked to act
+    # and report to the Council: not the Secretariat, and their dates are not ours.
+    (
+        COMMITTEES,
+        r"\b(?:Committee|Panel\s+of\s+Experts|Group\s+of\s+Experts|Monitoring\s+(?:Group|Team)"
+        r"|Expert\s+Panel|Panel)s?\b",
+    ),
     ("African Union", r"\bAfrican\s+Union\b|\bAU\b"),
     (
         "regional organizations",
@@ -145,6 +154,7 @@ _CUES: dict[str, tuple[str, ...]] = {
     SECRETARY_GENERAL: ("general",),
     _ENVOYS: ("special", "personal", "srsg", "sesg"),
     "Peacebuilding Commission": ("commission", "pbc"),
+    COMMITTEES: ("committee", "panel", "experts", "monitoring"),
     "African Union": ("african", "au"),
     "regional organizations": ("regional", "union", "league", "community", "organi", "ecowas",
                                "eccas", "sadc", "igad", "eu", "osce", "oas", "nato", "ceeac",
@@ -349,6 +359,7 @@ ADDRESSEE_KINDS = (
     "un_entity",
     "parties",
     "partners",
+    "committee_panel",
     "other",
 )
 _KIND_OF_NAME = {
@@ -363,6 +374,7 @@ _KIND_OF_NAME = {
     "Peacebuilding Commission": "un_entity",
     "parties": "parties",
     "partners": "partners",
+    COMMITTEES: "committee_panel",
 }
 
 

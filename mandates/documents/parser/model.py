@@ -24,7 +24,7 @@ class ParseError(ValueError):
 #: The version of the JSON shape of :meth:`ParsedDocument.to_dict`, described by
 #: ``docs/parse-output.schema.json``. A new optional key is a minor version; a key removed or
 #: changed in meaning would be a major one.
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 # Deadline kinds.
 DATE = "date"

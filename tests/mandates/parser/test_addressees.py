@@ -222,6 +222,34 @@ def test_it_stands_for_the_one_body_named_before_it() -> None:
     assert _addressees("Welcomes the report, and requests it to continue;") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "addressees"),
+    [
+        ("Requests the Monitoring Group to report to the Committee by 31 March 2002;", None),
+        (
+            "Requests also the Committee established pursuant to resolution 1267 (1999) to "
+            "report to the Council within 90 days;",
+            None,
+        ),
+        ("Requests the Panel of Experts to conduct a follow-up assessment mission;", None),
+        ("Requests the Group of Experts to submit a final report;", None),
+        # reported to, or consulted, a committee is not asked
+        (
+            "Requests the Secretary-General, in consultation with the Committee, to establish "
+            "a panel;",
+            ["Secretary-General"],
+        ),
+        ("Requests the Secretary-General to report to the Committee;", ["Secretary-General"]),
+        ("Calls upon all States to cooperate fully with the Panel;", ["Member States"]),
+    ],
+)
+def test_committees_and_panels_are_asked_as_such(text: str, addressees: list[str] | None) -> None:
+    found = _addressees(text)
+    assert found == (addressees if addressees is not None else ["committees and panels"])
+    if addressees is None:
+        assert addressee_kind(found[0]) == "committee_panel"
+
+
 def test_a_named_state_is_a_member_state_by_kind() -> None:
     assert addressee_kind("France") == "member_states"
     assert addressee_kind("Côte d'Ivoire") == "member_states"

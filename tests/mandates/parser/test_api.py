@@ -94,7 +94,7 @@ def test_to_dict_shape() -> None:
         "operative",
         "renewals",
     ]
-    assert data["schema_version"] == "1.1.0"
+    assert data["schema_version"] == "1.2.0"
     assert data["symbol"] == "S/RES/2553 (2020)"
     assert data["date"] == "2020-12-03"
     assert data["title"] is None

@@ -250,6 +250,7 @@ def test_addressees_stay_strings_and_gain_their_kind(output) -> None:
         ("Inter-Agency SSR Task Force", "un_entity"),
         ("regional organizations", "regional_organization"),
         ("parties", "parties"),
+        ("committees and panels", "committee_panel"),
         ("someone new", "other"),
     ],
 )
