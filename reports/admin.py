@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mandates.admin.common import acting_user, shorten
-from mandates.admin.filters import EstimatedCountPaginator
+from mandates.admin.filters import AutocompleteFiltersMixin, EstimatedCountPaginator, autocomplete
 from mandates.choices import DeliveryStatus
 from mandates.integration import outbox
 from mandates.models import OutboxMessage
@@ -354,12 +354,12 @@ class SummaryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportDraft)
-class ReportDraftAdmin(admin.ModelAdmin):
+class ReportDraftAdmin(AutocompleteFiltersMixin, admin.ModelAdmin):
     """Drafts of missions' SSR sections, read-only here: they are generated, edited and issued on
     their page (:mod:`reports.drafts.views`), through :mod:`reports.drafts.services`."""
 
     list_display = ("__str__", "mission", "period_start", "period_end", "status", "report", "page")
-    list_filter = ("status", "mission")
+    list_filter = ["status", *autocomplete("mission")]
     list_select_related = ("mission", "report")
     date_hierarchy = "period_start"
 

@@ -35,6 +35,7 @@ LISTS = [
     "admin:mandates_secretarygeneralreport_changelist",
     "admin:mandates_coverageitem_changelist",
     "admin:mandates_partnersupport_changelist",
+    "admin:reports_reportdraft_changelist",
 ]
 GROWN = 60
 
