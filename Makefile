@@ -58,7 +58,7 @@ schema: $(STAMP)
 
 ## messages: collect user-facing text into locale/fr/LC_MESSAGES/django.po (needs GNU gettext)
 messages: $(STAMP)
-	DEBUG=1 $(PY) manage.py makemessages -l fr --no-obsolete --ignore .venv --ignore var --ignore tests --ignore perf --ignore docs --ignore fixtures
+	DEBUG=1 $(PY) manage.py makemessages -l fr --no-obsolete --ignore .venv --ignore var --ignore tests --ignore bench --ignore docs --ignore fixtures
 
 ## compilemessages: compile the catalogue to the committed .mo file
 compilemessages: $(STAMP)

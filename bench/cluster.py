@@ -1,9 +1,9 @@
 """Throughput of the API with one and with two web instances on this machine.
 
-    .venv/bin/python perf/cluster.py [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python bench/cluster.py [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
         [--scale 0.1] [--workers 2] [--clients 8] [--duration 5] [--repeat 3]
 
-Uses the scratch database of ``perf/run.py`` for ``--scale`` (created and filled when missing)
+Uses the scratch database of ``bench/run.py`` for ``--scale`` (created and filled when missing)
 and starts three gunicorn instances on 127.0.0.1, each with ``--workers`` sync workers: one for
 the single-instance runs, two for the two-instance runs. A client in this process (``--clients``
 threads, each with its own keep-alive connection per instance) sends the requests round-robin
@@ -39,7 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import requests
-import run  # perf/run.py: the scratch database, its settings and free ports
+import run  # bench/run.py: the scratch database, its settings and free ports
 
 ROOT = run.ROOT
 LIST = "/api/v1/requests/?status=in_progress&page_size=100"
@@ -149,7 +149,7 @@ def main() -> None:
 
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
     print(
-        f"\nMeasured on {today} with `perf/cluster.py --scale {args.scale:g} --workers "
+        f"\nMeasured on {today} with `bench/cluster.py --scale {args.scale:g} --workers "
         f"{args.workers} --clients {args.clients} --duration {args.duration:g} --repeat "
         f"{args.repeat}`.\n\n**Machine.** {host}; PostgreSQL and the client on the same "
         f"machine.\n"

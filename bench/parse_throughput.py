@@ -2,7 +2,7 @@
 
 Usage, from the project root::
 
-    .venv/bin/python perf/parse_throughput.py [CORPUS_DIR] [--repeat N]
+    .venv/bin/python bench/parse_throughput.py [CORPUS_DIR] [--repeat N]
 
 Parses the seed texts in fixtures/sources (repeated to take a measurable time) and, if given
 or found at ../shared/corpus/unsc-resolutions-1946-2015, every file of the corpus. Prints, per

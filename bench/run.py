@@ -1,6 +1,6 @@
 """Performance at scale: the app against its limits, side by side in one run.
 
-    .venv/bin/python perf/run.py [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python bench/run.py [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
         [--scale 1] [--job-scales 0.1,1] [--skip load,import] [--duration 10]
 
 Builds (or reuses) one scratch database per scale, ``ssrtracker_perf_s<scale>``, migrated and
@@ -539,7 +539,7 @@ def older_scripts(admin_url: str, skip: set[str]) -> list[str]:
     lines = []
     if "parse" not in skip:
         out = subprocess.run(
-            [PYTHON, str(ROOT / "perf" / "parse_throughput.py"), "--repeat", "1"],
+            [PYTHON, str(ROOT / "bench" / "parse_throughput.py"), "--repeat", "1"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -548,7 +548,7 @@ def older_scripts(admin_url: str, skip: set[str]) -> list[str]:
         lines += [line for line in out.stdout.splitlines() if "MB/s" in line]
     if "import" not in skip:
         out = subprocess.run(
-            [PYTHON, str(ROOT / "perf" / "import_corpus.py"), "--admin-url", admin_url],
+            [PYTHON, str(ROOT / "bench" / "import_corpus.py"), "--admin-url", admin_url],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -600,7 +600,7 @@ def load(database_url: str, token: str, duration: int, request_ids: list[int]) -
                 break
             except OSError:
                 time.sleep(0.2)
-        script = ROOT / "perf" / "wrk.lua"
+        script = ROOT / "bench" / "wrk.lua"
         ids = ",".join(map(str, request_ids))
         for mode in ("list", "detail", "patch", "mix"):
             out = subprocess.run(

@@ -1,6 +1,6 @@
 """Measurement: import the whole resolution corpus into PostgreSQL (a measurement, not a test).
 
-    .venv/bin/python perf/import_corpus.py [CORPUS_DIR] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python bench/import_corpus.py [CORPUS_DIR] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
 
 Creates a scratch database ``ssrtracker_bench_import``, migrates it, loads the seed data, then
 times (1) the first import of every file and (2) a second import of the same files (every

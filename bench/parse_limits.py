@@ -2,7 +2,7 @@
 
 Usage, from the project root::
 
-    .venv/bin/python perf/parse_limits.py [--megabytes 5] [--skip-memory]
+    .venv/bin/python bench/parse_limits.py [--megabytes 5] [--skip-memory]
 
 Builds texts of ``MAX_DOCUMENT_BYTES`` (or ``--megabytes``) and parses them with the limits of
 ``ssrtracker.limits``:
