@@ -1,7 +1,8 @@
 """Performance at scale: the app against its limits, side by side in one run.
 
     .venv/bin/python bench/run.py [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
-        [--scale 1] [--job-scales 0.1,1] [--skip load,import] [--duration 10]
+        [--scale 1] [--job-scales 0.1,1] [--page-scales 0.1,1,10] [--skip load,import]
+        [--duration 10]
 
 Builds (or reuses) one scratch database per scale, ``ssrtracker_perf_s<scale>``, migrated and
 filled with ``generate_portfolio``, and prints, for the largest scale:
@@ -12,7 +13,9 @@ filled with ``generate_portfolio``, and prints, for the largest scale:
 2. the dashboard overview against the raw SQL aggregates behind it, with its query count;
 3. the reminders and summary jobs at each of ``--job-scales``: time and peak memory;
 4. parse throughput and corpus import (the two older scripts);
-5. a load run with wrk against gunicorn on 127.0.0.1: list, detail and PATCH.
+5. a load run with wrk against gunicorn on 127.0.0.1: list, detail and PATCH;
+6. every page (dashboards, every admin changelist and change view, the API list and detail) at
+   each of ``--page-scales``, each scale in a fresh process: time, size, queries and growth.
 
 Times are medians of ``--repeat`` runs after a warm-up, the things compared run in turn;
 compare ratios, not absolute times.
@@ -97,7 +100,9 @@ def ensure_database(admin_url: str, scale: float) -> str:
         cwd=ROOT,
         check=True,
     )
-    print(f"  {name}: ready ({time.monotonic() - started:.0f} s)")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(%s))", [name]).fetchone()
+    print(f"  {name}: ready ({time.monotonic() - started:.0f} s; {size[0] if size else '?'})")
     return url
 
 
@@ -409,19 +414,55 @@ def dashboard(database_url: str, manager: Any, repeat: int) -> dict[str, Any]:
 # --- Every page at scale ----------------------------------------------------------------------
 
 
-def page_urls() -> list[str]:
-    """Every dashboard page (detail pages for the busiest mission and unit and the latest
-    resolution, and a later page of each paged list) and the admin's longest lists."""
+def _busiest(model: Any) -> Any:
+    """The object whose pages carry the most: the request with the most updates, the mission
+    and the unit with the most requests, the document with the most paragraphs; else the
+    latest row."""
     from django.db.models import Count
 
-    from mandates.models import Document, Mission, Unit
+    from mandates.models import Document, Mission, Request, StatusUpdate, Unit
 
-    mission = Mission.objects.annotate(n=Count("requests")).order_by("-n", "pk").first()
-    unit = Unit.objects.annotate(n=Count("led_requests")).order_by("-n", "pk").first()
+    if model is Request:
+        row = StatusUpdate.objects.values("request").annotate(n=Count("pk")).order_by("-n").first()
+        return Request.objects.get(pk=row["request"]) if row else None
+    counted = {Mission: "requests", Unit: "led_requests", Document: "paragraphs"}
+    if model in counted:
+        return model.objects.annotate(n=Count(counted[model])).order_by("-n", "pk").first()
+    return model._default_manager.order_by("-pk").first()
+
+
+def admin_urls() -> list[str]:
+    """Every admin changelist, and the change view of each model's busiest object."""
+    from django.contrib import admin
+    from django.urls import NoReverseMatch, reverse
+
+    urls = ["/admin/"]
+    for model in sorted(admin.site._registry, key=lambda m: m._meta.label):
+        info = (model._meta.app_label, model._meta.model_name)
+        try:
+            urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        except NoReverseMatch:
+            continue
+        obj = _busiest(model)
+        if obj is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+    return urls
+
+
+def page_urls() -> list[str]:
+    """Every dashboard page (detail pages for the busiest mission and unit and the latest
+    resolution, and a later page of each paged list), every admin changelist and change view,
+    and the API request list and detail."""
+    from mandates.models import Document, Mission, Request, Unit
+
+    mission = _busiest(Mission)
+    unit = _busiest(Unit)
+    request = _busiest(Request)
     resolution = Document.objects.filter(kind="resolution").order_by("-date", "pk").first()
     assert mission is not None, "the portfolio has missions"
     assert unit is not None, "the portfolio has units"
     assert resolution is not None, "the portfolio has resolutions"
+    assert request is not None, "the portfolio has requests"
     return [
         "/dashboard/",
         "/dashboard/missions/",
@@ -438,32 +479,93 @@ def page_urls() -> list[str]:
         "/dashboard/benchmarks/",
         f"/dashboard/benchmarks/{mission.acronym}/",
         "/dashboard/coverage/",
+        "/dashboard/activities/",
         "/dashboard/summaries/",
-        "/admin/mandates/request/",
-        "/admin/mandates/statusupdate/",
+        *admin_urls(),
+        "/api/v1/requests/",
+        "/api/v1/requests/?page_size=500",
+        f"/api/v1/requests/{request.pk}/",
     ]
 
 
-def pages(admin: Any, repeat: int) -> list[tuple[str, float, int, int]]:
-    """(url, median time, bytes, queries) of each page, as a superuser."""
+def run_pages(repeat: int) -> None:
+    """Child mode: every page of :func:`page_urls` as a superuser, in this database: (url,
+    median time, bytes, queries) as JSON. Pages that answer anything but 200 are reported with
+    their status, not timed."""
+    setup_django(os.environ["DATABASE_URL"])
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    admin, _manager, _token = bench_users()
     client = Client()
     client.force_login(admin)
     rows = []
     for url in page_urls():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        count = len(queries.captured_queries)
+        count = len(queries.captured_queries)  # before the next request resets the log
+        if response.status_code != 200:
+            rows.append({"url": url, "status": response.status_code})
+            continue
 
         def get(url: str = url) -> None:
             client.get(url)
 
-        rows.append((url, median(get, max(1, repeat // 3)), len(response.content), count))
-    return rows
+        rows.append(
+            {
+                "url": url,
+                "seconds": median(get, repeat),
+                "bytes": len(response.content),
+                "queries": count,
+            }
+        )
+    print(json.dumps(rows))
+
+
+def pages(urls: dict[float, str], repeat: int) -> dict[float, list[dict[str, Any]]]:
+    """:func:`run_pages` at each scale, each in a fresh process."""
+    results = {}
+    for scale, url in sorted(urls.items()):
+        out = subprocess.run(
+            [PYTHON, __file__, "--pages-child", "--repeat", str(repeat)],
+            env=child_env(url),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        ).stdout
+        results[scale] = json.loads(out.strip().splitlines()[-1])
+    return results
+
+
+def _label(url: str) -> str:
+    """The URL with ids and acronyms that differ between databases made generic."""
+    url = re.sub(r"/\d+/", "/<id>/", url)
+    return re.sub(r"/(missions|units|benchmarks)/(?!\?)[^/]+/", r"/\1/<busiest>/", url)
+
+
+def print_pages(results: dict[float, list[dict[str, Any]]]) -> None:
+    scales = sorted(results)
+    by_label: dict[str, dict[float, dict[str, Any]]] = {}
+    for scale in scales:
+        for row in results[scale]:
+            by_label.setdefault(_label(row["url"]), {})[scale] = row
+    head = "".join(f"{f'scale {s:g}':>22}" for s in scales)
+    print(f"   {'page':<52}{head}   growth  queries")
+    for label, per_scale in by_label.items():
+        cells = []
+        for scale in scales:
+            found = per_scale.get(scale)
+            if found is None or "seconds" not in found:
+                cells.append(f"{'status ' + str(found['status']) if found else '-':>22}")
+            else:
+                cells.append(f"{found['seconds'] * 1000:9.1f} ms {found['bytes'] / 1e3:7.1f} kB")
+        timed = [per_scale[s] for s in scales if "seconds" in per_scale.get(s, {})]
+        growth = f"x{timed[-1]['seconds'] / timed[0]['seconds']:.2f}" if len(timed) > 1 else "-"
+        counts = sorted({str(t["queries"]) for t in timed}, key=int)
+        print(f"   {label[:52]:<52}{''.join(cells)}  {growth:>7}  {'/'.join(counts)}")
 
 
 # --- Jobs in a child process (their own peak memory) -----------------------------------------
@@ -636,15 +738,32 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run.")
+    parser.add_argument(
+        "--page-scales",
+        default="",
+        help="Scales for every page (comma list; default: the jobs' scales and --scale).",
+    )
     parser.add_argument("--job", help=argparse.SUPPRESS)
+    parser.add_argument("--pages-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.job:
         run_job(args.job)
         return
+    if args.pages_child:
+        run_pages(args.repeat)
+        return
     skip = set(filter(None, args.skip.split(",")))
     job_scales = [float(s) for s in args.job_scales.split(",") if s] if "jobs" not in skip else []
-    print(f"Databases (scale {args.scale:g}; jobs at {job_scales}):")
-    urls = {scale: ensure_database(args.admin_url, scale) for scale in {args.scale, *job_scales}}
+    page_scales = (
+        [float(s) for s in args.page_scales.split(",") if s] or sorted({*job_scales, args.scale})
+        if "pages" not in skip
+        else []
+    )
+    print(f"Databases (scale {args.scale:g}; jobs at {job_scales}; pages at {page_scales}):")
+    urls = {
+        scale: ensure_database(args.admin_url, scale)
+        for scale in {args.scale, *job_scales, *page_scales}
+    }
     url = urls[args.scale]
     setup_django(url)
     from mandates.models import Request, StatusUpdate
@@ -717,10 +836,9 @@ def main() -> None:
                 f"   {mode:<7} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms"
                 f"  p95 {r['p95']:7.1f} ms  p99 {r['p99']:7.1f} ms  non-2xx {r['non2xx']}"
             )
-    if "pages" not in skip:
-        print("6. Every page as a superuser: time (median), size, queries")
-        for page_url, seconds, size, count in pages(_admin, args.repeat):
-            print(f"   {page_url:<44} {ms(seconds)}  {size / 1e3:8.1f} kB  {count:3d} queries")
+    if page_scales:
+        print("6. Every page as a superuser, at each scale: time (median), size; growth, queries")
+        print_pages(pages({s: urls[s] for s in page_scales}, args.repeat))
 
 
 if __name__ == "__main__":
