@@ -101,3 +101,61 @@ def test_refuses_to_run_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG is off"):
         generate()
+
+
+def _catalogue() -> tuple[set[tuple[str, str, str]], set[str]]:
+    """Every foreign key and index of the database, as PostgreSQL describes them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f'"
+        )
+        constraints = set(cursor.fetchall())
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+        indexes = {name for (name,) in cursor.fetchall()}
+    return constraints, indexes
+
+
+@pytest.mark.django_db
+def test_foreign_keys_and_indexes_set_aside_for_the_load_are_put_back():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the foreign keys and indexes are set aside on PostgreSQL only")
+    before = _catalogue()
+    generate("--yes")
+    after = _catalogue()
+    assert after == before
+    assert len(before[0]) > 50  # the load's tables have many foreign keys
+    assert len(before[1]) > 100  # and indexes
+
+
+@pytest.mark.django_db
+def test_a_broken_reference_fails_the_load_and_leaves_nothing(monkeypatch):
+    """The foreign keys put back check the rows loaded without them."""
+    from django.db import connection
+    from django.db.utils import IntegrityError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the foreign keys are set aside on PostgreSQL only")
+    from mandates.sample_portfolio import Table
+
+    real = Portfolio.tables
+
+    def broken(self):
+        for table in real(self):
+            if table.name == "mandates.StatusUpdate":
+                at = table.columns.index("request_id")
+                rows = list(table.rows)
+                rows[0] = (*rows[0][:at], 10**9, *rows[0][at + 1 :])  # no such request
+                table = Table(table.name, table.columns, rows)
+            yield table
+
+    before = _catalogue()
+    monkeypatch.setattr(Portfolio, "tables", broken)
+    with pytest.raises(IntegrityError):
+        generate("--yes")
+    assert not Request.objects.exists()
+    assert _catalogue() == before
