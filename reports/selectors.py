@@ -52,6 +52,8 @@ S = RequestStatus
 LIST_LIMIT = 12
 #: Paragraphs a mission's page quotes.
 PARAGRAPH_LIMIT = 30
+#: Benchmarks a mission's page shows; its scorecard has them all.
+BENCHMARK_LIMIT = 25
 
 
 def _month_starts(today: datetime.date, months: int) -> list[datetime.date]:
@@ -384,12 +386,16 @@ class BenchmarkRow:
         return benchmark_selectors.rating_differs(latest.rating if latest else None, self.progress)
 
 
-def mission_benchmarks(mission: Mission, *, today: datetime.date) -> list[BenchmarkRow]:
+def mission_benchmarks(
+    mission: Mission, *, today: datetime.date, limit: int | None = None
+) -> tuple[list[BenchmarkRow], int]:
     """Benchmarks with their assessments oldest first, and each one's progress to target as
-    the scorecard computes it (2 queries)."""
+    the scorecard computes it: the first ``limit`` by reference (all without one), and how many
+    the mission has (2 queries: the total is a window over the same rows)."""
     benchmarks = (
         Benchmark.objects.filter(mission=mission)
         .select_related("paragraph", "component", "responsible_unit")
+        .annotate(total=Window(Count("pk")))
         .prefetch_related(
             Prefetch(
                 "assessments",
@@ -398,13 +404,17 @@ def mission_benchmarks(mission: Mission, *, today: datetime.date) -> list[Benchm
         )
         .order_by("reference")
     )
+    if limit is not None:
+        benchmarks = benchmarks[:limit]
     rows = []
+    total = 0
     for benchmark in benchmarks:
+        total = benchmark.total
         assessments = list(benchmark.assessments.all())
         latest = assessments[-1] if assessments else None
         progress, by_hand = benchmark_selectors.progress_of(benchmark, latest, today=today)
         rows.append(BenchmarkRow(benchmark, assessments, progress, by_hand))
-    return rows
+    return rows, total
 
 
 def mission_paragraphs(

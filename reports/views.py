@@ -152,6 +152,9 @@ def mission(request: HttpRequest, acronym: str) -> HttpResponse:
         request.GET.get("page")
     )
     paragraphs, paragraph_total = selectors.mission_paragraphs(requests)
+    benchmarks, benchmark_total = selectors.mission_benchmarks(
+        mission, today=today, limit=selectors.BENCHMARK_LIMIT
+    )
     context = {
         "mission": mission,
         "filters": filters,
@@ -164,7 +167,8 @@ def mission(request: HttpRequest, acronym: str) -> HttpResponse:
         "line_rows": selectors.line_rows(line_page, today=today),
         "paragraphs": paragraphs,
         "paragraph_total": paragraph_total,
-        "benchmarks": selectors.mission_benchmarks(mission, today=today),
+        "benchmarks": benchmarks,
+        "benchmark_total": benchmark_total,
         "ratings": Rating.choices,
         "next_report": selectors.next_report_due(mission, today=today),
         "expiry_days": (mission.mandate_expiry - today).days if mission.mandate_expiry else None,

@@ -172,3 +172,25 @@ def test_pages_speak_french(reader):
     assert "Obstacles à la réforme" in html
     card = reader.get(reverse("dashboard:scorecard", args=["MINUSCA"]), HTTP_ACCEPT_LANGUAGE="fr")
     assert "Critères de référence par période de rapport" in card.content.decode()
+
+
+def test_mission_page_shows_the_first_benchmarks_and_links_to_the_scorecard(reader, monkeypatch):
+    from reports import selectors
+
+    monkeypatch.setattr(selectors, "BENCHMARK_LIMIT", 3)
+    make_mission("M9", benchmarks=5, periods=2)
+    page = reader.get(reverse("dashboard:mission", args=["M9"])).content.decode()
+    shown = [f"M9-B0-{b}" for b in range(5) if f"M9-B0-{b}" in page]
+    assert shown == ["M9-B0-0", "M9-B0-1", "M9-B0-2"]  # the first three, by reference
+    assert "The first 3 of 5 benchmarks" in page
+    assert reverse("dashboard:scorecard", args=["M9"]) in page
+    scorecard = reader.get(reverse("dashboard:scorecard", args=["M9"])).content.decode()
+    assert all(f"M9-B0-{b}" in scorecard for b in range(5))
+
+
+def test_mission_page_with_few_benchmarks_shows_them_all_without_a_note(reader):
+    make_mission("M8", benchmarks=2, periods=1)
+    page = reader.get(reverse("dashboard:mission", args=["M8"])).content.decode()
+    assert "M8-B0-0" in page
+    assert "M8-B0-1" in page
+    assert "benchmarks, by reference" not in page
