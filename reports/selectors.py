@@ -591,19 +591,35 @@ def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission
 # --- Lists of missions and units ---------------------------------------------------------------
 
 
-def mission_table(
-    requests: QuerySet[Request], *, today: datetime.date, include_closed: bool = False
-) -> list[Mission]:
-    """Every mission with its counts (of its lines of the requests) and number of benchmarks
-    (2 queries); closed missions (an end date before ``today``) only with ``include_closed``."""
+def missions_listed(*, today: datetime.date, include_closed: bool = False) -> QuerySet[Mission]:
+    """The missions of the missions page, in its order (the open ones first, then the latest
+    closed), each with its number of benchmarks; closed missions (an end date before
+    ``today``) only with ``include_closed``."""
     benchmarks = Benchmark.objects.filter(mission=OuterRef("pk")).values("mission")
     listed = (
         Mission.objects.all() if include_closed else Mission.objects.exclude(end_date__lt=today)
     )
-    missions = listed.annotate(
+    return listed.annotate(
         benchmark_count=Coalesce(Subquery(benchmarks.annotate(n=Count("pk")).values("n")[:1]), 0)
-    ).order_by(F("end_date").desc(nulls_first=True), "acronym")
-    lines = request_selectors.line_counts_by_mission(today=today, requests=requests)
+    ).order_by(F("end_date").desc(nulls_first=True), "acronym", "pk")
+
+
+def mission_table(
+    requests: QuerySet[Request],
+    *,
+    today: datetime.date,
+    include_closed: bool = False,
+    missions: Any = None,
+) -> list[Mission]:
+    """Missions with their counts (of their lines of the requests) and number of benchmarks
+    (2 queries): ``missions`` (a page of :func:`missions_listed`), else every mission listed.
+    Only the lines of the missions shown are counted."""
+    if missions is None:
+        missions = missions_listed(today=today, include_closed=include_closed)
+    missions = list(missions)
+    lines = request_selectors.line_counts_by_mission(
+        today=today, requests=requests, missions=[m.pk for m in missions]
+    )
     counts = {
         pk: {
             "open_count": row["open"],
@@ -612,7 +628,7 @@ def mission_table(
         }
         for pk, row in lines.items()
     }
-    return with_counts(list(missions), counts)
+    return with_counts(missions, counts)
 
 
 def unit_table(requests: QuerySet[Request], *, today: datetime.date) -> list[Unit]:

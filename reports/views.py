@@ -35,7 +35,8 @@ from reports.prose import narrative
 from reports.summaries import render as render_summary
 
 S = RequestStatus
-#: Rows per page of long lists: deadlines, the matrix, resolutions, a mission's requests.
+#: Rows per page of long lists: missions, units, deadlines, the matrix, resolutions, a mission's
+#: requests.
 PAGE_SIZE = 100
 NAV = [
     ("overview", "dashboard:overview", gettext_lazy("Overview")),
@@ -124,14 +125,14 @@ def _days(n: int) -> datetime.timedelta:
 def missions(request: HttpRequest) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("unit", "theme", "include_closed"))
     today = timezone.localdate()
-    rows = selectors.mission_table(
-        filters.requests(), today=today, include_closed=filters.shows_closed()
-    )
+    listed = selectors.missions_listed(today=today, include_closed=filters.shows_closed())
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.mission_table(filters.requests(), today=today, missions=page.object_list)
     return _page(
         request,
         "reports/dashboard/missions.html",
         "missions",
-        {"filters": filters, "missions": rows},
+        {"filters": filters, "missions": rows, "page": page},
     )
 
 
@@ -183,11 +184,14 @@ def mission(request: HttpRequest, acronym: str) -> HttpResponse:
 def units(request: HttpRequest) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("mission", "theme"))
     today = timezone.localdate()
+    page = Paginator(selectors.unit_table(filters.requests(), today=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return _page(
         request,
         "reports/dashboard/units.html",
         "units",
-        {"filters": filters, "units": selectors.unit_table(filters.requests(), today=today)},
+        {"filters": filters, "units": page.object_list, "page": page},
     )
 
 

@@ -118,11 +118,18 @@ LINE_COUNT_NAMES = (
 
 
 def line_counts_by_mission(
-    *, today: datetime.date, requests: QuerySet[Request] | None = None
+    *,
+    today: datetime.date,
+    requests: QuerySet[Request] | None = None,
+    missions: list[int] | None = None,
 ) -> dict[int, dict[str, int]]:
-    """Open, overdue and due-soon lines per mission id (1 query): the figures of the mission
-    pages; the API's and the export's per-mission states use the same rules."""
-    rows = _line_counts(lines_of(requests), today=today)
+    """Open, overdue and due-soon lines per mission id (1 query), of ``missions`` only if given:
+    the figures of the mission pages; the API's and the export's per-mission states use the
+    same rules."""
+    lines = lines_of(requests)
+    if missions is not None:
+        lines = lines.filter(mission_id__in=missions)
+    rows = _line_counts(lines, today=today)
     return {row["mission_id"]: {name: row[name] for name in LINE_COUNT_NAMES} for row in rows}
 
 

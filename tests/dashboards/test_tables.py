@@ -71,3 +71,31 @@ def test_tables_count_the_selected_requests(seeded):
         ],
     )
     assert counted(selectors.mission_table(every.none(), today=today)) == {}
+
+
+def test_missions_and_units_pages_are_paged_and_count_each_page(
+    seeded, client, manager, monkeypatch
+):
+    """Each page of the missions list counts its own missions' lines, as the whole table does."""
+    from reports import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client.force_login(manager)
+    today = timezone.localdate()
+    whole = {m.acronym: m for m in selectors.mission_table(Request.objects.active(), today=today)}
+    assert len(whole) > 3, "the seed data has more than one page of missions"
+    seen: dict[str, tuple[int, int, int]] = {}
+    for number in range(1, len(whole) // 3 + 2):
+        response = client.get(f"/dashboard/missions/?page={number}")
+        rows = response.context["missions"]
+        assert len(rows) <= 3
+        for m in rows:
+            seen[m.acronym] = (m.open_count, m.overdue_count, m.completed_count)
+    assert seen == {a: (m.open_count, m.overdue_count, m.completed_count) for a, m in whole.items()}
+    assert 'rel="next"' in client.get("/dashboard/missions/").content.decode()
+    units = selectors.unit_table(Request.objects.active(), today=today)
+    first = client.get("/dashboard/units/").context["units"]
+    assert [u.acronym for u in first] == [u.acronym for u in units[:3]]
+    if len(units) > 3:
+        second = client.get("/dashboard/units/?page=2").context["units"]
+        assert [u.acronym for u in second] == [u.acronym for u in units[3:6]]
