@@ -8,8 +8,11 @@ from functools import partial
 from typing import Any
 
 from django import forms
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.forms.renderers import get_default_renderer
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from mandates.base_models import in_language
@@ -22,6 +25,79 @@ PERIODS = {"30": 30, "90": 90, "365": 365}
 def unaccented(text: str) -> str:
     """A sort key that files accented letters with their base letter."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+#: A mission or unit menu with more options than this is drawn as a search box (the page
+#: would otherwise grow with every unit); the dashboards' script suggests from
+#: ``dashboard:menu-options`` as one types, and an acronym typed in full works without it.
+MENU_LIMIT = 100
+MENU_SUGGESTIONS = 20
+
+
+class MenuOrSearch(forms.Select):
+    """A menu while it is short; past :data:`MENU_LIMIT` options, a search box taking the
+    option's value (an acronym), with suggestions from ``suggest_url``."""
+
+    search_template_name = "reports/dashboard/includes/menu_search.html"
+
+    def __init__(self, *args: Any, menu: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.menu = menu
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        options = list(self.choices)
+        context["searchable"] = len(options) - 1 > MENU_LIMIT
+        if context["searchable"]:
+            selected = next((str(v) for v in context["widget"]["value"] if v), "")
+            context["widget"].update(
+                value=selected,
+                suggest_url=reverse("dashboard:menu-options", args=[self.menu]),
+                option_count=len(options) - 1,
+            )
+        return context
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        context = self.get_context(name, value, attrs)
+        template = self.search_template_name if context["searchable"] else self.template_name
+        # The template engine's output, escaped as it rendered it (as Widget.render marks it).
+        html = (renderer or get_default_renderer()).render(template, context)
+        return mark_safe(html)  # noqa: S308  # nosec B308 B703
+
+
+def menu_options(menu: str, query: str, *, limit: int = MENU_SUGGESTIONS) -> list[dict[str, str]]:
+    """Up to ``limit`` missions or units whose acronym or name contains ``query``, acronyms
+    starting with it first: the suggestions of a menu drawn as a search box (1 query)."""
+    model: Any
+    model, names = (
+        (Mission, ("host_country", "host_country_fr"))
+        if menu == "mission"
+        else (
+            Unit,
+            ("name", "name_fr"),
+        )
+    )
+    query = query.strip()[:100]
+    found = model.objects.all()
+    if query:
+        found = found.filter(
+            Q(acronym__icontains=query)
+            | Q(**{f"{names[0]}__icontains": query})
+            | Q(**{f"{names[1]}__icontains": query})
+        )
+    rows = (
+        found.annotate(
+            starts=Case(When(acronym__istartswith=query, then=Value(0)), default=Value(1))
+        )
+        .order_by("starts", "acronym")
+        .values_list("acronym", *names)[:limit]
+    )
+    separator = " – " if menu == "unit" else " ("
+    closing = "" if menu == "unit" else ")"
+    return [
+        {"value": key, "label": f"{key}{separator}{in_language(english, french)}{closing}"}
+        for key, english, french in rows
+    ]
 
 
 class DashboardFilters(forms.Form):
@@ -38,6 +114,7 @@ class DashboardFilters(forms.Form):
         to_field_name="acronym",
         required=False,
         empty_label=_("All missions"),
+        widget=MenuOrSearch(menu="mission"),
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"),
@@ -45,6 +122,7 @@ class DashboardFilters(forms.Form):
         to_field_name="acronym",
         required=False,
         empty_label=_("All units"),
+        widget=MenuOrSearch(menu="unit"),
     )
     theme = forms.ModelChoiceField(
         label=_("Theme"),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("deadlines/", views.deadlines, name="deadlines"),
     path("matrix/", views.matrix, name="matrix"),
     path("activities/", views.activities, name="activities"),
+    path("menus/<str:menu>/", views.menu_options, name="menu-options"),
     path("summaries/", views.summaries, name="summaries"),
     path("summaries/<int:pk>/", views.summary, name="summary"),
     path("summaries/<int:pk>/<str:fmt>/", views.summary_download, name="summary-download"),

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from mandates.requests import selectors as request_selectors
 from mandates.requests.querysets import without_document_text
 from reports import charts, selectors
 from reports.forms import DashboardFilters
+from reports.forms import menu_options as menu_suggestions
 from reports.models import Summary
 from reports.months import short_month
 from reports.pdf import masthead as pdf_masthead
@@ -405,6 +406,16 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "exports": _exports(filters),
         },
     )
+
+
+@login_required
+@dashboard_view
+def menu_options(request: HttpRequest, menu: str) -> JsonResponse:
+    """Suggestions for a mission or unit menu drawn as a search box: ``?q=`` in an acronym or a
+    name, at most 20."""
+    if menu not in ("mission", "unit"):
+        raise Http404
+    return JsonResponse({"results": menu_suggestions(menu, request.GET.get("q", ""))})
 
 
 @login_required

@@ -296,6 +296,7 @@ DASHBOARDS = (
     "coverage",
     "coverage-xlsx",
     "activities",
+    "menu-options",
     "mission-drafts",
     "draft",
     "draft-docx",

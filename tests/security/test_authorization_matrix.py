@@ -439,6 +439,7 @@ def _other_url(world: World, route: Route, target: str) -> str:
         "dashboard:mission-drafts": ["MSN-M"],
         "dashboard:draft": [world.objects["reports.reportdraft"].pk],
         "dashboard:draft-docx": [world.objects["reports.reportdraft"].pk],
+        "dashboard:menu-options": ["unit"],
     }
     if key in by_name:
         return reverse(key, args=by_name[key])
