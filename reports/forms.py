@@ -53,7 +53,6 @@ class MenuOrSearch(forms.Select):
             context["widget"].update(
                 value=selected,
                 suggest_url=reverse("dashboard:menu-options", args=[self.menu]),
-                option_count=len(options) - 1,
             )
         return context
 
@@ -180,6 +179,11 @@ class DashboardFilters(forms.Form):
                         objects = objects.exclude(
                             Q(end_date__lt=timezone.localdate()) & ~Q(acronym=selected or "")
                         )
+                    if model is not Theme:
+                        # One more than a menu holds tells that it is a search box: the rest
+                        # are not read.
+                        first = objects.order_by(key).values("pk")[: MENU_LIMIT + 1]
+                        objects = objects.filter(pk__in=first)
                     parts.append(
                         objects.annotate(
                             menu=Value(menu), key=F(key), extra=F(extra), extra_fr=F(extra_fr)
