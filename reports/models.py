@@ -370,7 +370,7 @@ class OverviewSnapshot(models.Model):
     it); ``viewed_at`` when a page last used it.
     """
 
-    key = models.CharField(_("selection"), max_length=255, unique=True, blank=True)
+    key = models.CharField(_("selection"), max_length=500, unique=True, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("computed"))
     computed_on = models.DateField(_("figures for"))

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='OverviewSnapshot',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(blank=True, max_length=255, unique=True, verbose_name='selection')),
+                ('key', models.CharField(blank=True, max_length=500, unique=True, verbose_name='selection')),
                 ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
                 ('computed_at', models.DateTimeField(verbose_name='computed')),
                 ('computed_on', models.DateField(verbose_name='figures for')),
