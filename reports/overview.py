@@ -46,6 +46,9 @@ TABLES = ("missions", "units", "resolutions")
 DEFAULT_PERIOD = "90"
 #: Words of an update's note the page shows.
 NOTE_WORDS = 30
+#: The shape of :func:`compute`'s data: a snapshot of another shape (stored by an earlier
+#: version of the app) is counted again. Bump it when the shape changes.
+DATA_VERSION = 1
 
 
 # --- The selection ---------------------------------------------------------------------------
@@ -123,6 +126,7 @@ def compute(
     tables = selectors.counts_by(requests, today=today, include_closed=filters.shows_closed())
     updates = selectors.latest_updates(requests, since=since)
     return {
+        "version": DATA_VERSION,
         "today": today.isoformat(),
         "since": since.isoformat(),
         "figures": figures,
@@ -184,7 +188,8 @@ def current(
 ) -> tuple[dict[str, Any], datetime.datetime]:
     """The overview's data for ``filters`` and when it was counted: the stored snapshot when it
     is for ``today`` and younger than ``OVERVIEW_MAX_AGE`` seconds (1 query, and at most once a
-    minute a second one marking it viewed), otherwise counted now and stored."""
+    minute a second one marking it viewed), otherwise counted now and stored (as is a snapshot
+    of another :data:`DATA_VERSION`)."""
     today = today or timezone.localdate()
     now = timezone.now()
     max_age = settings.OVERVIEW_MAX_AGE
@@ -195,6 +200,7 @@ def current(
     if (
         snapshot is not None
         and snapshot.computed_on == today
+        and snapshot.data.get("version") == DATA_VERSION
         and snapshot.computed_at > now - datetime.timedelta(seconds=max_age)
     ):
         if snapshot.viewed_at < now - VIEWED_EVERY:

@@ -135,6 +135,19 @@ def test_yesterdays_snapshot_is_counted_again(client, seeded, manager, snapshots
     assert OverviewSnapshot.objects.get(key="").computed_on == today
 
 
+def test_a_snapshot_of_another_shape_is_counted_again(client, seeded, manager, snapshots_on):
+    """After an upgrade that changed what a snapshot holds, the old ones are not read."""
+    client.force_login(manager)
+    today = timezone.localdate()
+    data = overview.compute(DashboardFilters(), today=today)
+    data["version"] = overview.DATA_VERSION - 1
+    data["figures"]["open"] = -1
+    overview.overview_snapshot_save(key="", data=data, today=today)
+    response = client.get("/dashboard/")
+    assert response.context["figures"]["open"] == Request.objects.active().open().count()
+    assert OverviewSnapshot.objects.get(key="").data["version"] == overview.DATA_VERSION
+
+
 def test_a_view_marks_the_snapshot_viewed_at_most_once_a_minute(
     client, seeded, manager, snapshots_on
 ):
