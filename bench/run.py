@@ -370,21 +370,31 @@ OVERVIEW_SQL = [
 
 
 def dashboard(database_url: str, manager: Any, repeat: int) -> dict[str, Any]:
-    """Times of the page and of :data:`OVERVIEW_SQL`, and the page's queries."""
+    """Times of the page (from its snapshot, and counting on the view) and of
+    :data:`OVERVIEW_SQL`, the queries of both and the page's size."""
     import datetime
 
     import psycopg
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
     from django.utils import timezone
+
+    from reports.models import OverviewSnapshot
 
     client = Client()
     client.force_login(manager)
+    sizes: dict[str, int] = {}
 
     def page() -> None:
         response = client.get("/dashboard/")
         assert response.status_code == 200, response.status_code
+        sizes["page"] = len(response.content)
+
+    def counted() -> None:
+        """The page counting its figures on the view: what the job spends per selection."""
+        with override_settings(OVERVIEW_MAX_AGE=0):
+            page()
 
     today = timezone.localdate()
     params = {
@@ -402,12 +412,21 @@ def dashboard(database_url: str, manager: Any, repeat: int) -> dict[str, Any]:
             for sql in OVERVIEW_SQL:
                 cursor.execute(sql, params).fetchall()
 
-    result: dict[str, Any] = median_interleaved({"page": page, "raw": raw}, repeat)
-    conn.close()
-    with CaptureQueriesContext(connection) as queries:
-        page()
+    OverviewSnapshot.objects.all().delete()
+    with override_settings(OVERVIEW_MAX_AGE=3600):  # the snapshot stays fresh through the run
+        result: dict[str, Any] = median_interleaved(
+            {"page": page, "counted": counted, "raw": raw}, repeat
+        )
+        conn.close()
+        with CaptureQueriesContext(connection) as queries:
+            counted()
+        result["counted_queries"] = len(queries.captured_queries)
+        with CaptureQueriesContext(connection) as queries:
+            page()
     result["queries"] = len(queries.captured_queries)
     result["sql"] = [q["sql"] for q in queries.captured_queries]
+    result["kb"] = sizes["page"] / 1024
+    OverviewSnapshot.objects.all().delete()
     return result
 
 
@@ -787,9 +806,11 @@ def main() -> None:
         d = dashboard(url, manager, args.repeat)
         print("2. Dashboard overview")
         print(f"   raw SQL aggregates     {ms(d['raw'])}")
-        ratio = d["page"] / d["raw"]
-        print(f"   page                   {ms(d['page'])}   {ratio:.2f}x raw (target <= 3)")
-        print(f"   queries                {d['queries']:8d}      (target <= 10)")
+        ratio = d["counted"] / d["raw"]
+        print(f"   counted on the view    {ms(d['counted'])}   {ratio:.2f}x raw (target <= 3)")
+        print(f"   queries counting       {d['counted_queries']:8d}      (target <= 10)")
+        print(f"   page, from its snapshot {ms(d['page'])}   {d['kb']:.0f} kB (target < 300)")
+        print(f"   queries from snapshot  {d['queries']:8d}")
         if os.environ.get("BENCH_SHOW_SQL"):
             for sql in d["sql"]:
                 print("     ", sql[:200])

@@ -20,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from mandates.base_models import choices_check
 from reports.choices import DigestFrequency, DraftStatus, SummaryKind
 
-__all__ = ["Reminder", "ReminderDigest", "ReminderPreference", "ReportDraft", "Summary"]
+__all__ = [
+    "OverviewSnapshot",
+    "Reminder",
+    "ReminderDigest",
+    "ReminderPreference",
+    "ReportDraft",
+    "Summary",
+]
 
 
 class ReminderPreference(models.Model):
@@ -350,3 +357,28 @@ class ReportDraft(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status == DraftStatus.ISSUED
+
+
+class OverviewSnapshot(models.Model):
+    """What the dashboards' overview shows for one selection of its filters, counted once and
+    read by every view until it is older than ``OVERVIEW_MAX_AGE`` or of another day
+    (:mod:`reports.overview`; a job recounts the ones viewed in the last day).
+
+    ``key`` is the selection as a normalised query string ("" for no filter); ``data`` the
+    figures, lists and tables, language-neutral (both names where reference data has two, dates
+    in ISO format); ``computed_on`` the day the figures are for (overdue and due soon depend on
+    it); ``viewed_at`` when a page last used it.
+    """
+
+    key = models.CharField(_("selection"), max_length=500, unique=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+    computed_on = models.DateField(_("figures for"))
+    viewed_at = models.DateTimeField(_("last viewed"), db_index=True)
+
+    class Meta:
+        verbose_name = _("overview snapshot")
+        verbose_name_plural = _("overview snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.key or '(all)'} {self.computed_at:%Y-%m-%d %H:%M}"

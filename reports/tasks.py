@@ -17,7 +17,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from mandates.requests import recurrence
-from reports import reminders, summaries
+from reports import overview, reminders, summaries
 from ssrtracker.jobs import Skipped
 
 TRANSIENT = (OperationalError, smtplib.SMTPException, OSError)
@@ -63,3 +63,10 @@ def create_due_occurrences(today: str | None = None) -> dict[str, list[Any]]:
     skipped = Skipped("recurrences")
     created = recurrence.create_due_occurrences(today=_date(today), skipped=skipped)
     return {"created": [r.pk for r in created], "skipped": skipped.lines()}
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=600, max_retries=3)
+def refresh_overview(today: str | None = None) -> dict[str, int]:
+    """Every few minutes: recount the overview's snapshots (the unfiltered one and those viewed
+    in the last day) and drop the ones nobody viewed for a day."""
+    return overview.refresh(today=_date(today))

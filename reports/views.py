@@ -26,6 +26,7 @@ from mandates.models import Document, Mission, Unit
 from mandates.requests import selectors as request_selectors
 from mandates.requests.querysets import without_document_text
 from reports import charts, selectors
+from reports import overview as overview_data
 from reports.forms import DashboardFilters
 from reports.forms import menu_options as menu_suggestions
 from reports.models import Summary
@@ -77,20 +78,16 @@ def _status_segments(counts: list[tuple[str, str, int]]) -> list[charts.Segment]
 @dashboard_view
 def overview(request: HttpRequest) -> HttpResponse:
     filters = DashboardFilters(request.GET or None)
-    today = timezone.localdate()
-    since = filters.since(today)
-    requests = filters.requests()
-    figures = selectors.figures(requests, today=today, since=since)
-    counts = selectors.status_counts(figures)
-    months, completed, created, updated = selectors.activity_by_month(requests, today=today)
-    overdue, due_30, due_90 = selectors.due_lists(requests, today=today)
-    by_mission, by_unit, by_resolution = selectors.counts_by(
-        requests, today=today, include_closed=filters.shows_closed()
-    )
-    month_labels = [short_month(m) for m in months]
+    # Counted once for everyone (a stored snapshot, recounted every few minutes), not per view.
+    data, computed_at = overview_data.current(filters, today=timezone.localdate())
+    shown = overview_data.shown(data)
+    counts = shown["status_counts"]
+    month_labels = [short_month(m) for m in shown["months"]]
+    completed, created, updated = shown["completed"], shown["created"], shown["updated"]
+    query = request.GET.urlencode()
     context = {
         "filters": filters,
-        "figures": figures,
+        "figures": shown["figures"],
         "status_counts": counts,
         "status_chart": charts.stacked_bar(_status_segments(counts), title=_("Requests by status")),
         "completion_chart": charts.columns(
@@ -103,14 +100,23 @@ def overview(request: HttpRequest) -> HttpResponse:
             title=_("Activity by month: requests completed, new requests, updates recorded"),
         ),
         "completion_table": list(zip(month_labels, completed, created, updated, strict=True)),
-        "overdue": overdue,
-        "due_30": due_30,
-        "due_90": due_90,
-        "missions": by_mission,
-        "units": by_unit,
-        "resolutions": by_resolution,
-        "updates": selectors.latest_updates(requests, since=since),
-        "since": since,
+        "overdue": shown["overdue"],
+        "due_30": shown["due_30"],
+        "due_90": shown["due_90"],
+        "missions": shown["missions"],
+        "units": shown["units"],
+        "resolutions": shown["resolutions"],
+        "totals": shown["totals"],
+        "all_links": {
+            name: f"{reverse(f'dashboard:{name}')}{'?' + query if query else ''}"
+            for name in overview_data.TABLES
+        },
+        "updates": shown["updates"],
+        "since": shown["since"],
+        "as_of": timezone.localtime(computed_at),
+        "recount_minutes": (
+            overview_data.refresh_every_minutes() if settings.OVERVIEW_MAX_AGE > 0 else None
+        ),
         "exports": _exports(filters),
         "export_overdue": _exports(filters, overdue="true"),
     }

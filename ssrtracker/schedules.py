@@ -45,6 +45,11 @@ SCHEDULES: tuple[Schedule, ...] = (
         "Outbox: send e-mails and webhooks (every minute)", "mandates.tasks.send_outbox", Every(1)
     ),
     Schedule(
+        "Dashboard overview: recount its figures (every few minutes)",
+        "reports.tasks.refresh_overview",
+        Every(settings.OVERVIEW_REFRESH_MINUTES),
+    ),
+    Schedule(
         "Recurring requests: next occurrences (daily)",
         "reports.tasks.create_due_occurrences",
         Crontab(minute="30", hour="5"),

@@ -344,6 +344,15 @@ _DEJAVU = "/usr/share/fonts/truetype/dejavu"
 SUMMARY_PDF_FONT = env_str("SUMMARY_PDF_FONT", f"{_DEJAVU}/DejaVuSans.ttf")
 SUMMARY_PDF_FONT_BOLD = env_str("SUMMARY_PDF_FONT_BOLD", f"{_DEJAVU}/DejaVuSans-Bold.ttf")
 
+# --- The dashboards' overview -------------------------------------------------------------------
+# Its figures come from a stored snapshot at most this many seconds old (0: counted on every view).
+OVERVIEW_MAX_AGE = max(0, env_int("OVERVIEW_MAX_AGE", 300))
+# The job recounting the snapshots of the overviews viewed in the last day runs this often (its
+# default schedule; administrators change it under "Periodic tasks").
+OVERVIEW_REFRESH_MINUTES = max(1, env_int("OVERVIEW_REFRESH_MINUTES", 5))
+# Rows of its tables by mission, unit and resolution; a link leads to all of them.
+OVERVIEW_TABLE_ROWS = max(1, env_int("OVERVIEW_TABLE_ROWS", 15))
+
 # --- The outbox: reminder e-mails, summary e-mails and webhooks ---------------------------------
 # A failed message is retried after this many seconds, doubling with each attempt...
 OUTBOX_RETRY_BACKOFF_SECONDS = max(1, env_int("OUTBOX_RETRY_BACKOFF_SECONDS", 60))
