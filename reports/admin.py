@@ -25,7 +25,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mandates.admin.common import acting_user, shorten
-from mandates.admin.filters import AutocompleteFiltersMixin, EstimatedCountPaginator, autocomplete
+from mandates.admin.filters import (
+    AutocompleteFiltersMixin,
+    EstimatedCountPaginator,
+    RangeDateHierarchyMixin,
+    autocomplete,
+)
 from mandates.choices import DeliveryStatus
 from mandates.integration import outbox
 from mandates.models import OutboxMessage
@@ -98,7 +103,7 @@ def _badge(message: OutboxMessage | None) -> str:
 
 
 @admin.register(ReminderDigest)
-class ReminderDigestAdmin(admin.ModelAdmin):
+class ReminderDigestAdmin(RangeDateHierarchyMixin, admin.ModelAdmin):
     """The reminder e-mails: pending, sent, or failed (their sending is the outbox's)."""
 
     # An append-only ledger: no count of the whole table (estimated when unfiltered).

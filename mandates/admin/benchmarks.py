@@ -20,7 +20,7 @@ from mandates.admin.common import (
     shorten,
     status_badge,
 )
-from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
+from mandates.admin.filters import AutocompleteFiltersMixin, RangeDateHierarchyMixin, autocomplete
 from mandates.admin.imports import SheetImportMixin
 from mandates.benchmarks.services import (
     ASSESSMENT_FIELDS,
@@ -172,6 +172,7 @@ class BenchmarkAdmin(
 
 @admin.register(BenchmarkAssessment)
 class BenchmarkAssessmentAdmin(
+    RangeDateHierarchyMixin,
     AutocompleteFiltersMixin,
     SheetImportMixin,
     ServiceAdminMixin,

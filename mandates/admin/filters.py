@@ -7,20 +7,28 @@
 * :class:`EstimatedCountPaginator`: on append-only tables (status updates, ledgers), the unfiltered
   list's size from PostgreSQL's statistics instead of a ``COUNT(*)`` over millions of rows.
   Filtered lists are counted exactly.
+* :class:`RangeDateHierarchyMixin`: the date drill-down above a list offers the years (months,
+  days) from the first row's date to the last's, read with ``MIN``/``MAX`` on the column's index,
+  instead of ``SELECT DISTINCT`` over every row (5.5 s over ten million status updates). A
+  period with no rows may be offered, and shows an empty list.
 """
 
 from __future__ import annotations
 
+import datetime
+from functools import cache
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from mandates.admin.common import SafeAutocompleteSelect
@@ -123,3 +131,62 @@ def _estimated_rows(queryset: QuerySet[Any]) -> int | None:
         )
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None
+
+
+def _periods(
+    queryset: QuerySet[Any], field_name: str, kind: str, *, aware: bool
+) -> list[datetime.date]:
+    """Every year, month or day (``kind``) from the queryset's first ``field_name`` to its last,
+    each as the first day (or midnight) of the period (1 query: MIN and MAX)."""
+    bounds = queryset.aggregate(first=Min(field_name), last=Max(field_name))
+    first, last = bounds["first"], bounds["last"]
+    if first is None or last is None:
+        return []
+    if isinstance(first, datetime.datetime):
+        first, last = (timezone.localtime(v) if timezone.is_aware(v) else v for v in (first, last))
+        first, last = first.date(), last.date()
+    if kind == "year":
+        days = [datetime.date(year, 1, 1) for year in range(first.year, last.year + 1)]
+    elif kind == "month":
+        start, end = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
+        days = [datetime.date(m // 12, m % 12 + 1, 1) for m in range(start, end + 1)]
+    else:
+        days = [first + datetime.timedelta(n) for n in range((last - first).days + 1)]
+    if not aware:
+        return days
+    return [timezone.make_aware(datetime.datetime.combine(day, datetime.time())) for day in days]
+
+
+class RangeDates:
+    """A queryset whose ``dates()`` and ``datetimes()`` list the periods between its first and
+    last date (:func:`_periods`) rather than those that hold a row."""
+
+    def dates(self, field_name: str, kind: str, order: str = "ASC") -> list[Any]:
+        return _periods(self, field_name, kind, aware=False)  # type: ignore[arg-type]
+
+    def datetimes(
+        self, field_name: str, kind: str, order: str = "ASC", tzinfo: Any = None
+    ) -> list[Any]:
+        return _periods(self, field_name, kind, aware=True)  # type: ignore[arg-type]
+
+
+@cache
+def _with_range_dates(queryset_class: type) -> type:
+    return type(f"{queryset_class.__name__}WithRangeDates", (RangeDates, queryset_class), {})
+
+
+class _RangeDatesChangeList(ChangeList):
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        # The rows are read; what is left to read from the queryset is the date drill-down.
+        queryset: Any = self.queryset._chain()
+        queryset.__class__ = _with_range_dates(queryset.__class__)
+        self.queryset = queryset
+
+
+class RangeDateHierarchyMixin:
+    """For a ModelAdmin with ``date_hierarchy`` on a large table: see the module's docstring."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        base = super().get_changelist(request, **kwargs)  # type: ignore[misc]
+        return type("RangeDates" + base.__name__, (_RangeDatesChangeList, base), {})

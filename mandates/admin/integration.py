@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mandates.admin.common import SafeAutocompleteMixin, acting_user
-from mandates.admin.filters import EstimatedCountPaginator
+from mandates.admin.filters import EstimatedCountPaginator, RangeDateHierarchyMixin
 from mandates.choices import WebhookEvent
 from mandates.integration import outbox
 from mandates.integration.services import (
@@ -185,7 +185,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(RangeDateHierarchyMixin, admin.ModelAdmin):
     """Every outgoing message (reminder e-mails, summary e-mails, webhooks) and how its sending
     went: the webhook log is its "Webhook" kind. Read-only; "send again" queues a message anew."""
 

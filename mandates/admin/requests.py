@@ -41,6 +41,7 @@ from mandates.admin.common import (
 from mandates.admin.filters import (
     AutocompleteFiltersMixin,
     EstimatedCountPaginator,
+    RangeDateHierarchyMixin,
     autocomplete,
 )
 from mandates.admin.fulfilment import FulfilmentInline
@@ -284,6 +285,7 @@ class RequestAdminForm(StatusUpdateFields, forms.ModelForm):
 
 @admin.register(Request)
 class RequestAdmin(
+    RangeDateHierarchyMixin,
     AutocompleteFiltersMixin,
     SheetImportMixin,
     SafeAutocompleteMixin,
@@ -651,7 +653,11 @@ class BulkUpdateForm(forms.Form):
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(
-    AutocompleteFiltersMixin, SheetImportMixin, NoDeleteMixin, admin.ModelAdmin
+    RangeDateHierarchyMixin,
+    AutocompleteFiltersMixin,
+    SheetImportMixin,
+    NoDeleteMixin,
+    admin.ModelAdmin,
 ):
     """Status updates are append-only: listed and read here, added from their request (or
     imported from a sheet of them)."""
@@ -668,6 +674,9 @@ class StatusUpdateAdmin(
     list_filter = ["status_to", *autocomplete("request__lead_unit", "mission")]
     # Millions of rows: no count of the whole table (estimated when unfiltered).
     paginator = EstimatedCountPaginator
+    # Newest first, on the index of the time: the model's order (by request, then time) sorted
+    # every update joined with its request to show a page (seconds at ten million updates).
+    ordering = ["-created_at", "-pk"]
     show_full_result_count = False
     list_select_related = ["request", "author", "mission"]
     search_fields = ["request__reference", "request__title", "note", "author_name"]
