@@ -567,12 +567,12 @@ def resolutions(
 # --- Matrix ------------------------------------------------------------------------------------
 
 
-def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission]]:
+def matrix(requests: QuerySet[Request]) -> QuerySet[Request]:
     """Requests concerning at least one mission (rows, a queryset to page through, each with
-    its mission lines) and every mission they concern (columns, the same on every page)."""
+    its mission lines); :func:`matrix_columns` gives a page's columns."""
     requests = requests.exclude(status__in=[S.CANCELLED, S.SUPERSEDED])
     through = RequestMission.objects.filter(request__in=requests.values("pk"))
-    rows = (
+    return (
         requests.filter(pk__in=through.values("request_id"))
         .prefetch_related(
             Prefetch(
@@ -584,8 +584,14 @@ def matrix(requests: QuerySet[Request]) -> tuple[QuerySet[Request], list[Mission
         )
         .order_by("reference", "pk")
     )
-    columns = list(Mission.objects.filter(pk__in=through.values("mission_id")).order_by("acronym"))
-    return rows, columns
+
+
+def matrix_columns(rows: Any) -> list[Mission]:
+    """The missions the matrix's rows (a page of :func:`matrix`) concern, by acronym (1 query):
+    a page of 100 requests has a column for each of their missions, not one for each of the
+    hundreds of missions of the whole selection."""
+    ids = {line.mission_id for row in rows for line in row.mission_lines.all()}
+    return list(Mission.objects.filter(pk__in=ids).order_by("acronym"))
 
 
 # --- Lists of missions and units ---------------------------------------------------------------

@@ -381,8 +381,10 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 def matrix(request: HttpRequest) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("unit", "theme"))
     today = timezone.localdate()
-    rows, columns = selectors.matrix(filters.requests())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.matrix(filters.requests()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    columns = selectors.matrix_columns(page)
     table = []
     for item in page:
         # Each cell is the mission's line: its own status (or the request's while it follows

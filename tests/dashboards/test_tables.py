@@ -101,3 +101,27 @@ def test_missions_and_units_pages_are_paged_and_count_each_page(
     if len(units) > 3:
         second = client.get("/dashboard/units/?page=2").context["units"]
         assert [u.acronym for u in second] == [u.acronym for u in units[3:6]]
+
+
+def test_matrix_columns_are_the_missions_of_the_page(seeded, client, manager, monkeypatch):
+    """Each page of the matrix has a column for each mission its rows concern, and only
+    those; every line of each row is in a column."""
+    from reports import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(manager)
+    seen_columns: set[str] = set()
+    for number in (1, 2, 3):
+        context = client.get(f"/dashboard/matrix/?page={number}").context
+        columns = [m.acronym for m in context["columns"]]
+        assert columns == sorted(columns)
+        concerned = {
+            line.mission.acronym
+            for r, _cells in context["table"]
+            for line in r.mission_lines.select_related("mission")
+        }
+        assert set(columns) == concerned
+        for _request, cells in context["table"]:
+            assert len(cells) == len(columns)
+        seen_columns |= set(columns)
+    assert seen_columns
