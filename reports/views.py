@@ -40,6 +40,8 @@ S = RequestStatus
 #: Rows per page of long lists: missions, units, deadlines, the matrix, resolutions, a mission's
 #: requests.
 PAGE_SIZE = 100
+#: Rows per page of the matrix: each row has a cell for each mission of the page.
+MATRIX_PAGE_SIZE = 50
 NAV = [
     ("overview", "dashboard:overview", gettext_lazy("Overview")),
     ("missions", "dashboard:missions", gettext_lazy("Missions")),
@@ -381,7 +383,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 def matrix(request: HttpRequest) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("unit", "theme"))
     today = timezone.localdate()
-    page = Paginator(selectors.matrix(filters.requests()), PAGE_SIZE).get_page(
+    page = Paginator(selectors.matrix(filters.requests()), MATRIX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     columns = selectors.matrix_columns(page)

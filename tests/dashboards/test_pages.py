@@ -113,6 +113,7 @@ def test_deadlines_and_matrix_are_paged_and_keep_their_filters(
     from reports import views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(views, "MATRIX_PAGE_SIZE", 3)
     client.force_login(manager)
     today = timezone.localdate()
     in_four_months = (today + datetime.timedelta(days=120)).replace(day=10)

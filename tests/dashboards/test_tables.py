@@ -108,7 +108,7 @@ def test_matrix_columns_are_the_missions_of_the_page(seeded, client, manager, mo
     those; every line of each row is in a column."""
     from reports import views
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "MATRIX_PAGE_SIZE", 2)
     client.force_login(manager)
     seen_columns: set[str] = set()
     for number in (1, 2, 3):
