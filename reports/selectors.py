@@ -546,22 +546,35 @@ def resolution_paragraphs(document: Document, *, requests: QuerySet[Request]) ->
 
 
 def resolutions(
-    requests: QuerySet[Request], *, today: datetime.date
+    requests: QuerySet[Request], *, today: datetime.date, documents: list[int] | None = None
 ) -> tuple[QuerySet[Document], dict[int, dict[str, int]]]:
     """Every resolution with its number of paragraphs, latest first, to page through; and the
-    request counts of each (1 query), for :func:`with_counts`."""
+    request counts (1 query), for :func:`with_counts`, of ``documents`` (a page's ids) or of
+    every resolution. A page counts the requests of its own resolutions only."""
+    where: dict[str, Any] = {"paragraphs__document__kind": DocumentKind.RESOLUTION}
+    if documents is not None:
+        where["paragraphs__document_id__in"] = documents  # the same join as the grouping
     counts = _grouped_counts(
-        requests.filter(paragraphs__document__kind=DocumentKind.RESOLUTION),
-        today=today,
-        key="paragraphs__document_id",
-        distinct=True,
+        requests.filter(**where), today=today, key="paragraphs__document_id", distinct=True
     )
-    documents = (
+    return resolutions_listed(), counts
+
+
+def resolutions_listed() -> QuerySet[Document]:
+    """Every resolution, latest first, with its number of paragraphs (a subquery: counted for
+    the rows read, not for every resolution before the page is cut)."""
+    paragraphs = (
+        Paragraph.objects.filter(document=OuterRef("pk"))
+        .order_by()
+        .values("document")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
         without_document_text(Document.objects.filter(kind=DocumentKind.RESOLUTION))
-        .annotate(paragraph_count=Count("paragraphs"))
+        .annotate(paragraph_count=Coalesce(Subquery(paragraphs), 0))
         .order_by("-date", "symbol", "pk")
     )
-    return documents, counts
 
 
 # --- Matrix ------------------------------------------------------------------------------------

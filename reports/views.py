@@ -305,9 +305,12 @@ def activities(request: HttpRequest) -> HttpResponse:
 @dashboard_view
 def resolutions(request: HttpRequest) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("mission", "unit", "theme"))
-    documents, counts = selectors.resolutions(filters.requests(), today=timezone.localdate())
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_counts(list(page.object_list), counts)
+    page = Paginator(selectors.resolutions_listed(), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    _documents, counts = selectors.resolutions(
+        filters.requests(), today=timezone.localdate(), documents=[d.pk for d in shown]
+    )
+    page.object_list = selectors.with_counts(shown, counts)
     return _page(
         request,
         "reports/dashboard/resolutions.html",

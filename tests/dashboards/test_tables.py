@@ -125,3 +125,24 @@ def test_matrix_columns_are_the_missions_of_the_page(seeded, client, manager, mo
             assert len(cells) == len(columns)
         seen_columns |= set(columns)
     assert seen_columns
+
+
+def test_resolutions_page_counts_its_own_resolutions_as_the_whole_table(
+    seeded, client, manager, monkeypatch
+):
+    from reports import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(manager)
+    today = timezone.localdate()
+    listed, counts = selectors.resolutions(Request.objects.active(), today=today)
+    every: list[Any] = selectors.with_counts(list(listed), counts)
+    whole = {
+        d.pk: (d.open_count, d.overdue_count, d.completed_count, d.paragraph_count) for d in every
+    }
+    assert any(v[0] for v in whole.values()), "the seed data has resolutions with open requests"
+    seen = {}
+    for number in range(1, len(every) // 2 + 2):
+        for d in client.get(f"/dashboard/resolutions/?page={number}").context["documents"]:
+            seen[d.pk] = (d.open_count, d.overdue_count, d.completed_count, d.paragraph_count)
+    assert seen == whole
