@@ -12,10 +12,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from mandates.admin.common import NoDeleteMixin, SafeAutocompleteMixin, acting_user
+from mandates.admin.common import (
+    LoadedChoicesFormSet,
+    NoDeleteMixin,
+    SafeAutocompleteMixin,
+    acting_user,
+)
 from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
 from mandates.models import Fulfilment, Mission, ReportingDate
 from mandates.organisation import permissions
+from mandates.requests.querysets import without_document_text
 from mandates.requests.services import WorkflowError
 from mandates.sg_reports import fulfilment as fulfilments
 from mandates.sg_reports import reporting_dates
@@ -136,6 +142,12 @@ class ReportingDateInline(SafeAutocompleteMixin, admin.TabularInline):
     fields = ["date", "source", "note"]
     autocomplete_fields = ["source"]
     extra = 0
+    formset = LoadedChoicesFormSet
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReportingDate]:
+        # Each row's title names its mission, its box the document: loaded with the rows.
+        rows = super().get_queryset(request).select_related("mission", "source")
+        return without_document_text(rows, "source")
 
     def _may(self, request: HttpRequest, obj: Any) -> bool:
         return isinstance(obj, Mission) and permissions.can_change_reporting_dates(
