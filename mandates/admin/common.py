@@ -310,19 +310,36 @@ class _ValidValuesOnly:
         return super().optgroups(name, usable, attr)  # type: ignore[misc]
 
 
-class SafeAutocompleteSelect(_ValidValuesOnly, AutocompleteSelect):  # type: ignore[misc]
+class SafeAutocompleteSelect(_ValidValuesOnly, AutocompleteSelect):
     #: The chosen object, when the row it belongs to loaded it already (see
     #: :class:`LoadedChoicesFormSet`): named without looking it up again.
     loaded: Any = None
 
-    def optgroups(self, name: str, value: list[Any], attr: Any = None) -> Any:
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         loaded = self.loaded
         if loaded is None or [str(item) for item in value] != [str(loaded.pk)]:
             return super().optgroups(name, value, attr)
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         label = self.choices.field.label_from_instance(loaded)
-        options.append(self.create_option(name, loaded.pk, label, {str(loaded.pk)}, len(options)))
+        options.append(self.create_option(name, loaded.pk, label, True, len(options)))
         return [(None, options, 0)]
+
+
+class LatestRowsFormSet(BaseInlineFormSet):
+    """A read-only inline of a list that only grows (a request's timeline, its fulfilments):
+    its first ``limit`` rows in the inline's order, the newest, and whether there are more
+    (read with the rows, not counted). The page stays the same size however long the list;
+    the inline's template links to the whole list."""
+
+    limit = 50
+    more = False
+
+    def get_queryset(self) -> Any:
+        if not hasattr(self, "_latest"):
+            rows = list(super().get_queryset()[: self.limit + 1])
+            self.more = len(rows) > self.limit
+            self._latest = rows[: self.limit]
+        return self._latest
 
 
 class LoadedChoicesFormSet(BaseInlineFormSet):
@@ -331,7 +348,7 @@ class LoadedChoicesFormSet(BaseInlineFormSet):
     box, however many rows the object has."""
 
     def _construct_form(self, i: int, **kwargs: Any) -> Any:
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         instance = form.instance
         if instance.pk is None:
             return form

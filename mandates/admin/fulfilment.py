@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from mandates.admin.common import (
+    LatestRowsFormSet,
     LoadedChoicesFormSet,
     NoDeleteMixin,
     SafeAutocompleteMixin,
@@ -49,6 +50,13 @@ class FulfilmentInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("Fulfilled by")
+    # A request recurring with each report gets one each time: the latest due dates here,
+    # all of them on the fulfilments' list, filtered to the request.
+    ordering = ["-due_date", "-pk"]
+    formset = LatestRowsFormSet
+    template = "admin/mandates/request/latest_rows_inline.html"
+    all_rows_url = "admin:mandates_fulfilment_changelist"
+    all_rows_label = _("All fulfilments of this request")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
