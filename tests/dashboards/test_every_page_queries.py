@@ -48,6 +48,7 @@ from mandates.models import (
     UnitMembership,
 )
 from reports.models import Reminder
+from reports.views import DOWNLOADS
 from ssrtracker.access import NoPolicy, Outcome, Role, declared_methods, expected
 from tests.dashboards.test_queries import multiply_portfolio
 from tests.factories import UserFactory
@@ -159,10 +160,23 @@ def _admin_changelist(key: str) -> list[str] | None:
     return None
 
 
+def _downloads(key: str, objects: dict[str, Model]) -> list[str] | None:
+    """Every format of the downloads."""
+    summary = objects["reports.summary"].pk
+    if key == "dashboard:summary-download":
+        return [reverse(key, args=[summary, fmt]) for fmt in DOWNLOADS]
+    if key == "admin:reports_summary_download":
+        return [reverse(key, args=[summary, fmt]) for fmt in ("html", "txt", "json")]
+    if key == "api:request-export":
+        return [f"{reverse(key)}?file_format={fmt}" for fmt in ("csv", "xlsx")]
+    return None
+
+
 def addresses(world: World, route: Route) -> list[str]:
     for build in (
         lambda: _dashboard(route.key, world.objects),
         lambda: _admin_changelist(route.key),
+        lambda: _downloads(route.key, world.objects),
     ):
         found = build()
         if found is not None:
