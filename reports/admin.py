@@ -82,7 +82,8 @@ class ReminderInline(admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Reminder]:
-        return super().get_queryset(request).select_related("request")
+        # Each row's title names the request and the recipient.
+        return super().get_queryset(request).select_related("request", "recipient")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from mandates.admin.common import (
+    LoadedChoicesFormSet,
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
     SafeAutocompleteMixin,
@@ -36,6 +37,7 @@ from mandates.models import (
     Unit,
 )
 from mandates.organisation import permissions
+from mandates.requests.querysets import without_document_text
 
 
 class BenchmarkAssessmentInline(SafeAutocompleteMixin, admin.TabularInline):
@@ -57,6 +59,16 @@ class BenchmarkAssessmentInline(SafeAutocompleteMixin, admin.TabularInline):
     ordering = ["-period_start"]
     extra = 0
     can_delete = False
+    formset = LoadedChoicesFormSet
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BenchmarkAssessment]:
+        # Each row's title names its benchmark, its boxes the reports: loaded with the rows.
+        rows = (
+            super()
+            .get_queryset(request)
+            .select_related("benchmark", "source_report", "report__mission")
+        )
+        return without_document_text(rows, "source_report")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -10,14 +11,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db.models import ForeignKey, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject, ModelChange, ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import get_m2m_reverse_field_name
 
 from mandates.choices import RequestStatus
 from mandates.organisation.services import reference_archive, reference_restore, reference_save
@@ -148,22 +157,35 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     def set_history_delta_changes(
         self, request: HttpRequest, historical_records: Any, foreign_keys_are_objs: bool = True
     ) -> None:
-        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        """What each record of the page changed, as django-simple-history shows it, but with the
+        many-to-many links of the whole page read at once (one query per link, not two per
+        record) and each record named from the objects loaded with it."""
         records = list(historical_records)
         # The oldest record of a page has no older one on the page: diff it with the one
         # before it (one query), so that it too can be judged.
         last = records[-1] if records else None
-        if last is not None and last.history_type == "~":
-            older = last.prev_record
-            if older is not None:
-                delta = last.diff_against(older, foreign_keys_are_objs=foreign_keys_are_objs)
-                helper = self.get_historical_record_context_helper(request, last)
-                last.history_delta_changes = helper.context_for_delta_changes(delta)
+        older = last.prev_record if last is not None and last.history_type == "~" else None
+        chain = records + ([older] if older is not None else [])
+        links = _history_links(chain)
+        for newer, old in itertools.pairwise(chain):
+            delta = newer.diff_against(
+                old, excluded_fields=list(links), foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            changes = list(delta.changes)
+            for name, rows in links.items():
+                before, after = rows.get(old.history_id, []), rows.get(newer.history_id, [])
+                if _link_keys(before) != _link_keys(after):
+                    changes.append(ModelChange(name, before, after))
+            changes.sort(key=lambda change: change.field)
+            delta = ModelDelta(changes, [c.field for c in changes], old, newer)
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = helper.context_for_delta_changes(delta)
         for record in records:
             empty = record.history_type == "~" and not getattr(
                 record, "history_delta_changes", True
             )
             record.history_shown = not (empty and not record.history_change_reason)
+            record.history_label = _history_label(record)
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
@@ -171,6 +193,80 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied(_("History is a record and cannot be changed."))
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _history_links(records: list[Any]) -> dict[str, dict[int, list[dict[str, Any]]]]:
+    """The many-to-many links of each historical record, by field and record: rows as
+    django-simple-history's diffs have them (through field -> object, or a ``DeletedObject``),
+    in the order of the linked model. One query per many-to-many field."""
+    if not records:
+        return {}
+    links: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    for field in records[0]._history_m2m_fields:
+        through = getattr(records[0], field.name).model
+        target = get_m2m_reverse_field_name(field)
+        names = [
+            f.name
+            for f in through._meta.fields
+            if f.editable and f.name not in ("id", "m2m_history_id", "history")
+        ]
+        keys = [n for n in names if isinstance(through._meta.get_field(n), ForeignKey)]
+        found: dict[int, list[dict[str, Any]]] = {}
+        rows = through.objects.filter(history__in=[r.history_id for r in records])
+        for row in rows.select_related(*keys):
+            found.setdefault(row.history_id, []).append(
+                {name: _linked(row, through, name) for name in names}
+            )
+        ordering = field.related_model._meta.ordering or ["pk"]
+        for items in found.values():
+            items.sort(key=lambda item: _ordering_key(item[target], ordering))
+        links[field.name] = found
+    return links
+
+
+def _linked(row: Any, through: Any, name: str) -> Any:
+    column = through._meta.get_field(name)
+    if not isinstance(column, ForeignKey):
+        return getattr(row, name)
+    try:
+        value = getattr(row, name)
+    except ObjectDoesNotExist:
+        value = None
+    if value is None:
+        value = DeletedObject(column.related_model, getattr(row, column.attname))
+    return value
+
+
+def _ordering_key(obj: Any, ordering: list[str]) -> tuple[Any, ...]:
+    if isinstance(obj, DeletedObject):
+        return (1, str(obj.pk))
+    values = []
+    for name in ordering:
+        try:
+            column = obj._meta.get_field(str(name).lstrip("-"))
+        except FieldDoesNotExist:
+            continue
+        value = getattr(obj, column.attname, None)  # a related object's id: no query
+        values.append((value is None, value if isinstance(value, int) else str(value or "")))
+    return (0, *values, obj.pk)
+
+
+def _link_keys(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows as ids, to compare two records' links."""
+    return sorted(
+        tuple(str(getattr(value, "pk", value)) for _name, value in sorted(row.items()))
+        for row in rows
+    )
+
+
+def _history_label(record: Any) -> str:
+    """The name of the object as it was, from the related objects loaded with the record
+    (``str()`` of the rebuilt object would fetch each of them again)."""
+    obj = record.history_object
+    for column in obj._meta.concrete_fields:
+        if column.is_relation and column.is_cached(record):
+            column.set_cached_value(obj, column.get_cached_value(record))
+    return str(obj)
 
 
 def storable(column: Any, value: Any) -> bool:
@@ -214,8 +310,56 @@ class _ValidValuesOnly:
         return super().optgroups(name, usable, attr)  # type: ignore[misc]
 
 
-class SafeAutocompleteSelect(_ValidValuesOnly, AutocompleteSelect):  # type: ignore[misc]
-    pass
+class SafeAutocompleteSelect(_ValidValuesOnly, AutocompleteSelect):
+    #: The chosen object, when the row it belongs to loaded it already (see
+    #: :class:`LoadedChoicesFormSet`): named without looking it up again.
+    loaded: Any = None
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        loaded = self.loaded
+        if loaded is None or [str(item) for item in value] != [str(loaded.pk)]:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(loaded)
+        options.append(self.create_option(name, loaded.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LatestRowsFormSet(BaseInlineFormSet):
+    """A read-only inline of a list that only grows (a request's timeline, its fulfilments):
+    its first ``limit`` rows in the inline's order, the newest, and whether there are more
+    (read with the rows, not counted). The page stays the same size however long the list;
+    the inline's template links to the whole list."""
+
+    limit = 50
+    more = False
+
+    def get_queryset(self) -> Any:
+        if not hasattr(self, "_latest"):
+            rows = list(super().get_queryset()[: self.limit + 1])
+            self.more = len(rows) > self.limit
+            self._latest = rows[: self.limit]
+        return self._latest
+
+
+class LoadedChoicesFormSet(BaseInlineFormSet):
+    """An inline whose rows name their autocomplete choices from the objects loaded with the
+    rows (the inline's ``select_related``): one query for the rows, not one more per row and
+    box, however many rows the object has."""
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        instance = form.instance
+        if instance.pk is None:
+            return form
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if not isinstance(widget, SafeAutocompleteSelect):
+                continue
+            column = instance._meta.get_field(name)
+            if column.is_cached(instance) and column.target_field == column.related_model._meta.pk:
+                widget.loaded = column.get_cached_value(instance)
+        return form
 
 
 class SafeAutocompleteSelectMultiple(_ValidValuesOnly, AutocompleteSelectMultiple):  # type: ignore[misc]

@@ -12,10 +12,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from mandates.admin.common import NoDeleteMixin, SafeAutocompleteMixin, acting_user
+from mandates.admin.common import (
+    LatestRowsFormSet,
+    LoadedChoicesFormSet,
+    NoDeleteMixin,
+    SafeAutocompleteMixin,
+    acting_user,
+)
 from mandates.admin.filters import AutocompleteFiltersMixin, autocomplete
 from mandates.models import Fulfilment, Mission, ReportingDate
 from mandates.organisation import permissions
+from mandates.requests.querysets import without_document_text
 from mandates.requests.services import WorkflowError
 from mandates.sg_reports import fulfilment as fulfilments
 from mandates.sg_reports import reporting_dates
@@ -43,6 +50,13 @@ class FulfilmentInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("Fulfilled by")
+    # A request recurring with each report gets one each time: the latest due dates here,
+    # all of them on the fulfilments' list, filtered to the request.
+    ordering = ["-due_date", "-pk"]
+    formset = LatestRowsFormSet
+    template = "admin/mandates/request/latest_rows_inline.html"
+    all_rows_url = "admin:mandates_fulfilment_changelist"
+    all_rows_label = _("All fulfilments of this request")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -136,6 +150,12 @@ class ReportingDateInline(SafeAutocompleteMixin, admin.TabularInline):
     fields = ["date", "source", "note"]
     autocomplete_fields = ["source"]
     extra = 0
+    formset = LoadedChoicesFormSet
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReportingDate]:
+        # Each row's title names its mission, its box the document: loaded with the rows.
+        rows = super().get_queryset(request).select_related("mission", "source")
+        return without_document_text(rows, "source")
 
     def _may(self, request: HttpRequest, obj: Any) -> bool:
         return isinstance(obj, Mission) and permissions.can_change_reporting_dates(

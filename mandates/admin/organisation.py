@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from mandates.admin.common import (
     ArchivedFilter,
     ArchiveInsteadOfDeleteAdmin,
+    LoadedChoicesFormSet,
     NoDeleteMixin,
     SafeAutocompleteMixin,
     ServiceAdminMixin,
@@ -44,6 +45,7 @@ from mandates.organisation.services import (
     route_delete,
     route_save,
 )
+from mandates.requests.querysets import without_document_text
 
 
 class ActiveMissionFilter(admin.SimpleListFilter):
@@ -73,6 +75,12 @@ class MandateRenewalInline(SafeAutocompleteMixin, admin.TabularInline):
     autocomplete_fields = ["resolution"]
     extra = 0
     ordering = ["-adopted"]
+    formset = LoadedChoicesFormSet
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MandateRenewal]:
+        # Each row's title names its mission, its box the resolution: loaded with the rows.
+        rows = super().get_queryset(request).select_related("mission", "resolution")
+        return without_document_text(rows, "resolution")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None or not request.user.has_perm("mandates.add_mandaterenewal"):
@@ -176,6 +184,11 @@ class UnitMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = UnitMembership
     autocomplete_fields = ["user"]
     extra = 0
+    formset = LoadedChoicesFormSet
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UnitMembership]:
+        # Each row's title names its unit and person, its box the person: loaded with the rows.
+        return super().get_queryset(request).select_related("unit", "user")
 
 
 @admin.register(Unit)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mandates.admin.common import (
+    LatestRowsFormSet,
     NoDeleteMixin,
     ReadOnlyHistoryAdmin,
     SafeAutocompleteMixin,
@@ -146,6 +147,11 @@ class StatusUpdateInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("Timeline")
+    # The latest updates; the rest on the updates' list, filtered to the request.
+    formset = LatestRowsFormSet
+    template = "admin/mandates/request/latest_rows_inline.html"
+    all_rows_url = "admin:mandates_statusupdate_changelist"
+    all_rows_label = _("All updates of this request")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

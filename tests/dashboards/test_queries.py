@@ -15,9 +15,10 @@ pytestmark = pytest.mark.django_db
 TIMES = 50
 
 
-def multiply_portfolio(times: int) -> None:
+def multiply_portfolio(times: int, tag: str = "x") -> None:
     """Copy every request (with its links and updates) and every benchmark (with its
-    assessments) ``times - 1`` times, in bulk."""
+    assessments) ``times - 1`` times, in bulk. Copies are named after their original and
+    ``tag``: a second multiplication takes another tag."""
     requests = list(Request.objects.prefetch_related("supporting_units", "missions", "paragraphs"))
     updates: dict[int, list[StatusUpdate]] = {}
     for update in StatusUpdate.objects.all():
@@ -27,7 +28,7 @@ def multiply_portfolio(times: int) -> None:
         clones = Request.objects.bulk_create(
             [
                 Request(
-                    reference=f"{r.reference[:50]}-x{copy}",
+                    reference=f"{r.reference[:50]}-{tag}{copy}",
                     title=r.title,
                     lead_unit_id=r.lead_unit_id,
                     status=r.status,
@@ -77,7 +78,7 @@ def multiply_portfolio(times: int) -> None:
     for copy in range(1, times):
         copies = Benchmark.objects.bulk_create(
             Benchmark(
-                reference=f"{b.reference[:50]}-x{copy}",
+                reference=f"{b.reference[:50]}-{tag}{copy}",
                 mission_id=b.mission_id,
                 paragraph_id=b.paragraph_id,
                 ownership_element=b.ownership_element,
