@@ -3,26 +3,38 @@
 A page of the list is what :class:`~mandates.api.serializers.RequestSerializer` shows of each
 request, byte for byte; but building model instances and running DRF's fields one by one cost
 several times what the database does (a page of 500 requests holds some 5,000 related
-objects). So the list reads tuples (``values_list``): one query for the page, one per kind of
-related row keyed by the page's ids, and builds each representation in one plain function. The
-serializer stays what the detail, the writes and the schema use; tests compare the two on every
-kind of row.
+objects). So the list reads tuples and builds each representation in one plain function:
+
+- on PostgreSQL, one query returns the page with each request's related rows aggregated into
+  JSON arrays (the page's ids are a subquery, so a deep page costs no more than the first);
+- elsewhere, one query for the page and one per kind of related row, keyed by the page's ids.
+
+The serializer stays what the detail, the writes and the schema use; tests compare the two on
+every kind of row, on both paths.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db import connections
+from django.db.models import JSONField, Model, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONArray
 from django.utils import timezone
+from rest_framework import serializers
 
-from mandates.api.fields import detail_url
+from mandates.api.fields import detail_url, detail_url_template
 from mandates.choices import RequestStatus
 from mandates.models import Fulfilment, Request, RequestMission
 
-#: The columns of a page row, in the order :func:`representations` reads them.
+#: The columns of a page row, in the order :func:`representations` reads them; the related rows
+#: (:data:`RELATED`) follow.
 REQUEST_COLUMNS = (
     "id",
     "reference",
@@ -50,6 +62,82 @@ _PARAGRAPHS = Request.paragraphs.through
 _OPEN = frozenset(RequestStatus.open())
 
 
+def _ordering(model: type[Model], names: Iterable[Any], prefix: str = "") -> list[str]:
+    """``names`` (an ordering of ``model``) with each relation replaced by its model's own
+    ordering, as Django orders by a relation: the order the serializer's prefetches give."""
+    expanded = []
+    for name in names:
+        descending = name.startswith("-")
+        bare = name.lstrip("-")
+        field = model._meta.pk if bare == "pk" else model._meta.get_field(bare)
+        related = field.related_model if field.is_relation else None
+        attname = getattr(field, "attname", None)
+        if isinstance(related, type) and related._meta.ordering and bare != attname:
+            for inner in _ordering(related, related._meta.ordering, f"{prefix}{bare}__"):
+                flip = inner.startswith("-") != descending
+                expanded.append(("-" if flip else "") + inner.lstrip("-"))
+        else:
+            expanded.append(("-" if descending else "") + prefix + bare)
+    return expanded
+
+
+def _fulfilment_ordering() -> list[str]:
+    """A request's fulfilments in the model's order (which starts with the request)."""
+    names = _ordering(Fulfilment, Fulfilment._meta.ordering or ())
+    return [name for name in names if not name.lstrip("-").startswith("request__")]
+
+
+#: Each kind of related row: the model (its ``request`` is the request), the columns and their
+#: order within a request.
+RELATED: dict[str, tuple[type[Model], tuple[str, ...], list[str]]] = {
+    "supporting_units": (
+        _SUPPORTING,
+        ("unit_id", "unit__acronym"),
+        _ordering(_SUPPORTING, ["unit"]),
+    ),
+    "paragraphs": (
+        _PARAGRAPHS,
+        ("paragraph_id", "paragraph__citation"),
+        _ordering(_PARAGRAPHS, ["paragraph"]),
+    ),
+    # A request's missions are those of its lines (one line per mission), in the same order.
+    "mission_lines": (
+        RequestMission,
+        (
+            "mission_id",
+            "mission__acronym",
+            "status",
+            "due_date",
+            "focal_point__username",
+            "updated_at",
+        ),
+        _ordering(RequestMission, ["mission"]),
+    ),
+    "fulfilments": (
+        Fulfilment,
+        (
+            "id",
+            "mission_id",
+            "mission__acronym",
+            "due_date",
+            "outcome",
+            "report_id",
+            "report__symbol",
+            "paragraphs",
+            "document_id",
+            "document__symbol",
+            "note",
+            "created_at",
+        ),
+        _fulfilment_ordering(),
+    ),
+}
+
+#: Columns of related rows that are dates or times (positions in RELATED's columns): JSON
+#: carries them as text.
+_DATES = {"mission_lines": {3: "date", 5: "datetime"}, "fulfilments": {3: "date", 11: "datetime"}}
+
+
 def base_queryset() -> QuerySet[Request]:
     """The requests the list filters and pages, in its default order."""
     return Request.objects.order_by("due_date", "reference", "pk")
@@ -57,7 +145,8 @@ def base_queryset() -> QuerySet[Request]:
 
 class PageRows:
     """A filtered, ordered queryset for a paginator: counted as it is (without the joins of
-    the page's columns), sliced into tuples of :data:`REQUEST_COLUMNS`."""
+    the page's columns), sliced into rows for :func:`representations`: the columns of
+    :data:`REQUEST_COLUMNS`, then the lists of related rows of :data:`RELATED`."""
 
     def __init__(self, queryset: QuerySet[Request]) -> None:
         self.queryset = queryset
@@ -70,35 +159,117 @@ class PageRows:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[tuple[Any, ...]]:
-        return list(self.queryset.values_list(*REQUEST_COLUMNS)[index])
+        return fetch(self.queryset, index)
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        return iter(self.queryset.values_list(*REQUEST_COLUMNS))
+        return iter(fetch(self.queryset, slice(None)))
 
 
-def _ordering(model: Any, through_field: str) -> list[str]:
-    """``model``'s default ordering, seen from a link table's ``through_field``: the order in
-    which the serializer's prefetch lists a request's related objects."""
-    names = []
-    for name in model._meta.ordering:
-        descending = name.startswith("-")
-        names.append(("-" if descending else "") + f"{through_field}__{name.lstrip('-')}")
-    return names
+def fetch(queryset: QuerySet[Request], index: slice) -> list[tuple[Any, ...]]:
+    """The rows of ``queryset[index]``, each with its related rows."""
+    ordering = queryset.query.order_by
+    if (
+        connections[queryset.db].vendor == "postgresql"
+        and index.step is None
+        and ordering
+        and not queryset.query.annotations
+        and all(isinstance(name, str) for name in ordering)
+    ):
+        return _fetch_aggregated(queryset, index)
+    return _fetch_by_ids(queryset, index)
 
 
-def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]]:
-    """Rows whose first value is a request id, by that id (order kept)."""
-    groups: dict[int, list[tuple[Any, ...]]] = {}
+def _fetch_by_ids(queryset: QuerySet[Request], index: slice) -> list[tuple[Any, ...]]:
+    rows = list(queryset.values_list(*REQUEST_COLUMNS)[index])
+    ids = [row[0] for row in rows]
+    related = []
+    for model, columns, ordering in RELATED.values():
+        groups: dict[int, list[tuple[Any, ...]]] = {}
+        if ids:
+            found = (
+                model._default_manager.filter(request_id__in=ids)
+                .order_by("request_id", *ordering)
+                .values_list("request_id", *columns)
+            )
+            for request_id, *values in found:
+                groups.setdefault(request_id, []).append(tuple(values))
+        related.append(groups)
+    return [(*row, *(groups.get(row[0], []) for groups in related)) for row in rows]
+
+
+def _aggregated(name: str) -> Subquery:
+    """A request's related rows of kind ``name``, as one JSON array of arrays (NULL for none)."""
+    model, columns, ordering = RELATED[name]
+    return Subquery(
+        model._default_manager.filter(request_id=OuterRef("pk"))
+        .order_by()
+        .values("request_id")
+        .annotate(rows=JSONBAgg(JSONArray(*columns), order_by=ordering))
+        .values("rows"),
+        output_field=JSONField(),
+    )
+
+
+#: Where the page's ids go in :func:`_aggregated_sql`: a subquery no other SQL holds.
+_PAGE_MARKER = "SELECT 987654321987"
+
+
+@functools.lru_cache(maxsize=64)
+def _aggregated_sql(ordering: tuple[str, ...], using: str) -> str:
+    """The SQL of the page's rows with their related rows, for an ordering, with the page's
+    ids as :data:`_PAGE_MARKER`. Building and compiling it costs more than the database takes
+    to run it for a page of 50; it is the same for every page in that order, so it is built
+    once."""
+    rows = (
+        # A constant, replaced below by the page's compiled (parametrised) SQL.
+        Request.objects.filter(pk__in=RawSQL(_PAGE_MARKER, ()))  # noqa: S611
+        .order_by(*ordering)
+        .values_list(*REQUEST_COLUMNS, *(_aggregated(name) for name in RELATED))
+    )
+    sql, params = rows.query.get_compiler(using=using).as_sql()
+    if params or sql.count(_PAGE_MARKER) != 1:  # pragma: no cover - a change of Django's SQL
+        raise RuntimeError("Unexpected SQL for the request list.")
+    return str(sql)
+
+
+def _fetch_aggregated(queryset: QuerySet[Request], index: slice) -> list[tuple[Any, ...]]:
+    page_sql, params = queryset.values("pk")[index].query.get_compiler(queryset.db).as_sql()
+    # The page is a subquery; its table names are its own (SQL scopes shadow the outer ones).
+    sql = _aggregated_sql(tuple(queryset.query.order_by), queryset.db).replace(
+        _PAGE_MARKER, page_sql
+    )
+    width = len(REQUEST_COLUMNS)
+    result = []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     for row in rows:
-        groups.setdefault(row[0], []).append(row)
-    return groups
+        related = []
+        for name, found in zip(RELATED, row[width:], strict=True):
+            if isinstance(found, str):  # JSON as text, as Django has the driver give it
+                found = json.loads(found)
+            items = [tuple(item) for item in found or ()]
+            kinds = _DATES.get(name)
+            if kinds:
+                items = [_parsed(item, kinds) for item in items]
+            related.append(items)
+        result.append((*row[:width], *related))
+    return result
+
+
+def _parsed(item: tuple[Any, ...], kinds: dict[int, str]) -> tuple[Any, ...]:
+    values = list(item)
+    for position, kind in kinds.items():
+        text = values[position]
+        if text is not None:
+            parse = datetime.date if kind == "date" else datetime.datetime
+            values[position] = parse.fromisoformat(text)
+    return tuple(values)
 
 
 def _url_maker(context: dict[str, Any], view_name: str) -> Callable[[Any], str]:
-    """A function giving an object's address from its id, as :func:`detail_url` does (the route
-    reversed once, each id set into it)."""
-    detail_url(context, view_name, 0)  # fills the context's template cache
-    template = context["_detail_url_templates"][view_name]
+    """A function giving an object's address from its id, as :func:`detail_url` does."""
+    template = detail_url_template(context, view_name)
     if not template:
         return lambda pk: detail_url(context, view_name, pk)
     head, tail = template
@@ -108,15 +279,13 @@ def _url_maker(context: dict[str, Any], view_name: str) -> Callable[[Any], str]:
 def _datetime_text(tz: datetime.tzinfo) -> Callable[[datetime.datetime | None], str | None]:
     """A date and time as DRF's ``DateTimeField`` shows it: in the current time zone, ISO 8601,
     ``Z`` for UTC."""
-    from rest_framework import serializers
-
     field = serializers.DateTimeField()
 
     def text(value: datetime.datetime | None) -> str | None:
         if value is None:
             return None
         if value.tzinfo is None:  # a naive value: DRF's own handling
-            return field.to_representation(value)  # type: ignore[no-any-return]
+            return field.to_representation(value)
         shown = value.astimezone(tz).isoformat()
         if shown.endswith("+00:00"):
             shown = shown[:-6] + "Z"
@@ -132,11 +301,8 @@ def _date_text(value: datetime.date | None) -> str | None:
 def representations(
     rows: Sequence[tuple[Any, ...]], *, context: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """What ``RequestSerializer(many=True)`` gives for the requests of ``rows`` (tuples of
-    :data:`REQUEST_COLUMNS`), in the same order, with four more queries whatever their number."""
-    if not rows:
-        return []
-    ids = [row[0] for row in rows]
+    """What ``RequestSerializer(many=True)`` gives for the requests of ``rows`` (as
+    :class:`PageRows` gives them), in the same order."""
     today = context.get("today") or timezone.localdate()
     moment = _datetime_text(timezone.get_current_timezone())
     request_url = _url_maker(context, "api:request-detail")
@@ -145,53 +311,6 @@ def representations(
     paragraph_url = _url_maker(context, "api:paragraph-detail")
     report_url = _url_maker(context, "api:sgreport-detail")
     document_url = _url_maker(context, "api:document-detail")
-
-    supporting = _grouped(
-        _SUPPORTING.objects.filter(request_id__in=ids)
-        .order_by(*_ordering(_SUPPORTING._meta.get_field("unit").related_model, "unit"))
-        .values_list("request_id", "unit_id", "unit__acronym")
-    )
-    paragraphs = _grouped(
-        _PARAGRAPHS.objects.filter(request_id__in=ids)
-        .order_by(
-            *_ordering(_PARAGRAPHS._meta.get_field("paragraph").related_model, "paragraph")
-        )
-        .values_list("request_id", "paragraph_id", "paragraph__citation")
-    )
-    # A request's missions are those of its lines (one line per mission), in the same order.
-    lines = _grouped(
-        RequestMission.objects.filter(request_id__in=ids)
-        .order_by("mission__acronym")
-        .values_list(
-            "request_id",
-            "mission_id",
-            "mission__acronym",
-            "status",
-            "due_date",
-            "focal_point__username",
-            "updated_at",
-        )
-    )
-    # Within a request, the model's order: mission (by acronym), due date, id.
-    fulfilments = _grouped(
-        Fulfilment.objects.filter(request_id__in=ids)
-        .order_by("request_id", "mission__acronym", "due_date", "pk")
-        .values_list(
-            "request_id",
-            "id",
-            "mission_id",
-            "mission__acronym",
-            "due_date",
-            "outcome",
-            "report_id",
-            "report__symbol",
-            "paragraphs",
-            "document_id",
-            "document__symbol",
-            "note",
-            "created_at",
-        )
-    )
 
     results = []
     for (
@@ -214,11 +333,13 @@ def representations(
         closed_at,
         archived_at,
         version,
+        supporting_units,
+        paragraphs,
+        lines,
+        fulfilments,
     ) in rows:
-        is_open = archived_at is None and status in _OPEN
-        own_lines = lines.get(pk, ())
         mission_lines = []
-        for _pk, _mission_id, acronym, line_status, line_due, focal_point, line_updated in own_lines:
+        for _mission_id, acronym, line_status, line_due, focal_point, line_updated in lines:
             current_status = line_status or status
             current_due = line_due or due_date
             mission_lines.append(
@@ -247,7 +368,12 @@ def representations(
                 "status": status,
                 "priority": priority,
                 "due_date": _date_text(due_date),
-                "overdue": is_open and due_date is not None and due_date < today,
+                "overdue": (
+                    archived_at is None
+                    and status in _OPEN
+                    and due_date is not None
+                    and due_date < today
+                ),
                 "recurrence": recurrence,
                 "recurrence_months": recurrence_months,
                 "recurrence_anchor": _date_text(recurrence_anchor),
@@ -258,16 +384,16 @@ def representations(
                 },
                 "supporting_units": [
                     {"id": unit_id, "url": unit_url(unit_id), "display": str(acronym)}
-                    for _pk, unit_id, acronym in supporting.get(pk, ())
+                    for unit_id, acronym in supporting_units
                 ],
                 "missions": [
-                    {"id": line[1], "url": mission_url(line[1]), "display": str(line[2])}
-                    for line in own_lines
+                    {"id": line[0], "url": mission_url(line[0]), "display": str(line[1])}
+                    for line in lines
                 ],
                 "mission_lines": mission_lines,
                 "paragraphs": [
                     {"id": paragraph_id, "url": paragraph_url(paragraph_id), "display": str(cite)}
-                    for _pk, paragraph_id, cite in paragraphs.get(pk, ())
+                    for paragraph_id, cite in paragraphs
                 ],
                 "predecessor": None
                 if predecessor_id is None
@@ -312,7 +438,6 @@ def representations(
                         "created_at": moment(recorded),
                     }
                     for (
-                        _pk,
                         fulfilment_id,
                         mission_id,
                         mission_acronym,
@@ -325,7 +450,7 @@ def representations(
                         document_symbol,
                         note,
                         recorded,
-                    ) in fulfilments.get(pk, ())
+                    ) in fulfilments
                 ],
             }
         )
