@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.contrib.postgres.aggregates import JSONBAgg
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import JSONField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -233,7 +234,10 @@ def _aggregated_sql(ordering: tuple[str, ...], using: str) -> str:
 
 
 def _fetch_aggregated(queryset: QuerySet[Request], index: slice) -> list[tuple[Any, ...]]:
-    page_sql, params = queryset.values("pk")[index].query.get_compiler(queryset.db).as_sql()
+    try:
+        page_sql, params = queryset.values("pk")[index].query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # an empty slice, or filters that select nothing
+        return []
     # The page is a subquery; its table names are its own (SQL scopes shadow the outer ones).
     sql = _aggregated_sql(tuple(queryset.query.order_by), queryset.db).replace(
         _PAGE_MARKER, page_sql
