@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request as ApiRequest
 from rest_framework.test import APIRequestFactory
 
 from mandates.api import request_list
+from mandates.api.filters import RequestFilter
 from mandates.api.serializers import RequestSerializer
 from mandates.api.views import _request_queryset
 from mandates.models import Fulfilment, Request, RequestMission
@@ -295,3 +297,17 @@ def test_queries_do_not_depend_on_the_page_size_or_the_data(client_for, administ
     # mission.
     related = 0 if connection.vendor == "postgresql" else 4
     assert before == [3 + related, 3 + related, 4 + related]
+
+
+def test_the_request_filter_builds_its_form_class_once(db):
+    """Its form class is built once per language; each call still gets a form of its own."""
+    valid = RequestFilter(QueryDict("status=in_progress"), Request.objects.all())
+    invalid = RequestFilter(QueryDict("status=nonsense"), Request.objects.all())
+    assert type(valid.form) is type(invalid.form)
+    assert valid.form is not invalid.form
+    assert valid.is_valid()
+    assert not invalid.is_valid()
+    assert valid.is_valid()
+    with translation.override("fr"):
+        french = RequestFilter(QueryDict(), Request.objects.all())
+        assert type(french.form) is not type(valid.form)
