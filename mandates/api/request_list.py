@@ -21,12 +21,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from django.contrib.postgres.aggregates import JSONBAgg
+from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import JSONField, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Aggregate, Func, JSONField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONArray
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -198,6 +197,28 @@ def _fetch_by_ids(queryset: QuerySet[Request], index: slice) -> list[tuple[Any, 
     return [(*row, *(groups.get(row[0], []) for groups in related)) for row in rows]
 
 
+class _JSONAgg(OrderableAggMixin, Aggregate):
+    """PostgreSQL's ``json_agg``: plain JSON is cheaper to build than ``jsonb``, and the
+    driver decodes it."""
+
+    function = "JSON_AGG"
+    template = "%(function)s(%(expressions)s %(order_by)s)"
+    output_field = JSONField()
+
+
+class _JSONArray(Func):
+    function = "JSON_BUILD_ARRAY"
+    output_field = JSONField()
+
+
+class _ToJSON(Func):
+    """A value as JSON: a time as ISO 8601 text, which decodes faster than the driver's time
+    values as Django sets them up."""
+
+    function = "TO_JSON"
+    output_field = JSONField()
+
+
 def _aggregated(name: str) -> Subquery:
     """A request's related rows of kind ``name``, as one JSON array of arrays (NULL for none)."""
     model, columns, ordering = RELATED[name]
@@ -205,10 +226,16 @@ def _aggregated(name: str) -> Subquery:
         model._default_manager.filter(request_id=OuterRef("pk"))
         .order_by()
         .values("request_id")
-        .annotate(rows=JSONBAgg(JSONArray(*columns), order_by=ordering))
+        .annotate(rows=_JSONAgg(_JSONArray(*columns), order_by=ordering))
         .values("rows"),
         output_field=JSONField(),
     )
+
+
+#: The positions in :data:`REQUEST_COLUMNS` of times, which the one-query path reads as JSON.
+_REQUEST_TIMES = tuple(
+    position for position, name in enumerate(REQUEST_COLUMNS) if name.endswith("_at")
+)
 
 
 #: Where the page's ids go in :func:`_aggregated_sql`: a subquery no other SQL holds.
@@ -225,7 +252,13 @@ def _aggregated_sql(ordering: tuple[str, ...], using: str) -> str:
         # A constant, replaced below by the page's compiled (parametrised) SQL.
         Request.objects.filter(pk__in=RawSQL(_PAGE_MARKER, ()))  # noqa: S611
         .order_by(*ordering)
-        .values_list(*REQUEST_COLUMNS, *(_aggregated(name) for name in RELATED))
+        .values_list(
+            *(
+                _ToJSON(name) if position in _REQUEST_TIMES else name
+                for position, name in enumerate(REQUEST_COLUMNS)
+            ),
+            *(_aggregated(name) for name in RELATED),
+        )
     )
     sql, params = rows.query.get_compiler(using=using).as_sql()
     if params or sql.count(_PAGE_MARKER) != 1:  # pragma: no cover - a change of Django's SQL
@@ -247,7 +280,12 @@ def _fetch_aggregated(queryset: QuerySet[Request], index: slice) -> list[tuple[A
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    parse_time = datetime.datetime.fromisoformat
     for row in rows:
+        values = list(row[:width])
+        for position in _REQUEST_TIMES:
+            if values[position] is not None:
+                values[position] = parse_time(values[position])
         related = []
         for name, found in zip(RELATED, row[width:], strict=True):
             if isinstance(found, str):  # JSON as text, as Django has the driver give it
@@ -257,7 +295,7 @@ def _fetch_aggregated(queryset: QuerySet[Request], index: slice) -> list[tuple[A
             if kinds:
                 items = [_parsed(item, kinds) for item in items]
             related.append(items)
-        result.append((*row[:width], *related))
+        result.append((*values, *related))
     return result
 
 
