@@ -40,8 +40,10 @@ LIST = "/api/v1/requests/"
 UTC = datetime.UTC
 
 
-def _at(*parts: int) -> datetime.datetime:
-    return datetime.datetime(*parts, tzinfo=UTC)
+def _at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
 def _varied() -> dict[str, Any]:
@@ -281,7 +283,7 @@ def _queries(client, params: dict[str, Any]) -> list[str]:
 def test_queries_do_not_depend_on_the_page_size_or_the_data(client_for, administrator, varied):
     client = client_for(administrator)
     client.get("/api/v1/themes/")  # the token's last use is written once, on the first call
-    cases = [
+    cases: list[dict[str, Any]] = [
         {"page_size": 50},
         {"page_size": 500},
         {"page_size": 500, "mission": "BETAMISS", "status": "in_progress"},
