@@ -28,6 +28,7 @@ from django.db.models import Aggregate, Func, JSONField, Model, OuterRef, QueryS
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from mandates.api.fields import detail_url, detail_url_template
 from mandates.choices import RequestStatus
@@ -348,6 +349,12 @@ def representations(
     today = context.get("today") or timezone.localdate()
     moment = _datetime_text(timezone.get_current_timezone())
     request_url = _url_maker(context, "api:request-detail")
+    own_url = request_url
+    suffix = context.get("format")
+    if suffix:  # a list asked for with a format suffix links each request with it too
+        own_url = lambda pk: reverse(  # noqa: E731
+            "api:request-detail", kwargs={"pk": pk}, request=context.get("request"), format=suffix
+        )
     unit_url = _url_maker(context, "api:unit-detail")
     mission_url = _url_maker(context, "api:mission-detail")
     paragraph_url = _url_maker(context, "api:paragraph-detail")
@@ -403,7 +410,7 @@ def representations(
         results.append(
             {
                 "id": pk,
-                "url": request_url(pk),
+                "url": own_url(pk),
                 "reference": reference,
                 "title": title,
                 "description": description,

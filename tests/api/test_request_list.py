@@ -205,6 +205,17 @@ def test_list_is_the_serializer_byte_for_byte(client_for, administrator, varied,
     assert _results(response.content) == _serialized([row["id"] for row in rows])
 
 
+def test_a_format_suffix_links_each_request_with_it(client_for, administrator, varied):
+    response = client_for(administrator).get(LIST.rstrip("/") + ".json", {"page_size": 500})
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert rows[0]["url"].endswith(f"/requests/{rows[0]['id']}.json")
+    context = {**_context(LIST), "format": "json"}
+    found = {request.pk: request for request in _request_queryset(into_lists=True)}
+    expected = RequestSerializer([found[row["id"]] for row in rows], many=True, context=context)
+    assert _results(response.content) == JSONRenderer().render(expected.data)
+
+
 def test_every_kind_of_row_is_in_the_comparison(client_for, administrator, varied):
     """The data set holds what the comparison is meant to cover."""
     rows = client_for(administrator).get(LIST, {"page_size": 500, "archived": "true"}).json()
