@@ -285,9 +285,11 @@ class FulfilmentPermission(BasePermission):
 
 
 def _request_queryset(*, into_lists: bool = False) -> QuerySet[Request]:
-    """Requests with what the serializer shows. ``into_lists`` (the list, read only) prefetches
-    the many-to-many relations into plain lists that :class:`CompactManyField` reads, instead
-    of the related managers' caches, which cost a manager and a queryset per row."""
+    """Requests with what the serializer shows (the detail and the writes; the list reads plain
+    rows, ``mandates.api.request_list``). ``into_lists`` prefetches the many-to-many relations
+    into plain lists that :class:`CompactManyField` reads, instead of the related managers'
+    caches, which cost a manager and a queryset per row: the serializer's list as it was, which
+    the tests compare the list with."""
 
     def prefetch(name: str, queryset: QuerySet[Any]) -> Prefetch:
         return Prefetch(
