@@ -1,8 +1,8 @@
 """Performance at scale: the app against its limits, side by side in one run.
 
     .venv/bin/python bench/run.py [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
-        [--scale 1] [--job-scales 0.1,1] [--page-scales 0.1,1,10] [--skip load,import]
-        [--duration 10]
+        [--scale 1] [--job-scales 0.1,1] [--page-scales 0.1,1,10]
+        [--skip load,import | --only api,pages] [--duration 10]
 
 Builds (or reuses) one scratch database per scale, ``ssrtracker_perf_s<scale>``, migrated and
 filled with ``generate_portfolio``, and prints, for the largest scale:
@@ -28,6 +28,7 @@ compare ratios, not absolute times.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import re
@@ -156,8 +157,10 @@ def bench_users() -> tuple[Any, Any, str]:
     manager, created = User.objects.get_or_create(username="bench-manager")
     if created:
         manager.groups.add(Group.objects.get(name=MANAGERS))
-    ApiToken.objects.filter(user=admin).delete()
-    _token, secret = ApiToken.issue(name="bench", user=admin, scope=TokenScope.READ_WRITE)
+    # A token of this run's own, removed at its end: several runs may share a database, and
+    # one that deleted the others' tokens would fail them mid-way (401).
+    token, secret = ApiToken.issue(name="bench", user=admin, scope=TokenScope.READ_WRITE)
+    atexit.register(lambda: ApiToken.objects.filter(pk=token.pk).delete())
     return admin, manager, secret
 
 
@@ -741,6 +744,9 @@ def load(database_url: str, token: str, duration: int, request_ids: list[int]) -
 
 # --- Main ------------------------------------------------------------------------------------
 
+#: The parts of a run, as ``--skip`` and ``--only`` name them.
+PARTS = {"api", "dashboard", "jobs", "parse", "import", "load", "pages"}
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -754,6 +760,9 @@ def main() -> None:
     parser.add_argument("--job-scales", default="0.1,1", help="Scales for the jobs (comma list).")
     parser.add_argument(
         "--skip", default="", help="Parts to skip: api,dashboard,jobs,parse,import,load,pages"
+    )
+    parser.add_argument(
+        "--only", default="", help="Run only these parts (comma list of the --skip names)."
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run.")
@@ -772,6 +781,8 @@ def main() -> None:
         run_pages(args.repeat)
         return
     skip = set(filter(None, args.skip.split(",")))
+    if args.only:
+        skip |= PARTS - set(filter(None, args.only.split(",")))
     job_scales = [float(s) for s in args.job_scales.split(",") if s] if "jobs" not in skip else []
     page_scales = (
         [float(s) for s in args.page_scales.split(",") if s] or sorted({*job_scales, args.scale})

@@ -90,16 +90,23 @@ def detail_url(context: dict[str, Any], view_name: str, pk: Any) -> str:
     100 requests links about 800 objects; so the route is reversed once per serializer (the
     template is kept in its context) and each id set into it.
     """
+    template = detail_url_template(context, view_name)
+    if not template:
+        return reverse(view_name, kwargs={"pk": pk}, request=context.get("request"))
+    return f"{template[0]}{pk}{template[1]}"
+
+
+def detail_url_template(context: dict[str, Any], view_name: str) -> tuple[str, ...]:
+    """What comes before and after the id in the addresses of ``view_name`` (kept in
+    ``context``); empty for a route whose address does not end with the id as text."""
     cache = context.setdefault("_detail_url_templates", {})
-    template = cache.get(view_name)
+    template: tuple[str, ...] | None = cache.get(view_name)
     if template is None:
         url = reverse(view_name, kwargs={"pk": _MARKER}, request=context.get("request"))
         parts = url.rsplit(str(_MARKER), 1)
         # No marker in the address (an unusual route): no shortcut.
         template = cache[view_name] = tuple(parts) if len(parts) == 2 else ()
-    if not template:
-        return reverse(view_name, kwargs={"pk": pk}, request=context.get("request"))
-    return f"{template[0]}{pk}{template[1]}"
+    return template
 
 
 class DetailUrlField(serializers.HyperlinkedIdentityField):

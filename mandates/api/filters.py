@@ -47,6 +47,7 @@ from mandates.requests import selectors as request_selectors
 from mandates.requests.querysets import without_document_text
 from ssrtracker.api.filters import (
     BooleanFilter,
+    FormClassOnce,
     IdOrKeyField,
     IdOrKeyFilter,
     IsoDateTimeFilter,
@@ -234,7 +235,7 @@ class ParagraphFilter(UpdatedSinceMixin):
         return text_search(qs, ("text",), value)
 
 
-class RequestFilter(UpdatedSinceMixin):
+class RequestFilter(FormClassOnce, UpdatedSinceMixin):
     # distinct=False: a column of the request itself cannot duplicate rows, and SELECT DISTINCT
     # over every column made the count and the page cost twice as much at 100k requests.
     status = df.MultipleChoiceFilter(

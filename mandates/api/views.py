@@ -29,7 +29,7 @@ from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
 from mandates.activities import services as activity_services
-from mandates.api import exports, filters, imports, parse_output
+from mandates.api import exports, filters, imports, parse_output, request_list
 from mandates.api import serializers as s
 from mandates.api.fields import prefetched_list
 from mandates.benchmarks import selectors as benchmark_selectors
@@ -285,9 +285,11 @@ class FulfilmentPermission(BasePermission):
 
 
 def _request_queryset(*, into_lists: bool = False) -> QuerySet[Request]:
-    """Requests with what the serializer shows. ``into_lists`` (the list, read only) prefetches
-    the many-to-many relations into plain lists that :class:`CompactManyField` reads, instead
-    of the related managers' caches, which cost a manager and a queryset per row."""
+    """Requests with what the serializer shows (the detail and the writes; the list reads plain
+    rows, ``mandates.api.request_list``). ``into_lists`` prefetches the many-to-many relations
+    into plain lists that :class:`CompactManyField` reads, instead of the related managers'
+    caches, which cost a manager and a queryset per row: the serializer's list as it was, which
+    the tests compare the list with."""
 
     def prefetch(name: str, queryset: QuerySet[Any]) -> Prefetch:
         return Prefetch(
@@ -363,7 +365,19 @@ class RequestViewSet(
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Request]:
-        return _request_queryset(into_lists=self.action == "list")
+        if self.action == "list":
+            return request_list.base_queryset()
+        return _request_queryset()
+
+    def list(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        """The page as :class:`~mandates.api.serializers.RequestSerializer` shows it, built from
+        plain rows (``mandates.api.request_list``): the same JSON at a fraction of the cost."""
+        rows = request_list.PageRows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        context = self.get_serializer_context()
+        if page is None:
+            return Response(request_list.representations(list(rows), context=context))
+        return self.get_paginated_response(request_list.representations(page, context=context))
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "fulfilments":

@@ -9,6 +9,7 @@ from typing import Any
 import django_filters as df
 from django import forms
 from django.db.models import Model, Q, QuerySet
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -197,6 +198,25 @@ class IdOrKeyFilter(df.CharFilter):  # a CharFilter to the schema: a string, wit
             param = next((n for n, f in named.items() if f is self), self.field_name)
             self.extra["param"] = param or ""
         return super().field
+
+
+#: Form classes built by :class:`FormClassOnce`, by FilterSet class and language.
+_FORM_CLASSES: dict[tuple[type, str | None], type[forms.Form]] = {}
+
+
+class FormClassOnce(df.FilterSet):
+    """A FilterSet whose form class is built once (per language, for its labels) rather than
+    on every call: django-filter builds a form field for each of its filters every time, which
+    cost a list with many filters more than its queries. Each call still gets its own form
+    (a form copies its class's fields). Only for FilterSets whose fields do not depend on the
+    request."""
+
+    def get_form_class(self) -> type[forms.Form]:
+        key = (type(self), translation.get_language())
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is None:
+            form_class = _FORM_CLASSES[key] = super().get_form_class()
+        return form_class
 
 
 class UpdatedSinceMixin(df.FilterSet):
