@@ -132,7 +132,8 @@ class IdOrKeyField(forms.Field):
         pk = bounded_int(text)
         if pk is not None:
             rows = list(self.queryset.filter(pk=pk)[:1])
-        if not rows:
+        # A NUL names nothing (PostgreSQL refuses it in a text): the 400 below, not a 500.
+        if not rows and "\x00" not in text:
             rows = list(self.queryset.filter(**{f"{self.key}__iexact": text}).order_by("pk")[:2])
         if len(rows) == 1:
             return rows[0]

@@ -144,6 +144,10 @@ def test_a_value_that_names_nothing_is_a_400_naming_the_parameter_and_value(
     unknown_id = client_for(manager).get(f"{API}{path}/", {param: "999999"})
     assert unknown_id.status_code == 400
     assert '"999999"' in unknown_id.json()[param][0]
+    # A NUL byte (which PostgreSQL refuses in a text) names nothing too: a 400, not a 500.
+    nul = client_for(manager).get(f"{API}{path}/", {param: "\x00x"})
+    assert nul.status_code == 400
+    assert list(nul.json()) == [param]
 
 
 def test_the_export_and_the_coverage_matrix_take_an_acronym_too(client_for, manager, world):
