@@ -510,6 +510,21 @@ def page_urls() -> list[str]:
     ]
 
 
+def child_json(database_url: str, *args: str) -> Any:
+    """Run this script in a fresh process on ``database_url`` with ``args``; the JSON of its last
+    line (a child mode prints its result last)."""
+    out = subprocess.run(
+        [PYTHON, __file__, *args],
+        env=child_env(database_url),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def run_pages(repeat: int) -> None:
     """Child mode: every page of :func:`page_urls` as a superuser, in this database: (url,
     median time, bytes, queries) as JSON. Pages that answer anything but 200 are reported with
@@ -547,19 +562,10 @@ def run_pages(repeat: int) -> None:
 
 def pages(urls: dict[float, str], repeat: int) -> dict[float, list[dict[str, Any]]]:
     """:func:`run_pages` at each scale, each in a fresh process."""
-    results = {}
-    for scale, url in sorted(urls.items()):
-        out = subprocess.run(
-            [PYTHON, __file__, "--pages-child", "--repeat", str(repeat)],
-            env=child_env(url),
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-        ).stdout
-        results[scale] = json.loads(out.strip().splitlines()[-1])
-    return results
+    return {
+        scale: child_json(url, "--pages-child", "--repeat", str(repeat))
+        for scale, url in sorted(urls.items())
+    }
 
 
 def _label(url: str) -> str:
@@ -643,16 +649,7 @@ def jobs(urls: dict[float, str]) -> dict[str, dict[float, dict[str, float]]]:
     results: dict[str, dict[float, dict[str, float]]] = {"reminders": {}, "summary": {}}
     for scale, url in sorted(urls.items()):
         for name in results:
-            out = subprocess.run(
-                [PYTHON, __file__, "--job", name],
-                env=child_env(url),
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-                stdin=subprocess.DEVNULL,
-            ).stdout
-            results[name][scale] = json.loads(out.strip().splitlines()[-1])
+            results[name][scale] = child_json(url, "--job", name)
     return results
 
 

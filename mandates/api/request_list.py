@@ -341,6 +341,20 @@ def _date_text(value: datetime.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _link(url: Callable[[Any], str], pk: Any, display: Any) -> dict[str, Any] | None:
+    """A related object as the compact field gives it: id, link and display (None for none)."""
+    if pk is None:
+        return None
+    return {"id": pk, "url": url(pk), "display": str(display)}
+
+
+def _overdue(
+    archived_at: Any, status: str, due: datetime.date | None, today: datetime.date
+) -> bool:
+    """The serializer's ``overdue``: a live request (or line) open and past its due date."""
+    return archived_at is None and status in _OPEN and due is not None and due < today
+
+
 def representations(
     rows: Sequence[tuple[Any, ...]], *, context: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -397,12 +411,7 @@ def representations(
                     "status": current_status,
                     "own_status": line_status is not None,
                     "due_date": _date_text(current_due),
-                    "overdue": (
-                        archived_at is None
-                        and current_status in _OPEN
-                        and current_due is not None
-                        and current_due < today
-                    ),
+                    "overdue": _overdue(archived_at, current_status, current_due, today),
                     "focal_point": focal_point,
                     "updated_at": moment(line_updated),
                 }
@@ -417,32 +426,18 @@ def representations(
                 "status": status,
                 "priority": priority,
                 "due_date": _date_text(due_date),
-                "overdue": (
-                    archived_at is None
-                    and status in _OPEN
-                    and due_date is not None
-                    and due_date < today
-                ),
+                "overdue": _overdue(archived_at, status, due_date, today),
                 "recurrence": recurrence,
                 "recurrence_months": recurrence_months,
                 "recurrence_anchor": _date_text(recurrence_anchor),
-                "lead_unit": {
-                    "id": lead_unit_id,
-                    "url": unit_url(lead_unit_id),
-                    "display": str(lead_unit_acronym),
-                },
+                "lead_unit": _link(unit_url, lead_unit_id, lead_unit_acronym),
                 "supporting_units": [
-                    {"id": unit_id, "url": unit_url(unit_id), "display": str(acronym)}
-                    for unit_id, acronym in supporting_units
+                    _link(unit_url, unit_id, acronym) for unit_id, acronym in supporting_units
                 ],
-                "missions": [
-                    {"id": line[0], "url": mission_url(line[0]), "display": str(line[1])}
-                    for line in lines
-                ],
+                "missions": [_link(mission_url, line[0], line[1]) for line in lines],
                 "mission_lines": mission_lines,
                 "paragraphs": [
-                    {"id": paragraph_id, "url": paragraph_url(paragraph_id), "display": str(cite)}
-                    for paragraph_id, cite in paragraphs
+                    _link(paragraph_url, paragraph_id, cite) for paragraph_id, cite in paragraphs
                 ],
                 "predecessor": None
                 if predecessor_id is None
@@ -459,30 +454,12 @@ def representations(
                 "fulfilments": [
                     {
                         "id": fulfilment_id,
-                        "mission": None
-                        if mission_id is None
-                        else {
-                            "id": mission_id,
-                            "url": mission_url(mission_id),
-                            "display": str(mission_acronym),
-                        },
+                        "mission": _link(mission_url, mission_id, mission_acronym),
                         "due_date": _date_text(answered),
                         "outcome": outcome,
-                        "report": None
-                        if report_id is None
-                        else {
-                            "id": report_id,
-                            "url": report_url(report_id),
-                            "display": str(report_symbol),
-                        },
+                        "report": _link(report_url, report_id, report_symbol),
                         "paragraphs": cited,
-                        "document": None
-                        if document_id is None
-                        else {
-                            "id": document_id,
-                            "url": document_url(document_id),
-                            "display": str(document_symbol),
-                        },
+                        "document": _link(document_url, document_id, document_symbol),
                         "note": note,
                         "created_at": moment(recorded),
                     }
