@@ -140,12 +140,20 @@ def menu_options(menu: str, query: str, *, limit: int = MENU_SUGGESTIONS) -> lis
         .order_by("starts", "acronym")
         .values_list("acronym", *names)[:limit]
     )
-    separator = " – " if menu == "unit" else " ("
-    closing = "" if menu == "unit" else ")"
     return [
-        {"value": key, "label": f"{key}{separator}{in_language(english, french)}{closing}"}
+        {"value": key, "label": menu_label(menu, key, english, french)}
         for key, english, french in rows
     ]
+
+
+def menu_label(menu: str, key: str, english: str, french: str) -> str:
+    """An option's label, as ``str()`` labels the object, in the current language."""
+    extra = in_language(english, french)
+    if menu == "mission":
+        return f"{key} ({extra})"  # Mission.__str__
+    if menu == "unit":
+        return f"{key} – {extra}"  # Unit.__str__
+    return extra  # Theme.__str__
 
 
 class DashboardFilters(forms.Form):
@@ -244,13 +252,7 @@ class DashboardFilters(forms.Form):
             rows = parts[0].union(*parts[1:], all=True) if parts else []
             options: dict[str, list[tuple[str, str]]] = {n: [] for n in wanted}
             for menu, key, english, french in rows:
-                extra = in_language(english, french)
-                label = {
-                    "mission": f"{key} ({extra})",  # Mission.__str__
-                    "unit": f"{key} – {extra}",  # Unit.__str__
-                    "theme": extra,  # Theme.__str__
-                }[menu]
-                options[menu].append((key, label))
+                options[menu].append((key, menu_label(menu, key, english, french)))
             options.get("mission", []).sort(key=lambda o: o[0])
             options.get("unit", []).sort(key=lambda o: o[0])
             # "État de droit" among the E's, not after the Z's.

@@ -546,18 +546,24 @@ def resolution_paragraphs(document: Document, *, requests: QuerySet[Request]) ->
 
 
 def resolutions(
-    requests: QuerySet[Request], *, today: datetime.date, documents: list[int] | None = None
+    requests: QuerySet[Request], *, today: datetime.date
 ) -> tuple[QuerySet[Document], dict[int, dict[str, int]]]:
     """Every resolution with its number of paragraphs, latest first, to page through; and the
-    request counts (1 query), for :func:`with_counts`, of ``documents`` (a page's ids) or of
-    every resolution. A page counts the requests of its own resolutions only."""
+    request counts of each (1 query), for :func:`with_counts`."""
+    return resolutions_listed(), resolution_counts(requests, today=today)
+
+
+def resolution_counts(
+    requests: QuerySet[Request], *, today: datetime.date, documents: list[int] | None = None
+) -> dict[int, dict[str, int]]:
+    """Open, overdue and completed requests per resolution (1 query), of ``documents`` (a
+    page's ids) or of every resolution: a page counts the requests of its own resolutions."""
     where: dict[str, Any] = {"paragraphs__document__kind": DocumentKind.RESOLUTION}
     if documents is not None:
         where["paragraphs__document_id__in"] = documents  # the same join as the grouping
-    counts = _grouped_counts(
+    return _grouped_counts(
         requests.filter(**where), today=today, key="paragraphs__document_id", distinct=True
     )
-    return resolutions_listed(), counts
 
 
 def resolutions_listed() -> QuerySet[Document]:

@@ -307,7 +307,7 @@ def resolutions(request: HttpRequest) -> HttpResponse:
     filters = DashboardFilters(request.GET or None, fields=("mission", "unit", "theme"))
     page = Paginator(selectors.resolutions_listed(), PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    _documents, counts = selectors.resolutions(
+    counts = selectors.resolution_counts(
         filters.requests(), today=timezone.localdate(), documents=[d.pk for d in shown]
     )
     page.object_list = selectors.with_counts(shown, counts)
